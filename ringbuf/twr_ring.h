@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * twinring ring library: one direction of a channel, seen from one side.
+ *
+ * The same source is compiled into the kernel modules and into user space
+ * (tests, fuzzers, benchmarks). A struct twr_ring lives in private memory and
+ * holds this side's own indices; the shared indices are only ever read once
+ * per refresh, validated, and then used from the private copy.
+ *
+ * Producer:  twr_ring_reserve() -> fill payload -> twr_ring_commit(), any
+ *            number of times, then twr_ring_publish() makes the batch visible
+ *            and says whether the peer must be notified.
+ * Consumer:  twr_ring_peek() -> use payload -> twr_ring_release(), any number
+ *            of times, then twr_ring_release_publish() gives the space back
+ *            and says whether the peer must be notified. Before sleeping:
+ *            twr_ring_final_check().
+ *
+ * Every function returns 0 or a negative errno; once the peer has been caught
+ * violating the protocol the ring is latched broken and every call returns
+ * -EPROTO, with twr_ring_reason() saying why.
+ */
+#ifndef TWINRING_RINGBUF_H
+#define TWINRING_RINGBUF_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdbool.h>
+#include <stdint.h>
+#endif
+
+#include "twinring/ring.h"
+
+struct twr_ring {
+	struct twr_ring_shared *sh;	/* shared indices: peer-writable */
+	uint8_t *data;			/* shared data area */
+	uint32_t size;			/* data bytes, a power of two */
+	uint32_t mask;
+	uint32_t max_payload;		/* protocol maximum per record */
+	int error;			/* 0, or the latched -EPROTO */
+	const char *reason;		/* why the ring is broken */
+
+	/* producer state */
+	uint32_t prod_pvt;		/* end of committed records */
+	uint32_t prod_pub;		/* last value stored in sh->prod */
+	uint32_t cons_seen;		/* last validated sh->cons */
+	uint32_t resv_len;		/* payload bytes of the open reservation */
+
+	/* consumer state */
+	uint32_t cons_pvt;		/* end of released records */
+	uint32_t cons_pub;		/* last value stored in sh->cons */
+	uint32_t prod_seen;		/* last validated sh->prod */
+	uint32_t peek_space;		/* ring bytes of the peeked record, 0 if none */
+};
+
+/* One record as seen by the consumer. @data points into shared memory: the
+ * peer can still change it, so copy any metadata before validating it. */
+struct twr_rec {
+	const void *data;
+	uint32_t len;
+	uint16_t type;
+	uint16_t flags;
+};
+
+enum twr_ring_role {
+	TWR_RING_PRODUCER,
+	TWR_RING_CONSUMER,
+};
+
+/* Owner side: set a fresh ring's shared indices to @start (tests use
+ * starting points near 2^32 to exercise the wrap of the indices). */
+void twr_ring_shared_init(struct twr_ring_shared *sh, uint32_t start);
+
+/* Attach to a ring whose shared indices are @sh and whose data area is
+ * @data of @size bytes (a power of two, 4 KiB .. 4 MiB). Reads the shared
+ * indices once. Returns 0, -EINVAL for bad arguments, -EPROTO if the shared
+ * indices are inconsistent (the ring is then broken). */
+int twr_ring_attach(struct twr_ring *r, enum twr_ring_role role,
+		    struct twr_ring_shared *sh, void *data, uint32_t size,
+		    uint32_t max_payload);
+
+/* Producer: make room for a record of up to @len payload bytes and return a
+ * pointer to its payload in *@payload. Returns 0, -EAGAIN if the ring is too
+ * full now, -EMSGSIZE if @len can never fit, -EPROTO if broken. */
+int twr_ring_reserve(struct twr_ring *r, uint32_t len, void **payload);
+
+/* Producer: close the open reservation as a record of @len (<= reserved)
+ * payload bytes. Not visible to the peer until twr_ring_publish(). */
+void twr_ring_commit(struct twr_ring *r, uint32_t len, uint16_t type,
+		     uint16_t flags);
+
+/* Producer: publish every committed record. Returns true if the peer asked
+ * to be notified of the new records (send one event). */
+bool twr_ring_publish(struct twr_ring *r);
+
+/* Producer: free bytes as last seen (may grow after a refresh). */
+uint32_t twr_ring_space(const struct twr_ring *r);
+
+/* Producer, before sleeping for space: ask the consumer to notify once a
+ * record of @len payload bytes fits, then re-check. Returns true if it
+ * already fits (do not sleep), false if the caller may sleep until notified,
+ * or -EPROTO (as true: the caller must look at the error). */
+bool twr_ring_space_wait_prepare(struct twr_ring *r, uint32_t len);
+
+/* Consumer: the next record, with PAD records skipped. Returns 0, -EAGAIN if
+ * none is published, -EPROTO if the peer broke the protocol. */
+int twr_ring_peek(struct twr_ring *r, struct twr_rec *rec);
+
+/* Consumer: done with the peeked record (locally; the space is given back
+ * by twr_ring_release_publish()). */
+void twr_ring_release(struct twr_ring *r);
+
+/* Consumer: give every released byte back to the producer. Returns true if
+ * the producer asked to be notified (it waits for space). */
+bool twr_ring_release_publish(struct twr_ring *r);
+
+/* Consumer, before sleeping: ask for a notification on the next record and
+ * re-check. Returns true if there is work (do not sleep). */
+bool twr_ring_final_check(struct twr_ring *r);
+
+/* Consumer: published bytes not yet released, as last seen. */
+uint32_t twr_ring_pending(const struct twr_ring *r);
+
+/* Latch the ring broken because an upper layer found a record invalid.
+ * @reason must be a static string. Returns -EPROTO. */
+int twr_ring_mark_broken(struct twr_ring *r, const char *reason);
+
+static inline bool twr_ring_broken(const struct twr_ring *r)
+{
+	return r->error != 0;
+}
+
+static inline const char *twr_ring_reason(const struct twr_ring *r)
+{
+	return r->reason ? r->reason : "ok";
+}
+
+#endif /* TWINRING_RINGBUF_H */
