@@ -143,15 +143,22 @@ int twr_ring_reserve(struct twr_ring *r, uint32_t len, void **payload)
 		ret = twr_ring_refresh_cons(r);
 		if (ret)
 			return ret;
-		if (need > twr_ring_space(r))
-			return -EAGAIN;
 	}
-	if (pad) {
+	/*
+	 * Write the padding to the wrap as soon as it fits, even if the record
+	 * does not fit yet: padding plus record can exceed the whole ring (a
+	 * record over half the ring at an unlucky offset), and waiting for
+	 * room for both would wait forever.
+	 */
+	if (pad && pad <= twr_ring_space(r)) {
 		pad_hdr.len = pad - TWR_REC_HDR_SIZE;
 		memcpy(r->data + (r->prod_pvt & r->mask), &pad_hdr,
 		       sizeof(pad_hdr));
 		r->prod_pvt += pad;
+		need -= pad;
 	}
+	if (need > twr_ring_space(r))
+		return -EAGAIN;
 	r->resv_len = len;
 	*payload = r->data + (r->prod_pvt & r->mask) + TWR_REC_HDR_SIZE;
 	return 0;
@@ -205,6 +212,11 @@ bool twr_ring_space_wait_prepare(struct twr_ring *r, uint32_t len)
 	need = twr_ring_need(r, len, &pad);
 	if (!need)
 		return true;	/* can never fit: let the caller see -EMSGSIZE */
+	/* Padding plus record larger than the ring: wait for room for the
+	 * padding alone; twr_ring_reserve() writes it, then the caller
+	 * publishes it and waits again for the record. */
+	if (need > r->size)
+		need = pad;
 	if (need <= twr_ring_space(r))
 		return true;
 	/* Wake me once cons reaches the point where @need bytes are free. */

@@ -81,7 +81,8 @@ int twr_ring_attach(struct twr_ring *r, enum twr_ring_role role,
 
 /* Producer: make room for a record of up to @len payload bytes and return a
  * pointer to its payload in *@payload. Returns 0, -EAGAIN if the ring is too
- * full now, -EMSGSIZE if @len can never fit, -EPROTO if broken. */
+ * full now (the padding up to the wrap may already be committed then),
+ * -EMSGSIZE if @len can never fit, -EPROTO if broken. */
 int twr_ring_reserve(struct twr_ring *r, uint32_t len, void **payload);
 
 /* Producer: close the open reservation as a record of @len (<= reserved)
@@ -96,8 +97,9 @@ bool twr_ring_publish(struct twr_ring *r);
 /* Producer: free bytes as last seen (may grow after a refresh). */
 uint32_t twr_ring_space(const struct twr_ring *r);
 
-/* Producer, before sleeping for space: ask the consumer to notify once a
- * record of @len payload bytes fits, then re-check. Returns true if it
+/* Producer, before sleeping for space (after twr_ring_publish(): the
+ * consumer can only free what it was shown): ask the consumer to notify once
+ * a record of @len payload bytes fits, then re-check. Returns true if it
  * already fits (do not sleep), false if the caller may sleep until notified,
  * or -EPROTO (as true: the caller must look at the error). */
 bool twr_ring_space_wait_prepare(struct twr_ring *r, uint32_t len);
