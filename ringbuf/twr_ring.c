@@ -65,7 +65,8 @@ int twr_ring_attach(struct twr_ring *r, enum twr_ring_role role,
 	uint32_t prod, cons;
 
 	memset(r, 0, sizeof(*r));
-	if (!sh || !data || !twr_is_pow2(size) ||
+	if ((role != TWR_RING_PRODUCER && role != TWR_RING_CONSUMER) ||
+	    !sh || !data || !twr_is_pow2(size) ||
 	    size < (TWR_PAGE_SIZE << TWR_RING_ORDER_MIN) ||
 	    size > (TWR_PAGE_SIZE << TWR_RING_ORDER_MAX) ||
 	    TWR_REC_SPACE(max_payload) > size)
