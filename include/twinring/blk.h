@@ -53,9 +53,9 @@
  *    durable when answered. Requests in flight together are unordered.
  *
  * Ring sizes. A 1 MiB request or response is a single record of
- * TWR_REC_SPACE(24 + 1 MiB) bytes. The ring library pads to the wrap, so a
- * record only always fits into an empty ring if the ring is at least twice
- * its space: a 1 MiB maximum needs 4 MiB rings (order 10), the blk
+ * TWR_REC_SPACE(24 + 1 MiB) bytes. So that the backend can work on one
+ * maximal request while the next is being filled, the largest request uses
+ * at most half a ring: a 1 MiB maximum needs 4 MiB rings (order 10), the blk
  * default. A frontend given smaller rings lowers its maximum request size to
  * TWR_BLK_MAX_DATA_FOR_RING(ring bytes) rather than splitting records:
  * blk-mq splits bios for it.
@@ -139,9 +139,8 @@ struct twr_blk_rsp {
 #define TWR_BLK_RSP_MAX_LEN	(TWR_BLK_RSP_SIZE + TWR_BLK_MAX_DATA)
 
 /*
- * Largest data bytes per request that a ring of @ring_bytes carries without
- * risk of a record never fitting (twice the record space, see above),
- * rounded down to 4 KiB and capped at TWR_BLK_MAX_DATA.
+ * Largest data bytes per request for a ring of @ring_bytes: two maximal
+ * records fit (see above); rounded down to 4 KiB, capped at TWR_BLK_MAX_DATA.
  */
 #define TWR_BLK_MAX_DATA_FOR_RING(ring_bytes)				\
 	((((ring_bytes) / 2u - TWR_REC_HDR_SIZE - TWR_BLK_REQ_SIZE)	\
