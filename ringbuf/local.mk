@@ -5,4 +5,5 @@ libtwinring_a_SOURCES = \
 	include/twinring/ring.h \
 	ringbuf/twr_barrier.h \
 	ringbuf/twr_ring.c \
-	ringbuf/twr_ring.h
+	ringbuf/twr_ring.h \
+	ringbuf/twr_shm.c ringbuf/twr_shm.h
