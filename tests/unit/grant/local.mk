@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: MIT
+# CUnit tests of the I/O task table: grant/iotask.c, the file the hypervisor
+# patch carries, compiled in user space through stub/harness.h.
+check_PROGRAMS += tests/unit/grant/test_iotask
+TESTS += tests/unit/grant/test_iotask
+
+tests_unit_grant_test_iotask_SOURCES = tests/unit/grant/test_iotask.c
+tests_unit_grant_test_iotask_CPPFLAGS = -I$(top_srcdir)/tests/unit/grant/stub
+tests_unit_grant_test_iotask_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_grant_test_iotask_LDADD = $(CUNIT_LIBS)
+
+EXTRA_DIST += \
+	tests/unit/grant/stub/harness.h \
+	tests/unit/grant/stub/public/xen.h \
+	tests/unit/grant/stub/xen/errno.h \
+	tests/unit/grant/stub/xen/iotask.h \
+	tests/unit/grant/stub/xen/types.h \
+	tests/unit/grant/stub/xen/xmalloc.h

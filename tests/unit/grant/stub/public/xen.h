@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Stub for the unit tests: see ../harness.h. */
+#include "../harness.h"
