@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * twinring channel core, frontend side (the user domain owns the memory).
+ *
+ * A channel is one control page and two data rings (include/twinring/ring.h).
+ * twr_chan_front_init() allocates them, grants them once to the backend
+ * domain (control page and ring B read-write, ring A and the two directory
+ * pages read-only), allocates an event channel and binds it to @handler.
+ * twr_chan_front_write_xs() then writes the queue-<n>/ nodes of
+ * include/twinring/xenbus.h inside the caller's transaction. Teardown with
+ * twr_chan_front_uninit(), after the caller has quiesced its users of the
+ * rings and irq; pages the backend still maps are handed to the grant table
+ * code and freed once the backend lets go (gnttab_end_foreign_access()).
+ *
+ * Used by twinnet-front and twinblk-front; exported by twinring-chan-front.ko.
+ *
+ * Ring roles on this side: ring_a is the producer (front -> back),
+ * ring_b the consumer (back -> front).
+ */
+#ifndef TWR_CHAN_FRONT_H
+#define TWR_CHAN_FRONT_H
+
+#include <linux/interrupt.h>
+#include <xen/grant_table.h>
+#include <xen/xenbus.h>
+
+#include "twr_ring.h"
+
+/* One ring's memory as owned by the frontend. */
+struct twr_chan_front_mem {
+	unsigned int order;		/* data size = PAGE_SIZE << order */
+	unsigned int nr_pages;
+	struct page **pages;		/* data pages, one reference each */
+	grant_ref_t *refs;		/* their grants, read-only for ring A */
+	void *data;			/* vmap() of pages: the data area */
+	struct page *dir_page;		/* the refs, little-endian u32 */
+	grant_ref_t dir_ref;		/* read-only grant of dir_page */
+};
+
+struct twr_chan_front {
+	struct xenbus_device *dev;
+	unsigned int index;		/* queue number: node queue-<index> */
+	struct page *ctl_page;
+	struct twr_chan_ctl *ctl;	/* page_address(ctl_page) */
+	grant_ref_t ctl_ref;
+	struct twr_chan_front_mem a, b;
+	evtchn_port_t evtchn;
+	int irq;			/* < 0 until bound */
+	struct twr_ring ring_a;		/* producer */
+	struct twr_ring ring_b;		/* consumer */
+	bool broken_logged;
+	char irq_name[40];
+};
+
+/*
+ * Allocate, initialise and grant a channel for queue @index of @dev, with
+ * data rings of order @a_order and @b_order (each within TWR_RING_ORDER_MIN..
+ * TWR_RING_ORDER_MAX) carrying records of at most @a_max / @b_max payload
+ * bytes; allocate its event channel and bind it to @handler(irq, @dev_id)
+ * (the handler may run as soon as the backend connects). Returns 0 or a
+ * negative errno, with everything undone and xenbus_dev_fatal() called.
+ */
+int twr_chan_front_init(struct twr_chan_front *ch, struct xenbus_device *dev,
+			unsigned int index, unsigned int a_order,
+			unsigned int b_order, u32 a_max, u32 b_max,
+			irq_handler_t handler, void *dev_id);
+
+/*
+ * Write this channel's queue-<index>/ nodes under dev->nodename in @xbt.
+ * Returns 0 or a negative errno (the caller aborts the transaction).
+ */
+int twr_chan_front_write_xs(struct twr_chan_front *ch,
+			    struct xenbus_transaction xbt);
+
+/*
+ * Undo twr_chan_front_init(): unbind the irq (closing the event channel),
+ * end foreign access to every page and free it, now or when the backend
+ * unmaps it. The caller must have stopped every user of the rings. Safe on a
+ * zeroed or half-initialised channel.
+ */
+void twr_chan_front_uninit(struct twr_chan_front *ch);
+
+/*
+ * Latch the channel broken because @r (one of its rings) is: set
+ * TWR_F_BROKEN in front_flags and log once, rate-limited, with the reason.
+ * The caller then moves the device to XenbusStateClosing (from process
+ * context).
+ */
+void twr_chan_front_set_broken(struct twr_chan_front *ch, struct twr_ring *r);
+
+/* Set TWR_F_CLOSING in front_flags: the orderly shutdown has begun. */
+void twr_chan_front_set_closing(struct twr_chan_front *ch);
+
+/* Kick the backend (one EVTCHNOP_send). */
+void twr_chan_front_notify(struct twr_chan_front *ch);
+
+#endif /* TWR_CHAN_FRONT_H */
