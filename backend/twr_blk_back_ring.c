@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * twinblk backend: one channel's worker. Requests are taken from ring A in
+ * order, validated, executed synchronously against the backing store
+ * straight from/into ring memory, and answered in ring B. One kernel thread
+ * per channel; the frontend spreads its hardware queues over channels, so
+ * a multi-queue disk gets as many threads doing I/O.
+ *
+ * Because each request is answered before the next is read, at most one id
+ * is ever outstanding here: id uniqueness cannot be violated in a way this
+ * side could observe, only the id range is checked.
+ */
+#include <linux/kthread.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "twr_blk_back.h"
+
+/* Publish responses (and give ring A space back) at least this often; the
+ * ring library's event indices suppress the notifications the frontend
+ * does not need. */
+#define TWR_BLK_BACK_BATCH_RECS		16u
+#define TWR_BLK_BACK_BATCH_BYTES	(512u * 1024u)
+
+/* Make everything answered so far visible; notify if the peer asked. */
+static void twr_blk_back_push(struct twr_blk_back_queue *q)
+{
+	bool notify;
+
+	notify = twr_ring_publish(q->rsp);
+	notify |= twr_ring_release_publish(q->req);
+	if (notify) {
+		q->stats.notify_sent++;
+		q->ops->notify(q);
+	}
+}
+
+/* Before sleeping: acknowledge the event that woke us, so the next one
+ * can be delivered (lateeoi: the channel stays masked until then). */
+static void twr_blk_back_eoi(struct twr_blk_back_queue *q)
+{
+	if (atomic_xchg(&q->eoi_pending, 0)) {
+		q->ops->eoi(q, !q->did_work);
+		q->did_work = false;
+	}
+}
+
+static int twr_blk_back_fail(struct twr_blk_back_queue *q, const char *why)
+{
+	twr_ring_mark_broken(q->req, why);
+	if (!q->broken) {
+		q->broken = true;
+		q->ops->broken(q, why);
+	}
+	return -EPROTO;
+}
+
+/*
+ * Check a request against the protocol and the device. @rec_len and @type
+ * come from the ring library's private copy of the record header, @req is
+ * our private copy of the request header. Returns NULL or why it is bad.
+ */
+static const char *twr_blk_back_check(const struct twr_blk_target *t,
+				      u32 rec_len, u16 type, u16 flags,
+				      const struct twr_blk_req *req)
+{
+	u32 blk_mask = (t->sector_size >> TWR_BLK_SECTOR_SHIFT) - 1;
+	u32 data_len = 0;
+
+	if (type != TWR_BLK_REC_REQ || flags)
+		return "unknown record type on ring A";
+	if (req->id >= TWR_BLK_MAX_IDS)
+		return "request id out of range";
+	if (req->reserved)
+		return "reserved request field set";
+	if (req->flags & ~TWR_BLK_REQ_F_ALL ||
+	    (req->flags && req->op != TWR_BLK_OP_WRITE))
+		return "bad request flags";
+
+	switch (req->op) {
+	case TWR_BLK_OP_FLUSH:
+		if (req->sector || req->nr_sectors)
+			return "flush with a sector range";
+		break;
+	case TWR_BLK_OP_WRITE:
+		data_len = req->nr_sectors << TWR_BLK_SECTOR_SHIFT;
+		fallthrough;
+	case TWR_BLK_OP_READ:
+		if (!req->nr_sectors || req->nr_sectors > TWR_BLK_MAX_SECTORS)
+			return "read/write length out of range";
+		break;
+	case TWR_BLK_OP_DISCARD:
+		if (!req->nr_sectors ||
+		    req->nr_sectors > TWR_BLK_MAX_DISCARD_SECTORS)
+			return "discard length out of range";
+		break;
+	default:
+		return "unknown request op";
+	}
+	if (req->op != TWR_BLK_OP_FLUSH) {
+		if ((req->sector | req->nr_sectors) & blk_mask)
+			return "request not aligned to the logical block size";
+		/* Written so that neither side can overflow. */
+		if (req->sector > t->sectors ||
+		    req->nr_sectors > t->sectors - req->sector)
+			return "request beyond the end of the disk";
+	}
+	if (rec_len != TWR_BLK_REQ_SIZE + data_len)
+		return "request record length does not match its op";
+	return NULL;
+}
+
+/* Reserve @len payload bytes in ring B, waiting for the frontend to make
+ * room. Returns 0, -EPROTO, -EMSGSIZE or -ESHUTDOWN (stop requested). */
+static int twr_blk_back_reserve(struct twr_blk_back_queue *q, u32 len,
+				void **p)
+{
+	int ret;
+
+	for (;;) {
+		ret = twr_ring_reserve(q->rsp, len, p);
+		if (ret != -EAGAIN)
+			return ret;
+		q->stats.rsp_full++;
+		/* The frontend can only free what it was shown. */
+		twr_blk_back_push(q);
+		if (twr_ring_space_wait_prepare(q->rsp, len))
+			continue;
+		twr_blk_back_eoi(q);
+		wait_event_idle(q->wq, atomic_xchg(&q->kicked, 0) ||
+					kthread_should_stop() ||
+					q->ops->peer_gone(q));
+		if (kthread_should_stop() || q->ops->peer_gone(q))
+			return -ESHUTDOWN;
+	}
+}
+
+/* Take one request, execute it, queue its response. Returns the response
+ * bytes queued, -EAGAIN if ring A is empty, or another negative errno if
+ * the channel must stop. */
+static int twr_blk_back_one(struct twr_blk_back_queue *q)
+{
+	struct twr_blk_target *t = q->target;
+	struct twr_blk_rsp *rsp;
+	struct twr_blk_req req;
+	struct twr_rec rec;
+	u32 len, data_len;
+	const char *why;
+	s32 status;
+	void *p;
+	int ret;
+
+	ret = twr_ring_peek(q->req, &rec);
+	if (ret == -EAGAIN)
+		return ret;
+	if (ret)
+		return twr_blk_back_fail(q, twr_ring_reason(q->req));
+	if (rec.len < TWR_BLK_REQ_SIZE)
+		return twr_blk_back_fail(q, "request record too short");
+	/* The peer can rewrite the header under us: validate a copy. */
+	memcpy(&req, rec.data, sizeof(req));
+	why = twr_blk_back_check(t, rec.len, rec.type, rec.flags, &req);
+	if (why)
+		return twr_blk_back_fail(q, why);
+
+	len = req.nr_sectors << TWR_BLK_SECTOR_SHIFT;
+	data_len = req.op == TWR_BLK_OP_READ ? len : 0;
+	ret = twr_blk_back_reserve(q, TWR_BLK_RSP_SIZE + data_len, &p);
+	if (ret == -EMSGSIZE)
+		return twr_blk_back_fail(q, "read larger than ring B");
+	if (ret == -EPROTO)
+		return twr_blk_back_fail(q, twr_ring_reason(q->rsp));
+	if (ret)
+		return ret;
+
+	switch (req.op) {
+	case TWR_BLK_OP_READ:
+		status = twr_blk_target_read(t, p + TWR_BLK_RSP_SIZE,
+					     req.sector, len);
+		if (status)
+			data_len = 0;
+		else
+			q->stats.rd_bytes += len;
+		break;
+	case TWR_BLK_OP_WRITE:
+		status = twr_blk_target_write(t, rec.data + TWR_BLK_REQ_SIZE,
+					      req.sector, len,
+					      req.flags & TWR_BLK_REQ_F_FUA);
+		if (!status)
+			q->stats.wr_bytes += len;
+		break;
+	case TWR_BLK_OP_FLUSH:
+		status = twr_blk_target_flush(t);
+		q->stats.flushes++;
+		break;
+	default:	/* TWR_BLK_OP_DISCARD, checked above */
+		status = twr_blk_target_discard(t, req.sector, req.nr_sectors);
+		q->stats.discards++;
+		break;
+	}
+
+	rsp = p;
+	memset(rsp, 0, sizeof(*rsp));
+	rsp->id = req.id;
+	rsp->op = req.op;
+	rsp->status = status;
+	rsp->data_len = data_len;
+	twr_ring_commit(q->rsp, TWR_BLK_RSP_SIZE + data_len, TWR_BLK_REC_RSP, 0);
+	/* Only now: a write's data was read from the record until here. */
+	twr_ring_release(q->req);
+	q->stats.reqs++;
+	if (status)
+		q->stats.errors++;
+	return TWR_BLK_RSP_SIZE + data_len;
+}
+
+static int twr_blk_back_thread(void *arg)
+{
+	struct twr_blk_back_queue *q = arg;
+	u32 recs = 0, bytes = 0;
+	int ret;
+
+	while (!kthread_should_stop()) {
+		if (q->broken || q->ops->peer_gone(q)) {
+			/* Nothing more is read from this channel. */
+			twr_blk_back_eoi(q);
+			wait_event_idle(q->wq, kthread_should_stop());
+			break;
+		}
+		ret = twr_blk_back_one(q);
+		if (ret == -EAGAIN) {
+			twr_blk_back_push(q);
+			recs = bytes = 0;
+			/* Sleep only if the final check finds ring A empty. */
+			if (twr_ring_final_check(q->req))
+				continue;
+			twr_blk_back_eoi(q);
+			wait_event_idle(q->wq, atomic_xchg(&q->kicked, 0) ||
+						kthread_should_stop());
+			continue;
+		}
+		if (ret < 0)
+			continue;	/* broken or stopping: handled above */
+		q->did_work = true;
+		bytes += ret;
+		if (++recs >= TWR_BLK_BACK_BATCH_RECS ||
+		    bytes >= TWR_BLK_BACK_BATCH_BYTES) {
+			twr_blk_back_push(q);
+			recs = bytes = 0;
+		}
+		cond_resched();
+	}
+	if (!q->broken)
+		twr_blk_back_push(q);
+	return 0;
+}
+
+void twr_blk_back_queue_kick(struct twr_blk_back_queue *q)
+{
+	q->stats.notify_rcvd++;
+	atomic_set(&q->eoi_pending, 1);
+	atomic_set(&q->kicked, 1);
+	wake_up(&q->wq);
+}
+
+void twr_blk_back_queue_init(struct twr_blk_back_queue *q,
+			     struct twr_blk_target *target,
+			     const struct twr_blk_back_chan_ops *ops,
+			     void *chan, unsigned int index)
+{
+	memset(q, 0, sizeof(*q));
+	q->target = target;
+	q->ops = ops;
+	q->chan = chan;
+	q->index = index;
+	init_waitqueue_head(&q->wq);
+	/* Look at the rings once at start: requests may already wait. */
+	atomic_set(&q->kicked, 1);
+}
+
+int twr_blk_back_queue_start(struct twr_blk_back_queue *q, const char *name)
+{
+	struct task_struct *task;
+
+	task = kthread_run(twr_blk_back_thread, q, "%s", name);
+	if (IS_ERR(task))
+		return PTR_ERR(task);
+	q->task = task;
+	return 0;
+}
+
+void twr_blk_back_queue_stop(struct twr_blk_back_queue *q)
+{
+	if (q->task)
+		kthread_stop(q->task);
+	q->task = NULL;
+}

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * twinblk backend: the xenbus driver. Opens the target named by the
+ * toolstack, publishes its geometry, connects one channel per queue the
+ * frontend asks for and runs a worker on each (twr_blk_back_ring.c).
+ *
+ * States (ours, driven by the frontend's):
+ *   probe: target opened, sectors/sector-size/info written -> InitWait
+ *   frontend Initialised|Connected: channels mapped, workers run -> Connected
+ *   frontend Closing: workers stopped, channels unmapped -> Closing
+ *   frontend Closed|Unknown: -> Closed; unregistered once offline
+ *   peer caught breaking the protocol: TWR_F_BROKEN, -> Closing
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <xen/events.h>
+#include <xen/xenbus.h>
+
+#include "twinring/xenbus.h"
+#include "twr_blk_back.h"
+#include "twr_chan_back.h"
+
+#define TWR_BLK_BACK_MAX_QUEUES	16u
+
+struct twr_blk_back_dq {
+	struct twr_chan_back chan;
+	struct twr_blk_back_queue q;
+};
+
+struct twr_blk_back {
+	struct xenbus_device *dev;
+	struct twr_blk_target target;
+	struct mutex lock;		/* connect/disconnect */
+	struct twr_blk_back_dq *queues;
+	unsigned int nr_queues;
+	struct work_struct close_work;
+};
+
+static struct twr_blk_back_dq *twr_blk_back_dq(struct twr_blk_back_queue *q)
+{
+	return container_of(q, struct twr_blk_back_dq, q);
+}
+
+static void twr_blk_back_op_notify(struct twr_blk_back_queue *q)
+{
+	twr_chan_back_notify(&twr_blk_back_dq(q)->chan);
+}
+
+static void twr_blk_back_op_broken(struct twr_blk_back_queue *q,
+				   const char *why)
+{
+	struct twr_blk_back *be = dev_get_drvdata(&twr_blk_back_dq(q)->chan.dev->dev);
+
+	/* One rate-limited line naming the reason, TWR_F_BROKEN set. */
+	twr_chan_back_set_broken(&twr_blk_back_dq(q)->chan, q->req);
+	schedule_work(&be->close_work);
+}
+
+static bool twr_blk_back_op_peer_gone(struct twr_blk_back_queue *q)
+{
+	return twr_chan_back_front_flags(&twr_blk_back_dq(q)->chan) &
+	       (TWR_F_CLOSING | TWR_F_BROKEN);
+}
+
+static void twr_blk_back_op_eoi(struct twr_blk_back_queue *q, bool spurious)
+{
+	xen_irq_lateeoi(twr_blk_back_dq(q)->chan.irq,
+			spurious ? XEN_EOI_FLAG_SPURIOUS : 0);
+}
+
+static const struct twr_blk_back_chan_ops twr_blk_back_ops = {
+	.notify = twr_blk_back_op_notify,
+	.broken = twr_blk_back_op_broken,
+	.peer_gone = twr_blk_back_op_peer_gone,
+	.eoi = twr_blk_back_op_eoi,
+};
+
+static irqreturn_t twr_blk_back_interrupt(int irq, void *dev_id)
+{
+	twr_blk_back_queue_kick(dev_id);
+	return IRQ_HANDLED;
+}
+
+static void twr_blk_back_close_work(struct work_struct *work)
+{
+	struct twr_blk_back *be = container_of(work, struct twr_blk_back,
+					       close_work);
+
+	xenbus_switch_state(be->dev, XenbusStateClosing);
+}
+
+static void twr_blk_back_disconnect(struct twr_blk_back *be)
+{
+	unsigned int i;
+
+	mutex_lock(&be->lock);
+	for (i = 0; i < be->nr_queues; i++) {
+		twr_chan_back_set_closing(&be->queues[i].chan);
+		twr_blk_back_queue_stop(&be->queues[i].q);
+	}
+	/* Workers are gone: now no ring memory is touched, unmap it all. */
+	for (i = 0; i < be->nr_queues; i++)
+		twr_chan_back_disconnect(&be->queues[i].chan);
+	kfree(be->queues);
+	be->queues = NULL;
+	be->nr_queues = 0;
+	mutex_unlock(&be->lock);
+}
+
+/* The largest record payloads a ring of the order the frontend wrote can
+ * carry under the protocol; the channel core validates the order itself. */
+static void twr_blk_back_limits(struct xenbus_device *dev, unsigned int i,
+				struct twr_chan_back_limits *lim)
+{
+	unsigned int a_order, b_order;
+	char node[32];
+
+	snprintf(node, sizeof(node), TWR_XS_QUEUE_FMT "/" TWR_XS_RING_A_ORDER, i);
+	a_order = xenbus_read_unsigned(dev->otherend, node, 0);
+	snprintf(node, sizeof(node), TWR_XS_QUEUE_FMT "/" TWR_XS_RING_B_ORDER, i);
+	b_order = xenbus_read_unsigned(dev->otherend, node, 0);
+	a_order = clamp(a_order, TWR_BLK_RING_ORDER_MIN, TWR_RING_ORDER_MAX);
+	b_order = clamp(b_order, TWR_BLK_RING_ORDER_MIN, TWR_RING_ORDER_MAX);
+
+	lim->min_order = TWR_BLK_RING_ORDER_MIN;
+	lim->max_order = TWR_RING_ORDER_MAX;
+	lim->a_max = TWR_BLK_REQ_SIZE +
+		     TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << a_order);
+	lim->b_max = TWR_BLK_RSP_SIZE +
+		     TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << b_order);
+}
+
+static int twr_blk_back_connect(struct twr_blk_back *be)
+{
+	struct xenbus_device *dev = be->dev;
+	struct twr_chan_back_limits lim;
+	unsigned int n, max, i;
+	char name[TASK_COMM_LEN];
+	int ret;
+
+	max = xenbus_read_unsigned(dev->nodename, TWR_XS_MAX_QUEUES, 1);
+	max = clamp(max, 1u, TWR_BLK_BACK_MAX_QUEUES);
+	n = xenbus_read_unsigned(dev->otherend, TWR_XS_NUM_QUEUES, 0);
+	if (n < 1 || n > max) {
+		xenbus_dev_fatal(dev, -EINVAL,
+				 "frontend asks for %u queues, max-queues is %u",
+				 n, max);
+		return -EINVAL;
+	}
+
+	mutex_lock(&be->lock);
+	be->queues = kcalloc(n, sizeof(*be->queues), GFP_KERNEL);
+	if (!be->queues) {
+		mutex_unlock(&be->lock);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		struct twr_blk_back_dq *dq = &be->queues[i];
+
+		dq->chan.irq = -1;
+		twr_blk_back_queue_init(&dq->q, &be->target, &twr_blk_back_ops,
+					&dq->chan, i);
+	}
+	be->nr_queues = n;
+	for (i = 0; i < n; i++) {
+		struct twr_blk_back_dq *dq = &be->queues[i];
+
+		twr_blk_back_limits(dev, i, &lim);
+		ret = twr_chan_back_connect(&dq->chan, dev, i, &lim,
+					    twr_blk_back_interrupt, &dq->q);
+		if (ret)
+			goto out_disconnect;
+		dq->q.req = &dq->chan.ring_a;
+		dq->q.rsp = &dq->chan.ring_b;
+		snprintf(name, sizeof(name), "twrblk%d.%u", dev->otherend_id, i);
+		ret = twr_blk_back_queue_start(&dq->q, name);
+		if (ret) {
+			xenbus_dev_fatal(dev, ret, "starting worker %s", name);
+			goto out_disconnect;
+		}
+	}
+	mutex_unlock(&be->lock);
+	return 0;
+
+out_disconnect:
+	mutex_unlock(&be->lock);
+	twr_blk_back_disconnect(be);
+	return ret;
+}
+
+/* Publish the geometry the frontend sizes its disk from. */
+static int twr_blk_back_write_geometry(struct twr_blk_back *be)
+{
+	struct xenbus_device *dev = be->dev;
+	struct xenbus_transaction xbt;
+	int ret;
+
+again:
+	ret = xenbus_transaction_start(&xbt);
+	if (ret)
+		return ret;
+	ret = xenbus_printf(xbt, dev->nodename, TWR_XS_BLK_SECTORS, "%llu",
+			    be->target.sectors);
+	if (!ret)
+		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_BLK_SECTOR_SIZE,
+				    "%u", be->target.sector_size);
+	if (!ret)
+		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_BLK_INFO, "%u",
+				    be->target.info);
+	if (!ret)
+		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_MAX_RING_ORDER,
+				    "%u", TWR_RING_ORDER_MAX);
+	if (ret) {
+		xenbus_transaction_end(xbt, 1);
+		return ret;
+	}
+	ret = xenbus_transaction_end(xbt, 0);
+	if (ret == -EAGAIN)
+		goto again;
+	return ret;
+}
+
+static int twr_blk_back_probe(struct xenbus_device *dev,
+			      const struct xenbus_device_id *id)
+{
+	struct twr_blk_back *be;
+	char *target, *mode;
+	bool ro;
+	int ret;
+
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be) {
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating backend state");
+		return -ENOMEM;
+	}
+	be->dev = dev;
+	mutex_init(&be->lock);
+	INIT_WORK(&be->close_work, twr_blk_back_close_work);
+	dev_set_drvdata(&dev->dev, be);
+
+	mode = xenbus_read(XBT_NIL, dev->nodename, TWR_XS_BLK_MODE, NULL);
+	ro = !IS_ERR(mode) && !strcmp(mode, "r");
+	if (!IS_ERR(mode) && strcmp(mode, "r") && strcmp(mode, "w")) {
+		ret = -EINVAL;
+		xenbus_dev_fatal(dev, ret, "mode is \"%s\", not r or w", mode);
+		kfree(mode);
+		goto out_free;
+	}
+	if (!IS_ERR(mode))
+		kfree(mode);
+
+	target = xenbus_read(XBT_NIL, dev->nodename, TWR_XS_BLK_TARGET, NULL);
+	if (IS_ERR(target)) {
+		ret = PTR_ERR(target);
+		xenbus_dev_fatal(dev, ret, "reading %s/%s", dev->nodename,
+				 TWR_XS_BLK_TARGET);
+		goto out_free;
+	}
+	ret = twr_blk_target_open(&be->target, target, ro);
+	if (ret) {
+		xenbus_dev_fatal(dev, ret,
+				 "opening target %s %s (a file or block device, non-empty)",
+				 target, ro ? "read-only" : "read-write");
+		kfree(target);
+		goto out_free;
+	}
+	kfree(target);
+
+	ret = twr_blk_back_write_geometry(be);
+	if (ret) {
+		xenbus_dev_fatal(dev, ret, "writing the disk geometry");
+		goto out_close;
+	}
+	ret = xenbus_switch_state(dev, XenbusStateInitWait);
+	if (ret)
+		goto out_close;
+	return 0;
+
+out_close:
+	twr_blk_target_close(&be->target);
+out_free:
+	dev_set_drvdata(&dev->dev, NULL);
+	kfree(be);
+	return ret;
+}
+
+static void twr_blk_back_frontend_changed(struct xenbus_device *dev,
+					  enum xenbus_state fstate)
+{
+	struct twr_blk_back *be = dev_get_drvdata(&dev->dev);
+
+	switch (fstate) {
+	case XenbusStateInitialising:
+		if (dev->state == XenbusStateClosed)
+			xenbus_switch_state(dev, XenbusStateInitWait);
+		break;
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (dev->state == XenbusStateConnected)
+			break;
+		if (twr_blk_back_connect(be))
+			break;	/* xenbus_dev_fatal() said why */
+		xenbus_switch_state(dev, XenbusStateConnected);
+		break;
+	case XenbusStateClosing:
+		twr_blk_back_disconnect(be);
+		xenbus_switch_state(dev, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+		twr_blk_back_disconnect(be);
+		xenbus_switch_state(dev, XenbusStateClosed);
+		if (xenbus_dev_is_online(dev))
+			break;
+		fallthrough;
+	case XenbusStateUnknown:
+		twr_blk_back_disconnect(be);
+		device_unregister(&dev->dev);
+		break;
+	default:
+		break;
+	}
+}
+
+static void twr_blk_back_remove(struct xenbus_device *dev)
+{
+	struct twr_blk_back *be = dev_get_drvdata(&dev->dev);
+
+	if (!be)
+		return;
+	twr_blk_back_disconnect(be);
+	cancel_work_sync(&be->close_work);
+	twr_blk_target_close(&be->target);
+	dev_set_drvdata(&dev->dev, NULL);
+	kfree(be);
+}
+
+static const struct xenbus_device_id twr_blk_back_ids[] = {
+	{ TWR_XS_KIND_BLK },
+	{ "" }
+};
+
+static struct xenbus_driver twr_blk_back_driver = {
+	.ids = twr_blk_back_ids,
+	.probe = twr_blk_back_probe,
+	.remove = twr_blk_back_remove,
+	.otherend_changed = twr_blk_back_frontend_changed,
+};
+
+static int __init twr_blk_back_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	return xenbus_register_backend(&twr_blk_back_driver);
+}
+
+static void __exit twr_blk_back_exit(void)
+{
+	xenbus_unregister_driver(&twr_blk_back_driver);
+}
+
+module_init(twr_blk_back_init);
+module_exit(twr_blk_back_exit);
+MODULE_DESCRIPTION("twinring block backend");
+MODULE_LICENSE("Dual MIT/GPL");
+MODULE_ALIAS("xen-backend:" TWR_XS_KIND_BLK);
