@@ -1,1 +1,19 @@
 # SPDX-License-Identifier: MIT
+# CUnit tests of the ring library (tests/sanitize.sh runs them under ASan and
+# UBSan too).
+check_PROGRAMS += tests/unit/ringbuf/test_ring tests/unit/ringbuf/test_hostile
+TESTS += tests/unit/ringbuf/test_ring tests/unit/ringbuf/test_hostile
+
+TWR_RING_TEST_SOURCES = \
+	tests/unit/ringbuf/ring_harness.c \
+	tests/unit/ringbuf/ring_harness.h
+
+tests_unit_ringbuf_test_ring_SOURCES = tests/unit/ringbuf/test_ring.c \
+	$(TWR_RING_TEST_SOURCES)
+tests_unit_ringbuf_test_ring_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_ringbuf_test_ring_LDADD = libtwinring.a $(CUNIT_LIBS)
+
+tests_unit_ringbuf_test_hostile_SOURCES = tests/unit/ringbuf/test_hostile.c \
+	$(TWR_RING_TEST_SOURCES)
+tests_unit_ringbuf_test_hostile_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_ringbuf_test_hostile_LDADD = libtwinring.a $(CUNIT_LIBS)
