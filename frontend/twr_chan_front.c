@@ -161,8 +161,8 @@ int twr_chan_front_init(struct twr_chan_front *ch, struct xenbus_device *dev,
 	snprintf(ch->irq_name, sizeof(ch->irq_name), "%s-q%u",
 		 dev->nodename, index);
 	what = "binding the event channel";
-	ret = bind_evtchn_to_irqhandler(ch->evtchn, handler, 0, ch->irq_name,
-					dev_id);
+	ret = bind_evtchn_to_irqhandler_lateeoi(ch->evtchn, handler, 0,
+					       ch->irq_name, dev_id);
 	if (ret < 0) {
 		xenbus_free_evtchn(dev, ch->evtchn);
 		ch->evtchn = 0;

@@ -5,7 +5,10 @@
  * A channel is one control page and two data rings (include/twinring/ring.h).
  * twr_chan_front_init() allocates them, grants them once to the backend
  * domain (control page and ring B read-write, ring A and the two directory
- * pages read-only), allocates an event channel and binds it to @handler.
+ * pages read-only), allocates an event channel and binds it to @handler with
+ * lateeoi semantics (XSA-332: the backend must not be able to keep us in the
+ * handler; the owner calls xen_irq_lateeoi(ch->irq, ...) once it has handled
+ * the event).
  * twr_chan_front_write_xs() then writes the queue-<n>/ nodes of
  * include/twinring/xenbus.h inside the caller's transaction. Teardown with
  * twr_chan_front_uninit(), after the caller has quiesced its users of the
@@ -56,8 +59,8 @@ struct twr_chan_front {
  * Allocate, initialise and grant a channel for queue @index of @dev, with
  * data rings of order @a_order and @b_order (each within TWR_RING_ORDER_MIN..
  * TWR_RING_ORDER_MAX) carrying records of at most @a_max / @b_max payload
- * bytes; allocate its event channel and bind it to @handler(irq, @dev_id)
- * (the handler may run as soon as the backend connects). Returns 0 or a
+ * bytes; allocate its event channel and bind it to @handler(irq, @dev_id),
+ * lateeoi (the handler may run as soon as the backend connects). Returns 0 or a
  * negative errno, with everything undone and xenbus_dev_fatal() called.
  */
 int twr_chan_front_init(struct twr_chan_front *ch, struct xenbus_device *dev,
