@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * twinblk frontend, internal interfaces.
+ *
+ *   twr_blk_front_mq.c      blk-mq: requests into ring A, responses out of B
+ *   twr_blk_front_xenbus.c  xenbus handshake, the gendisk, sysfs statistics
+ */
+#ifndef TWR_BLK_FRONT_H
+#define TWR_BLK_FRONT_H
+
+#include <linux/blk-mq.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "twinring/blk.h"
+#include "twr_chan_front.h"
+
+struct twr_blk_front;
+
+struct twr_blk_front_stats {
+	u64 reqs;		/* requests sent */
+	u64 rd_bytes;
+	u64 wr_bytes;
+	u64 errors;		/* responses with a non-zero status */
+	u64 notify_sent;	/* events to the backend */
+	u64 notify_rcvd;	/* events from the backend */
+	u64 ring_full;		/* queue stopped for room in ring A */
+};
+
+/* One hardware queue = one channel. */
+struct twr_blk_front_queue {
+	struct twr_blk_front *info;
+	struct twr_chan_front chan;
+	struct blk_mq_hw_ctx *hctx;
+	spinlock_t lock;		/* ring A, inflight[], stopped, dead */
+	struct request *inflight[TWR_BLK_MAX_IDS];
+	bool stopped;			/* waiting for room in ring A */
+	bool dead;			/* broken or closing: no more I/O */
+	struct twr_blk_front_stats stats;
+};
+
+/* Per-request driver data (blk-mq pdu). */
+struct twr_blk_front_pdu {
+	u8 op;				/* TWR_BLK_OP_* sent */
+	blk_status_t status;		/* from the response */
+};
+
+struct twr_blk_front {
+	struct xenbus_device *xbdev;
+	struct mutex lock;		/* connect/teardown */
+	struct gendisk *disk;
+	struct blk_mq_tag_set tag_set;
+	bool tag_set_ready;
+	int index;			/* minor block, -1 if none */
+	unsigned int nr_queues;
+	struct twr_blk_front_queue *queues;
+	unsigned int ring_order;
+	u32 max_data;			/* bytes per READ/WRITE */
+	u64 sectors;			/* 512-byte units */
+	u32 sector_size;
+	u32 binfo;			/* TWR_BLK_INFO_* */
+	char vdev[DISK_NAME_LEN];
+	struct work_struct close_work;
+};
+
+extern const struct blk_mq_ops twr_blk_front_mq_ops;
+
+/* Event handler of a queue's channel (hard irq): collect responses. */
+irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id);
+
+/* Stop all I/O on every queue and fail what is in flight with an error;
+ * the backend's answers, if any still come, are ignored. Process context. */
+void twr_blk_front_kill_queues(struct twr_blk_front *info);
+
+#endif /* TWR_BLK_FRONT_H */

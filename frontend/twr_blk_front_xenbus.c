@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * twinblk frontend: the xenbus driver and the gendisk.
+ *
+ * States (ours, driven by the backend's):
+ *   backend InitWait: one channel per queue allocated and granted,
+ *                     queue-<n>/ and num-queues written -> Initialised
+ *   backend Connected: geometry read (sectors, sector-size, info, vdev),
+ *                      disk /dev/<vdev> added -> Connected
+ *   backend Closing/Closed: I/O failed, disk removed, channels freed ->
+ *                           Closed
+ *   backend caught breaking the protocol: the same, from a work item.
+ */
+#include <linux/blkdev.h>
+#include <linux/ctype.h>
+#include <linux/idr.h>
+#include <linux/major.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+
+#include "twinring/xenbus.h"
+#include "twr_blk_front.h"
+
+#define TWR_BLK_FRONT_MINORS	16
+
+static unsigned int max_queues = 4;
+module_param(max_queues, uint, 0444);
+MODULE_PARM_DESC(max_queues, "most hardware queues (channels) per disk");
+
+static unsigned int ring_order = TWR_BLK_RING_ORDER_DEFAULT;
+module_param(ring_order, uint, 0444);
+MODULE_PARM_DESC(ring_order, "ring size as a page order (10 = 4 MiB: 1 MiB requests)");
+
+static unsigned int queue_depth = 64;
+module_param(queue_depth, uint, 0444);
+MODULE_PARM_DESC(queue_depth, "requests in flight per queue");
+
+static int twr_blk_front_major;
+static DEFINE_IDA(twr_blk_front_minors);
+
+static const struct block_device_operations twr_blk_front_fops = {
+	.owner = THIS_MODULE,
+};
+
+/* Sum one counter over the queues. */
+#define TWR_BLK_FRONT_STAT(field)					\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct twr_blk_front *info = dev_to_disk(dev)->private_data;	\
+	u64 sum = 0;							\
+	unsigned int i;							\
+									\
+	for (i = 0; i < info->nr_queues; i++)				\
+		sum += READ_ONCE(info->queues[i].stats.field);		\
+	return sysfs_emit(buf, "%llu\n", sum);				\
+}									\
+static DEVICE_ATTR_RO(field)
+
+TWR_BLK_FRONT_STAT(reqs);
+TWR_BLK_FRONT_STAT(rd_bytes);
+TWR_BLK_FRONT_STAT(wr_bytes);
+TWR_BLK_FRONT_STAT(errors);
+TWR_BLK_FRONT_STAT(notify_sent);
+TWR_BLK_FRONT_STAT(notify_rcvd);
+TWR_BLK_FRONT_STAT(ring_full);
+
+static ssize_t queues_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct twr_blk_front *info = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%u\n", info->nr_queues);
+}
+static DEVICE_ATTR_RO(queues);
+
+static ssize_t ring_bytes_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct twr_blk_front *info = dev_to_disk(dev)->private_data;
+
+	return sysfs_emit(buf, "%lu\n", PAGE_SIZE << info->ring_order);
+}
+static DEVICE_ATTR_RO(ring_bytes);
+
+static struct attribute *twr_blk_front_stat_attrs[] = {
+	&dev_attr_reqs.attr,
+	&dev_attr_rd_bytes.attr,
+	&dev_attr_wr_bytes.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_notify_sent.attr,
+	&dev_attr_notify_rcvd.attr,
+	&dev_attr_ring_full.attr,
+	&dev_attr_queues.attr,
+	&dev_attr_ring_bytes.attr,
+	NULL
+};
+
+/* /sys/block/<vdev>/twinblk/ */
+static const struct attribute_group twr_blk_front_stat_group = {
+	.name = "twinblk",
+	.attrs = twr_blk_front_stat_attrs,
+};
+
+static const struct attribute_group *twr_blk_front_groups[] = {
+	&twr_blk_front_stat_group,
+	NULL
+};
+
+/* Free the channels; the caller has stopped all I/O on them. */
+static void twr_blk_front_free_queues(struct twr_blk_front *info)
+{
+	unsigned int i;
+
+	for (i = 0; i < info->nr_queues; i++)
+		twr_chan_front_uninit(&info->queues[i].chan);
+	kfree(info->queues);
+	info->queues = NULL;
+	info->nr_queues = 0;
+}
+
+/* Backend InitWait: allocate and grant the channels, tell the backend. */
+static int twr_blk_front_talk(struct twr_blk_front *info)
+{
+	struct xenbus_device *dev = info->xbdev;
+	struct xenbus_transaction xbt;
+	unsigned int n, order, i;
+	u32 a_max, b_max;
+	int ret;
+
+	n = xenbus_read_unsigned(dev->otherend, TWR_XS_MAX_QUEUES, 1);
+	n = min3(n, max_queues, num_online_cpus());
+	n = max(n, 1u);
+	order = xenbus_read_unsigned(dev->otherend, TWR_XS_MAX_RING_ORDER, 0);
+	order = min(order, ring_order);
+	order = min(order, TWR_RING_ORDER_MAX);
+	if (order < TWR_BLK_RING_ORDER_MIN) {
+		xenbus_dev_fatal(dev, -EINVAL,
+				 "backend max-ring-order %u below the minimum %u",
+				 order, TWR_BLK_RING_ORDER_MIN);
+		return -EINVAL;
+	}
+	info->ring_order = order;
+	info->max_data = TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << order);
+	a_max = TWR_BLK_REQ_SIZE + info->max_data;
+	b_max = TWR_BLK_RSP_SIZE + info->max_data;
+
+	info->queues = kcalloc(n, sizeof(*info->queues), GFP_KERNEL);
+	if (!info->queues)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct twr_blk_front_queue *q = &info->queues[i];
+
+		q->info = info;
+		spin_lock_init(&q->lock);
+		q->chan.irq = -1;
+	}
+	info->nr_queues = n;
+	for (i = 0; i < n; i++) {
+		ret = twr_chan_front_init(&info->queues[i].chan, dev, i, order,
+					  order, a_max, b_max,
+					  twr_blk_front_interrupt,
+					  &info->queues[i]);
+		if (ret)
+			goto out_free;	/* xenbus_dev_fatal() said why */
+	}
+
+again:
+	ret = xenbus_transaction_start(&xbt);
+	if (ret) {
+		xenbus_dev_fatal(dev, ret, "starting transaction");
+		goto out_free;
+	}
+	for (i = 0; i < n && !ret; i++)
+		ret = twr_chan_front_write_xs(&info->queues[i].chan, xbt);
+	if (!ret)
+		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_NUM_QUEUES, "%u",
+				    n);
+	if (ret) {
+		xenbus_transaction_end(xbt, 1);
+		xenbus_dev_fatal(dev, ret, "writing queue nodes");
+		goto out_free;
+	}
+	ret = xenbus_transaction_end(xbt, 0);
+	if (ret == -EAGAIN)
+		goto again;
+	if (ret) {
+		xenbus_dev_fatal(dev, ret, "completing transaction");
+		goto out_free;
+	}
+	return xenbus_switch_state(dev, XenbusStateInitialised);
+
+out_free:
+	twr_blk_front_free_queues(info);
+	return ret;
+}
+
+/* A disk name the toolstack gave us: a letter, then letters and digits. */
+static bool twr_blk_front_vdev_ok(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (!len || len > DISK_NAME_LEN - 4 || !isalpha(s[0]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!islower(s[i]) && !isdigit(s[i]))
+			return false;
+	return true;
+}
+
+static int twr_blk_front_read_geometry(struct twr_blk_front *info)
+{
+	struct xenbus_device *dev = info->xbdev;
+	char *vdev;
+	int ret;
+
+	ret = xenbus_scanf(XBT_NIL, dev->otherend, TWR_XS_BLK_SECTORS, "%llu",
+			   &info->sectors);
+	if (ret != 1)
+		goto bad;
+	info->sector_size = xenbus_read_unsigned(dev->otherend,
+						 TWR_XS_BLK_SECTOR_SIZE, 0);
+	info->binfo = xenbus_read_unsigned(dev->otherend, TWR_XS_BLK_INFO, 0);
+	if (info->sector_size != 512 && info->sector_size != 4096)
+		goto bad;
+	if (!info->sectors ||
+	    info->sectors & ((info->sector_size >> SECTOR_SHIFT) - 1))
+		goto bad;
+	vdev = xenbus_read(XBT_NIL, dev->otherend, TWR_XS_BLK_VDEV, NULL);
+	if (IS_ERR(vdev)) {
+		snprintf(info->vdev, sizeof(info->vdev), "twinblk%d",
+			 info->index);
+	} else {
+		if (!twr_blk_front_vdev_ok(vdev)) {
+			xenbus_dev_fatal(dev, -EINVAL,
+					 "vdev \"%s\" is not a disk name", vdev);
+			kfree(vdev);
+			return -EINVAL;
+		}
+		strscpy(info->vdev, vdev, sizeof(info->vdev));
+		kfree(vdev);
+	}
+	return 0;
+bad:
+	xenbus_dev_fatal(dev, -EINVAL,
+			 "backend geometry unusable: sectors %llu sector-size %u",
+			 info->sectors, info->sector_size);
+	return -EINVAL;
+}
+
+/* Backend Connected: create /dev/<vdev>. */
+static int twr_blk_front_add_disk(struct twr_blk_front *info)
+{
+	struct xenbus_device *dev = info->xbdev;
+	struct blk_mq_tag_set *set = &info->tag_set;
+	struct gendisk *disk;
+	struct request_queue *rq;
+	int ret;
+
+	ret = twr_blk_front_read_geometry(info);
+	if (ret)
+		return ret;
+
+	memset(set, 0, sizeof(*set));
+	set->ops = &twr_blk_front_mq_ops;
+	set->nr_hw_queues = info->nr_queues;
+	set->queue_depth = clamp(queue_depth, 1u, TWR_BLK_MAX_IDS);
+	set->numa_node = NUMA_NO_NODE;
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->cmd_size = sizeof(struct twr_blk_front_pdu);
+	set->driver_data = info;
+	ret = blk_mq_alloc_tag_set(set);
+	if (ret)
+		goto fail;
+	info->tag_set_ready = true;
+
+	disk = blk_mq_alloc_disk(set, info);
+	if (IS_ERR(disk)) {
+		ret = PTR_ERR(disk);
+		goto fail;
+	}
+	rq = disk->queue;
+	disk->major = twr_blk_front_major;
+	disk->first_minor = info->index * TWR_BLK_FRONT_MINORS;
+	disk->minors = TWR_BLK_FRONT_MINORS;
+	disk->fops = &twr_blk_front_fops;
+	disk->private_data = info;
+	strscpy(disk->disk_name, info->vdev, sizeof(disk->disk_name));
+
+	blk_queue_logical_block_size(rq, info->sector_size);
+	blk_queue_physical_block_size(rq, info->sector_size);
+	/* Data is copied, so any segmentation will do; only the total per
+	 * request is bounded, by the ring. */
+	blk_queue_max_hw_sectors(rq, info->max_data >> SECTOR_SHIFT);
+	blk_queue_max_segments(rq, info->max_data >> PAGE_SHIFT);
+	blk_queue_max_segment_size(rq, info->max_data);
+	if (info->binfo & TWR_BLK_INFO_FLUSH)
+		blk_queue_write_cache(rq, true, true);
+	if (info->binfo & TWR_BLK_INFO_DISCARD) {
+		blk_queue_max_discard_sectors(rq, TWR_BLK_MAX_DISCARD_SECTORS);
+		rq->limits.discard_granularity = info->sector_size;
+	}
+	set_capacity(disk, info->sectors);
+	if (info->binfo & TWR_BLK_INFO_RO)
+		set_disk_ro(disk, true);
+
+	ret = device_add_disk(&dev->dev, disk, twr_blk_front_groups);
+	if (ret) {
+		put_disk(disk);
+		goto fail;
+	}
+	info->disk = disk;
+	dev_info(&dev->dev, "%s: %llu sectors of 512, block %u, %u queue(s), %u KiB rings%s\n",
+		 info->vdev, info->sectors, info->sector_size, info->nr_queues,
+		 (unsigned int)((PAGE_SIZE << info->ring_order) >> 10),
+		 info->binfo & TWR_BLK_INFO_RO ? ", read-only" : "");
+	return 0;
+
+fail:
+	if (info->tag_set_ready)
+		blk_mq_free_tag_set(set);
+	info->tag_set_ready = false;
+	xenbus_dev_fatal(dev, ret, "adding disk %s", info->vdev);
+	return ret;
+}
+
+/* Fail all I/O, remove the disk, free the channels. */
+static void twr_blk_front_teardown(struct twr_blk_front *info)
+{
+	unsigned int i;
+
+	mutex_lock(&info->lock);
+	for (i = 0; i < info->nr_queues; i++)
+		twr_chan_front_set_closing(&info->queues[i].chan);
+	twr_blk_front_kill_queues(info);
+	if (info->disk) {
+		del_gendisk(info->disk);
+		put_disk(info->disk);
+		info->disk = NULL;
+	}
+	if (info->tag_set_ready)
+		blk_mq_free_tag_set(&info->tag_set);
+	info->tag_set_ready = false;
+	twr_blk_front_free_queues(info);
+	mutex_unlock(&info->lock);
+}
+
+static void twr_blk_front_close_work(struct work_struct *work)
+{
+	struct twr_blk_front *info = container_of(work, struct twr_blk_front,
+						  close_work);
+
+	/* The broken queue already refuses I/O; fail the rest, then tell
+	 * the backend. The disk goes when the backend answers Closing. */
+	mutex_lock(&info->lock);
+	twr_blk_front_kill_queues(info);
+	mutex_unlock(&info->lock);
+	xenbus_switch_state(info->xbdev, XenbusStateClosing);
+}
+
+static void twr_blk_front_backend_changed(struct xenbus_device *dev,
+					  enum xenbus_state bstate)
+{
+	struct twr_blk_front *info = dev_get_drvdata(&dev->dev);
+
+	switch (bstate) {
+	case XenbusStateInitWait:
+		if (dev->state != XenbusStateInitialising)
+			break;
+		mutex_lock(&info->lock);
+		twr_blk_front_talk(info);
+		mutex_unlock(&info->lock);
+		break;
+	case XenbusStateConnected:
+		if (dev->state != XenbusStateInitialised)
+			break;
+		mutex_lock(&info->lock);
+		if (!info->disk && twr_blk_front_add_disk(info) == 0)
+			xenbus_switch_state(dev, XenbusStateConnected);
+		mutex_unlock(&info->lock);
+		break;
+	case XenbusStateClosing:
+	case XenbusStateClosed:
+		if (dev->state == XenbusStateClosed)
+			break;
+		twr_blk_front_teardown(info);
+		xenbus_frontend_closed(dev);
+		break;
+	default:
+		break;
+	}
+}
+
+static int twr_blk_front_probe(struct xenbus_device *dev,
+			       const struct xenbus_device_id *id)
+{
+	struct twr_blk_front *info;
+	int ret;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info) {
+		xenbus_dev_fatal(dev, -ENOMEM, "allocating device state");
+		return -ENOMEM;
+	}
+	info->xbdev = dev;
+	mutex_init(&info->lock);
+	INIT_WORK(&info->close_work, twr_blk_front_close_work);
+	ret = ida_alloc_max(&twr_blk_front_minors,
+			    (MINORMASK + 1) / TWR_BLK_FRONT_MINORS - 1,
+			    GFP_KERNEL);
+	if (ret < 0) {
+		xenbus_dev_fatal(dev, ret, "allocating a minor number");
+		kfree(info);
+		return ret;
+	}
+	info->index = ret;
+	dev_set_drvdata(&dev->dev, info);
+	return 0;
+}
+
+static void twr_blk_front_remove(struct xenbus_device *dev)
+{
+	struct twr_blk_front *info = dev_get_drvdata(&dev->dev);
+
+	/* Teardown unbinds the events first: nothing queues close_work after. */
+	twr_blk_front_teardown(info);
+	cancel_work_sync(&info->close_work);
+	ida_free(&twr_blk_front_minors, info->index);
+	dev_set_drvdata(&dev->dev, NULL);
+	kfree(info);
+}
+
+static const struct xenbus_device_id twr_blk_front_ids[] = {
+	{ TWR_XS_KIND_BLK },
+	{ "" }
+};
+
+static struct xenbus_driver twr_blk_front_driver = {
+	.ids = twr_blk_front_ids,
+	.probe = twr_blk_front_probe,
+	.remove = twr_blk_front_remove,
+	.otherend_changed = twr_blk_front_backend_changed,
+};
+
+static int __init twr_blk_front_init(void)
+{
+	int ret;
+
+	if (!xen_domain())
+		return -ENODEV;
+	ret = register_blkdev(0, "twinblk");
+	if (ret < 0)
+		return ret;
+	twr_blk_front_major = ret;
+	ret = xenbus_register_frontend(&twr_blk_front_driver);
+	if (ret)
+		unregister_blkdev(twr_blk_front_major, "twinblk");
+	return ret;
+}
+
+static void __exit twr_blk_front_exit(void)
+{
+	xenbus_unregister_driver(&twr_blk_front_driver);
+	unregister_blkdev(twr_blk_front_major, "twinblk");
+}
+
+module_init(twr_blk_front_init);
+module_exit(twr_blk_front_exit);
+MODULE_DESCRIPTION("twinring block frontend");
+MODULE_LICENSE("Dual MIT/GPL");
+MODULE_ALIAS("xen:" TWR_XS_KIND_BLK);
