@@ -14,6 +14,7 @@
 #include <linux/blk-mq.h>
 #include <linux/interrupt.h>
 #include <linux/string.h>
+#include <xen/events.h>
 
 #include "twr_blk_front.h"
 
@@ -263,7 +264,7 @@ irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id)
 
 	q->stats.notify_rcvd++;
 	if (READ_ONCE(q->dead))
-		return IRQ_HANDLED;
+		goto out_eoi;
 	for (;;) {
 		ret = twr_ring_peek(rb, &rec);
 		if (ret == -EAGAIN) {
@@ -275,12 +276,12 @@ irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id)
 		}
 		if (ret) {
 			twr_blk_front_fail(q, NULL);
-			return IRQ_HANDLED;
+			goto out_eoi;
 		}
 		why = twr_blk_front_take(q, &rec, &rsp, &rq);
 		if (why) {
 			twr_blk_front_fail(q, why);
-			return IRQ_HANDLED;
+			goto out_eoi;
 		}
 		pdu = blk_mq_rq_to_pdu(rq);
 		if (rsp.data_len) {
@@ -305,8 +306,13 @@ irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id)
 	if (q->stopped && !q->dead) {
 		q->stopped = false;
 		blk_mq_start_stopped_hw_queue(q->hctx, true);
+		n++;	/* the event was the room we waited for */
 	}
 	spin_unlock(&q->lock);
+out_eoi:
+	/* Late EOI (XSA-332): an event that brought nothing is spurious, and
+	 * a backend storming them gets its events delayed. */
+	xen_irq_lateeoi(irq, n ? 0 : XEN_EOI_FLAG_SPURIOUS);
 	return IRQ_HANDLED;
 }
 
