@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CUnit tests of the device spec parser (toolstack/twr_spec.c): the forms a
+ * user writes in an xl config, and one test per class of mistake, checking
+ * both the error code and that the message names the culprit.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+
+#include "../../../toolstack/twr_spec.c"
+
+static struct twr_spec g_spec;
+static struct twr_spec_error g_err;
+
+static int parse(const char *s)
+{
+	return twr_spec_parse(s, &g_spec, &g_err);
+}
+
+/* Parsing @s fails with @code and a message containing @needle. */
+static void expect_error(const char *s, enum twr_spec_errcode code, const char *needle)
+{
+	CU_ASSERT_EQUAL(parse(s), -EINVAL);
+	CU_ASSERT_EQUAL(g_err.code, code);
+	if (needle && !strstr(g_err.msg, needle)) {
+		fprintf(stderr, "\n  spec '%s': message '%s' lacks '%s'\n", s, g_err.msg, needle);
+		CU_FAIL("error message does not name the culprit");
+	}
+}
+
+static void test_net_minimal_gets_defaults(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("net, bridge=xenbr0"), 0);
+	CU_ASSERT_EQUAL(g_spec.kind, TWR_DEV_NET);
+	CU_ASSERT_STRING_EQUAL(g_spec.net.bridge, "xenbr0");
+	CU_ASSERT_EQUAL(g_spec.queues, 1);
+	CU_ASSERT_FALSE(g_spec.net.has_mac);
+	CU_ASSERT_STRING_EQUAL(g_spec.backend, "");
+	CU_ASSERT_EQUAL(g_err.code, TWR_SPEC_OK);
+}
+
+static void test_net_all_keys(void)
+{
+	static const uint8_t want[6] = { 0x00, 0x16, 0x3e, 0x0a, 0xbc, 0x0d };
+
+	CU_ASSERT_EQUAL_FATAL(parse("net, bridge=br-lan, queues=2, mac=00:16:3e:0a:bc:0d, backend=drv1"), 0);
+	CU_ASSERT_STRING_EQUAL(g_spec.net.bridge, "br-lan");
+	CU_ASSERT_EQUAL(g_spec.queues, 2);
+	CU_ASSERT_TRUE(g_spec.net.has_mac);
+	CU_ASSERT_EQUAL(memcmp(g_spec.net.mac, want, 6), 0);
+	CU_ASSERT_STRING_EQUAL(g_spec.backend, "drv1");
+}
+
+static void test_blk_design_example(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("blk, target=/srv/vm1-data.img, vdev=twa"), 0);
+	CU_ASSERT_EQUAL(g_spec.kind, TWR_DEV_BLK);
+	CU_ASSERT_STRING_EQUAL(g_spec.blk.target, "/srv/vm1-data.img");
+	CU_ASSERT_STRING_EQUAL(g_spec.blk.vdev, "twa");
+	CU_ASSERT_TRUE(g_spec.blk.writable);	/* mode defaults to w */
+	CU_ASSERT_EQUAL(g_spec.queues, 1);
+}
+
+static void test_blk_all_keys(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("blk, target=/dev/vg0/vm1, vdev=twb2, mode=r, queues=4"), 0);
+	CU_ASSERT_STRING_EQUAL(g_spec.blk.target, "/dev/vg0/vm1");
+	CU_ASSERT_STRING_EQUAL(g_spec.blk.vdev, "twb2");
+	CU_ASSERT_FALSE(g_spec.blk.writable);
+	CU_ASSERT_EQUAL(g_spec.queues, 4);
+}
+
+static void test_blanks_around_items_and_equals(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("  net ,bridge = xenbr0 ,\tqueues= 3  "), 0);
+	CU_ASSERT_STRING_EQUAL(g_spec.net.bridge, "xenbr0");
+	CU_ASSERT_EQUAL(g_spec.queues, 3);
+}
+
+static void test_kind_accepts_xenbus_names(void)
+{
+	CU_ASSERT_EQUAL(parse("twinnet, bridge=xenbr0"), 0);
+	CU_ASSERT_EQUAL(g_spec.kind, TWR_DEV_NET);
+	CU_ASSERT_EQUAL(parse("twinblk, target=/a, vdev=twa"), 0);
+	CU_ASSERT_EQUAL(g_spec.kind, TWR_DEV_BLK);
+}
+
+static void test_unknown_type(void)
+{
+	expect_error("nic, bridge=xenbr0", TWR_SPEC_UNKNOWN_TYPE, "'nic'");
+	expect_error("NET, bridge=xenbr0", TWR_SPEC_UNKNOWN_TYPE, "'NET'");
+	/* The type must come first: a key there is not a type. */
+	expect_error("bridge=xenbr0, net", TWR_SPEC_UNKNOWN_TYPE, "bridge=xenbr0");
+}
+
+static void test_type_missing(void)
+{
+	expect_error(", bridge=xenbr0", TWR_SPEC_MALFORMED, "device type is missing");
+}
+
+static void test_unknown_key(void)
+{
+	expect_error("net, bridge=xenbr0, colour=blue", TWR_SPEC_UNKNOWN_KEY, "'colour'");
+	CU_ASSERT_EQUAL(g_err.column, 21);
+}
+
+static void test_key_of_other_kind_is_unknown(void)
+{
+	expect_error("net, bridge=xenbr0, target=/srv/a", TWR_SPEC_UNKNOWN_KEY, "'target' for a net");
+	expect_error("blk, target=/a, vdev=twa, mac=00:16:3e:00:00:01", TWR_SPEC_UNKNOWN_KEY,
+		     "'mac' for a blk");
+	expect_error("blk, bridge=xenbr0, target=/a, vdev=twa", TWR_SPEC_UNKNOWN_KEY, "'bridge'");
+}
+
+static void test_missing_bridge(void)
+{
+	expect_error("net", TWR_SPEC_MISSING_KEY, "bridge=");
+	expect_error("net, queues=2", TWR_SPEC_MISSING_KEY, "bridge=");
+}
+
+static void test_missing_target_or_vdev(void)
+{
+	expect_error("blk, vdev=twa", TWR_SPEC_MISSING_KEY, "target=");
+	expect_error("blk, target=/srv/a.img", TWR_SPEC_MISSING_KEY, "vdev=");
+}
+
+static void test_bad_number(void)
+{
+	expect_error("net, bridge=b, queues=0", TWR_SPEC_BAD_VALUE, "queues=0");
+	expect_error("net, bridge=b, queues=65", TWR_SPEC_BAD_VALUE, "1 to 64");
+	expect_error("net, bridge=b, queues=two", TWR_SPEC_BAD_VALUE, "queues=two");
+	expect_error("net, bridge=b, queues=-1", TWR_SPEC_BAD_VALUE, "queues=-1");
+	expect_error("net, bridge=b, queues=2x", TWR_SPEC_BAD_VALUE, "queues=2x");
+	expect_error("net, bridge=b, queues=99999999999999999999999", TWR_SPEC_BAD_VALUE, "queues=");
+	CU_ASSERT_EQUAL(parse("net, bridge=b, queues=64"), 0);
+	CU_ASSERT_EQUAL(g_spec.queues, 64);
+}
+
+static void test_duplicate_key(void)
+{
+	expect_error("net, bridge=a, bridge=b", TWR_SPEC_DUPLICATE_KEY, "'bridge' given twice");
+	CU_ASSERT_EQUAL(g_err.column, 16);
+	expect_error("blk, target=/a, vdev=twa, mode=r, mode=w", TWR_SPEC_DUPLICATE_KEY, "'mode'");
+}
+
+static void test_malformed_items(void)
+{
+	expect_error("net,, bridge=b", TWR_SPEC_MALFORMED, "empty item");
+	expect_error("net, bridge=b,", TWR_SPEC_MALFORMED, "empty item");
+	expect_error("net, bridge", TWR_SPEC_MALFORMED, "key=value");
+	expect_error("net, =b", TWR_SPEC_MALFORMED, "key is missing");
+	expect_error("net, bridge=", TWR_SPEC_MALFORMED, "value is missing");
+	expect_error("net, bridge=  ", TWR_SPEC_MALFORMED, "value is missing");
+}
+
+static void test_empty_spec(void)
+{
+	expect_error("", TWR_SPEC_EMPTY, "empty spec");
+	expect_error(" \t ", TWR_SPEC_EMPTY, "empty spec");
+}
+
+static void test_too_long(void)
+{
+	char s[TWR_SPEC_MAX_LEN + 64];
+
+	memset(s, 'a', sizeof(s) - 1);
+	s[sizeof(s) - 1] = '\0';
+	memcpy(s, "blk, vdev=twa, target=/", 23);
+	expect_error(s, TWR_SPEC_TOO_LONG, "longer than 1024");
+	/* Exactly at the limit it is parsed (and the path is fine). */
+	s[TWR_SPEC_MAX_LEN] = '\0';
+	CU_ASSERT_EQUAL(parse(s), 0);
+	CU_ASSERT_EQUAL(strlen(g_spec.blk.target), TWR_SPEC_MAX_LEN - 22);
+}
+
+static void test_control_characters_rejected(void)
+{
+	expect_error("net, bridge=xenbr0\n", TWR_SPEC_MALFORMED, "column 19");
+	expect_error("net, bridge=xen\x1b[0m", TWR_SPEC_MALFORMED, "control");
+	expect_error("net, bridge=x\xc3\xa9", TWR_SPEC_MALFORMED, "non-ASCII");
+}
+
+static void test_bad_mac(void)
+{
+	expect_error("net, bridge=b, mac=01:16:3e:00:00:01", TWR_SPEC_BAD_VALUE, "multicast");
+	expect_error("net, bridge=b, mac=00:00:00:00:00:00", TWR_SPEC_BAD_VALUE, "all-zero");
+	expect_error("net, bridge=b, mac=00:16:3e:1:2:3", TWR_SPEC_BAD_VALUE, "six hex bytes");
+	expect_error("net, bridge=b, mac=00:16:3e:00:00:01:02", TWR_SPEC_BAD_VALUE, "mac=");
+	expect_error("net, bridge=b, mac=00:16:3e:00:00", TWR_SPEC_BAD_VALUE, "mac=");
+	expect_error("net, bridge=b, mac=00:16:3g:00:00:01", TWR_SPEC_BAD_VALUE, "mac=");
+	expect_error("net, bridge=b, mac=00:16:3e00:00:01", TWR_SPEC_BAD_VALUE, "mac=");
+}
+
+static void test_mac_accepts_dashes_and_upper_case(void)
+{
+	static const uint8_t want[6] = { 0x00, 0x16, 0x3e, 0xab, 0xcd, 0xef };
+	char buf[18];
+
+	CU_ASSERT_EQUAL_FATAL(parse("net, bridge=b, mac=00-16-3E-AB-cd-EF"), 0);
+	CU_ASSERT_EQUAL(memcmp(g_spec.net.mac, want, 6), 0);
+	twr_mac_format(g_spec.net.mac, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "00:16:3e:ab:cd:ef");
+}
+
+static void test_bad_bridge_name(void)
+{
+	expect_error("net, bridge=a/b", TWR_SPEC_BAD_VALUE, "bridge=a/b");
+	expect_error("net, bridge=br:0", TWR_SPEC_BAD_VALUE, "interface name");
+	expect_error("net, bridge=..", TWR_SPEC_BAD_VALUE, "interface name");
+	expect_error("net, bridge=abcdefghijklmnop", TWR_SPEC_BAD_VALUE, "1 to 15");
+	expect_error("net, bridge=br 0", TWR_SPEC_BAD_VALUE, "blanks");
+	CU_ASSERT_EQUAL(parse("net, bridge=abcdefghijklmno"), 0);	/* 15 */
+}
+
+static void test_bad_vdev(void)
+{
+	expect_error("blk, target=/a, vdev=TWA", TWR_SPEC_BAD_VALUE, "vdev=TWA");
+	expect_error("blk, target=/a, vdev=1a", TWR_SPEC_BAD_VALUE, "vdev=1a");
+	expect_error("blk, target=/a, vdev=twa1b", TWR_SPEC_BAD_VALUE, "vdev=twa1b");
+	expect_error("blk, target=/a, vdev=../sda", TWR_SPEC_BAD_VALUE, "vdev=");
+	expect_error("blk, target=/a, vdev=abcdefghijklmnop", TWR_SPEC_BAD_VALUE, "at most 15");
+	CU_ASSERT_TRUE(twr_vdev_valid("twa"));
+	CU_ASSERT_TRUE(twr_vdev_valid("twa12"));
+	CU_ASSERT_FALSE(twr_vdev_valid(""));
+}
+
+static void test_target_must_be_absolute(void)
+{
+	expect_error("blk, target=srv/a.img, vdev=twa", TWR_SPEC_BAD_VALUE, "absolute path");
+}
+
+static void test_mode_values(void)
+{
+	CU_ASSERT_EQUAL(parse("blk, target=/a, vdev=twa, mode=r"), 0);
+	CU_ASSERT_FALSE(g_spec.blk.writable);
+	CU_ASSERT_EQUAL(parse("blk, target=/a, vdev=twa, mode=ro"), 0);
+	CU_ASSERT_FALSE(g_spec.blk.writable);
+	CU_ASSERT_EQUAL(parse("blk, target=/a, vdev=twa, mode=rw"), 0);
+	CU_ASSERT_TRUE(g_spec.blk.writable);
+	expect_error("blk, target=/a, vdev=twa, mode=x", TWR_SPEC_BAD_VALUE, "r (read-only) or w");
+}
+
+static void test_bad_backend(void)
+{
+	expect_error("net, bridge=b, backend=dom;0", TWR_SPEC_BAD_VALUE, "backend=dom;0");
+	CU_ASSERT_EQUAL(parse("net, bridge=b, backend=3"), 0);
+	CU_ASSERT_STRING_EQUAL(g_spec.backend, "3");
+}
+
+static void test_null_error_is_allowed(void)
+{
+	CU_ASSERT_EQUAL(twr_spec_parse("nic", &g_spec, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(twr_spec_parse("net, bridge=b", &g_spec, NULL), 0);
+}
+
+static void test_kind_names(void)
+{
+	enum twr_dev_kind k;
+
+	CU_ASSERT_STRING_EQUAL(twr_dev_kind_name(TWR_DEV_NET), "net");
+	CU_ASSERT_STRING_EQUAL(twr_dev_kind_xs(TWR_DEV_BLK), "twinblk");
+	CU_ASSERT_EQUAL(twr_dev_kind_parse("blk", &k), 0);
+	CU_ASSERT_EQUAL(k, TWR_DEV_BLK);
+	CU_ASSERT_EQUAL(twr_dev_kind_parse("vif", &k), -EINVAL);
+}
+
+#define T(fn) { #fn, fn }
+static const struct {
+	const char *name;
+	CU_TestFunc fn;
+} tests[] = {
+	T(test_net_minimal_gets_defaults),
+	T(test_net_all_keys),
+	T(test_blk_design_example),
+	T(test_blk_all_keys),
+	T(test_blanks_around_items_and_equals),
+	T(test_kind_accepts_xenbus_names),
+	T(test_unknown_type),
+	T(test_type_missing),
+	T(test_unknown_key),
+	T(test_key_of_other_kind_is_unknown),
+	T(test_missing_bridge),
+	T(test_missing_target_or_vdev),
+	T(test_bad_number),
+	T(test_duplicate_key),
+	T(test_malformed_items),
+	T(test_empty_spec),
+	T(test_too_long),
+	T(test_control_characters_rejected),
+	T(test_bad_mac),
+	T(test_mac_accepts_dashes_and_upper_case),
+	T(test_bad_bridge_name),
+	T(test_bad_vdev),
+	T(test_target_must_be_absolute),
+	T(test_mode_values),
+	T(test_bad_backend),
+	T(test_null_error_is_allowed),
+	T(test_kind_names),
+};
+
+int main(void)
+{
+	unsigned int i, failed;
+	CU_pSuite s;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("toolstack_spec", NULL, NULL);
+	for (i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
+		CU_add_test(s, tests[i].name, tests[i].fn);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: MIT
+# The toolstack: libtwrtool (shared by twinctl and twinringd) and twinctl.
+noinst_LIBRARIES += toolstack/libtwrtool.a
+toolstack_libtwrtool_a_SOURCES = \
+	toolstack/twr_devlist.c \
+	toolstack/twr_dev.c \
+	toolstack/twr_domain.c \
+	toolstack/twr_host.c \
+	toolstack/twr_json.c \
+	toolstack/twr_json.h \
+	toolstack/twr_spec.c \
+	toolstack/twr_spec.h \
+	toolstack/twr_stats.c \
+	toolstack/twr_tool.h \
+	toolstack/twr_xsplan.c \
+	toolstack/twr_xsplan.h
+toolstack_libtwrtool_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
+
+sbin_PROGRAMS += toolstack/twinctl
+toolstack_twinctl_SOURCES = toolstack/twinctl.c
+toolstack_twinctl_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
+toolstack_twinctl_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS)
+
+# libFuzzer target for the device spec parser (configure --enable-fuzz, clang).
+# Run: toolstack/fuzz/fuzz_spec -dict=$(top_srcdir)/toolstack/fuzz/spec.dict CORPUS_COPY $(top_srcdir)/toolstack/fuzz/corpus
+EXTRA_DIST += toolstack/fuzz/corpus toolstack/fuzz/spec.dict
+if ENABLE_FUZZ
+noinst_PROGRAMS += toolstack/fuzz/fuzz_spec
+toolstack_fuzz_fuzz_spec_SOURCES = toolstack/fuzz/fuzz_spec.c \
+	toolstack/twr_spec.c toolstack/twr_xsplan.c
+toolstack_fuzz_fuzz_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+toolstack_fuzz_fuzz_spec_CFLAGS = $(AM_CFLAGS) -g -fsanitize=fuzzer,address,undefined
+toolstack_fuzz_fuzz_spec_LDFLAGS = -fsanitize=fuzzer,address,undefined
+endif

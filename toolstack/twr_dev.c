@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Device create and destroy in xenstore.
+ *
+ * Create checks everything it can before it writes anything, then writes
+ * the plan of twr_xs_plan_build() in one transaction, so a device is either
+ * complete or absent. The devid is allocated and the vdev checked inside
+ * the same transaction: two concurrent attaches cannot pick the same id,
+ * xenstored makes the loser retry with EAGAIN.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <xen/io/xenbus.h>
+#include <xenstore.h>
+
+#include "twr_tool.h"
+
+#define TX_RETRIES	32	/* EAGAIN: someone else committed meanwhile */
+
+/* Convert a plan permission to libxenstore's. */
+static void perm_to_xs(const struct twr_xs_perm *p, struct xs_permissions *x)
+{
+	x->id = p->domid;
+	switch (p->mode) {
+	case 'r':
+		x->perms = XS_PERM_READ;
+		break;
+	case 'w':
+		x->perms = XS_PERM_WRITE;
+		break;
+	case 'b':
+		x->perms = XS_PERM_READ | XS_PERM_WRITE;
+		break;
+	default:
+		x->perms = XS_PERM_NONE;
+	}
+}
+
+static int plan_write(struct xs_handle *xsh, xs_transaction_t tx,
+		      const struct twr_xs_plan *plan, const char **failed)
+{
+	struct xs_permissions perms[2];
+	const struct twr_xs_node *node;
+	unsigned int i;
+	bool ok;
+
+	for (i = 0; i < plan->n; i++) {
+		node = &plan->nodes[i];
+		*failed = node->path;
+		if (node->is_dir)
+			ok = xs_mkdir(xsh, tx, node->path);
+		else
+			ok = xs_write(xsh, tx, node->path, node->value,
+				      (unsigned int)strlen(node->value));
+		if (!ok)
+			return -errno;
+		perm_to_xs(&node->perms[0], &perms[0]);
+		perm_to_xs(&node->perms[1], &perms[1]);
+		if (!xs_set_permissions(xsh, tx, node->path, perms, 2))
+			return -errno;
+	}
+	return 0;
+}
+
+static bool xs_exists(struct xs_handle *xsh, xs_transaction_t tx, const char *path)
+{
+	unsigned int n;
+	char *v = xs_read(xsh, tx, path, &n);
+
+	free(v);
+	return v != NULL;
+}
+
+/* Allocate a devid: one above every id under the frontend and the backend
+ * kind directories, read inside @tx. */
+static long devid_alloc(struct xs_handle *xsh, xs_transaction_t tx,
+			const struct twr_dev_desc *d)
+{
+	char fe[TWR_XS_PATH_MAX], be[TWR_XS_PATH_MAX];
+	char **fents, **bents;
+	unsigned int nf = 0, nb = 0, i;
+	const char **all;
+	long id;
+
+	if (twr_xs_frontend_kind_dir(fe, sizeof(fe), d->domid, d->spec.kind) ||
+	    twr_xs_backend_domain_dir(be, sizeof(be), d->backend, d->spec.kind,
+				      d->domid))
+		return -ENAMETOOLONG;
+	fents = xs_directory(xsh, tx, fe, &nf);
+	if (!fents)
+		nf = 0;
+	bents = xs_directory(xsh, tx, be, &nb);
+	if (!bents)
+		nb = 0;
+	all = calloc(nf + nb + 1, sizeof(*all));
+	if (!all) {
+		id = -ENOMEM;
+		goto out_free;
+	}
+	for (i = 0; i < nf; i++)
+		all[i] = fents[i];
+	for (i = 0; i < nb; i++)
+		all[nf + i] = bents[i];
+	id = twr_devid_next(all, nf + nb);
+	free(all);
+out_free:
+	free(bents);
+	free(fents);
+	return id;
+}
+
+/* Is @vdev already used by a twinblk device of the domain (backend side,
+ * which the domU cannot rewrite)? Returns 0, or -EEXIST with the devid. */
+static int vdev_check(struct twr_tool *t, xs_transaction_t tx,
+		      const struct twr_dev_desc *d)
+{
+	char be[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 32];
+	unsigned int n = 0, i, len;
+	char **ents, *v;
+	int ret = 0;
+
+	twr_xs_backend_domain_dir(be, sizeof(be), d->backend, TWR_DEV_BLK, d->domid);
+	ents = xs_directory(t->xsh, tx, be, &n);
+	if (!ents)
+		return 0;
+	for (i = 0; i < n && !ret; i++) {
+		snprintf(path, sizeof(path), "%s/%s/vdev", be, ents[i]);
+		v = xs_read(t->xsh, tx, path, &len);
+		if (v && !strcmp(v, d->spec.blk.vdev))
+			ret = twr_tool_fail(t, -EEXIST,
+					    "vdev %s is already used by twinblk device %s of domain %u: pick another vdev=<name>",
+					    v, ents[i], d->domid);
+		free(v);
+	}
+	free(ents);
+	return ret;
+}
+
+/* Everything that can be checked without a transaction. */
+static int create_precheck(struct twr_tool *t, struct twr_dev_desc *d)
+{
+	char name[TWR_DOMNAME_MAX];
+	int ret;
+
+	if (d->domid == 0 || d->domid == d->backend)
+		return twr_tool_fail(t, -EINVAL,
+				     "domain %u cannot have a twinring device whose backend is domain %u: attach to a domU",
+				     d->domid, d->backend);
+	ret = twr_domain_name(t, d->domid, name, sizeof(name));
+	if (ret)
+		return ret;
+	ret = twr_domain_name(t, d->backend, name, sizeof(name));
+	if (ret)
+		return twr_tool_fail(t, ret, "backend domain %u does not exist (see xl list)",
+				     d->backend);
+	if (d->backend != 0)
+		return 0;	/* a driver domain checks its own resources */
+	if (d->spec.kind == TWR_DEV_NET)
+		return twr_host_check_bridge(t, d->spec.net.bridge);
+	return twr_host_check_target(t, d->spec.blk.target, d->spec.blk.writable);
+}
+
+int twr_dev_create(struct twr_tool *t, uint32_t domid,
+		   const struct twr_spec *spec, struct twr_dev_desc *d)
+{
+	struct twr_xs_plan *plan;
+	const char *failed = "";
+	xs_transaction_t tx;
+	int ret, tries;
+	long id;
+
+	memset(d, 0, sizeof(*d));
+	d->spec = *spec;
+	d->domid = domid;
+	if (spec->backend[0]) {
+		ret = twr_domain_resolve(t, spec->backend, &d->backend);
+		if (ret) {
+			char why[TWR_TOOL_ERR_MAX];
+
+			snprintf(why, sizeof(why), "%s", t->err);
+			return twr_tool_fail(t, ret, "backend=%s: %s", spec->backend, why);
+		}
+	}
+	ret = create_precheck(t, d);
+	if (ret)
+		return ret;
+	if (spec->kind == TWR_DEV_NET && !spec->net.has_mac) {
+		ret = twr_mac_generate(d->spec.net.mac);
+		if (ret)
+			return twr_tool_fail(t, ret, "cannot generate a MAC address: %s",
+					     strerror(-ret));
+	}
+	plan = malloc(sizeof(*plan));
+	if (!plan)
+		return twr_tool_fail(t, -ENOMEM, "out of memory");
+
+	for (tries = 0; tries < TX_RETRIES; tries++) {
+		char fe_top[TWR_XS_PATH_MAX];
+
+		tx = xs_transaction_start(t->xsh);
+		if (tx == XBT_NULL) {
+			ret = twr_tool_fail(t, -errno, "cannot start a xenstore transaction: %s",
+					    strerror(errno));
+			goto out_free;
+		}
+		/* The domain may have died since the precheck. */
+		snprintf(fe_top, sizeof(fe_top), "/local/domain/%u", domid);
+		if (!xs_exists(t->xsh, tx, fe_top)) {
+			ret = twr_tool_fail(t, -ENOENT, "domain %u disappeared", domid);
+			goto out_abort;
+		}
+		id = devid_alloc(t->xsh, tx, d);
+		if (id < 0) {
+			ret = twr_tool_fail(t, (int)id, "no free device id for domain %u",
+					    domid);
+			goto out_abort;
+		}
+		d->devid = (uint32_t)id;
+		if (spec->kind == TWR_DEV_BLK) {
+			ret = vdev_check(t, tx, d);
+			if (ret)
+				goto out_abort;
+		}
+		ret = twr_xs_plan_build(d, plan);
+		if (ret) {
+			twr_tool_fail(t, ret, "cannot lay out the xenstore nodes: %s",
+				      strerror(-ret));
+			goto out_abort;
+		}
+		ret = plan_write(t->xsh, tx, plan, &failed);
+		if (ret) {
+			twr_tool_fail(t, ret, "xenstore write of %s failed: %s", failed,
+				      strerror(-ret));
+			goto out_abort;
+		}
+		if (xs_transaction_end(t->xsh, tx, false)) {
+			ret = 0;
+			goto out_free;
+		}
+		if (errno != EAGAIN) {
+			ret = twr_tool_fail(t, -errno, "xenstore transaction for domain %u failed: %s",
+					    domid, strerror(errno));
+			goto out_free;
+		}
+	}
+	ret = twr_tool_fail(t, -EAGAIN,
+			    "xenstore stayed too busy to commit the device after %d tries: retry",
+			    TX_RETRIES);
+	goto out_free;
+
+out_abort:
+	xs_transaction_end(t->xsh, tx, true);
+out_free:
+	free(plan);
+	return ret;
+}
+
+/* Read an integer node; -1 if absent or not a number. */
+static int xs_read_int(struct xs_handle *xsh, const char *path)
+{
+	unsigned int n;
+	char *v = xs_read(xsh, XBT_NULL, path, &n), *end;
+	long x;
+
+	if (!v)
+		return -1;
+	x = strtol(v, &end, 10);
+	if (end == v || *end || x < 0 || x > 1000)
+		x = -1;
+	free(v);
+	return (int)x;
+}
+
+static unsigned int elapsed_ms(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (unsigned int)((now.tv_sec - t0->tv_sec) * 1000 +
+			      (now.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/* Wait until the backend state node says Closed or is gone; bounded. */
+static bool wait_closed(struct twr_tool *t, const char *state_path,
+			unsigned int timeout_ms)
+{
+	static const char token[] = "twr-close";
+	struct pollfd pfd = { .fd = xs_fileno(t->xsh), .events = POLLIN };
+	struct timespec t0;
+	unsigned int n, ms;
+	bool closed = false;
+	char **ev;
+	int st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!xs_watch(t->xsh, state_path, token))
+		return false;
+	for (;;) {
+		st = xs_read_int(t->xsh, state_path);
+		if (st < 0 || st == XenbusStateClosed) {
+			closed = true;
+			break;
+		}
+		ms = elapsed_ms(&t0);
+		if (ms >= timeout_ms)
+			break;
+		if (poll(&pfd, 1, (int)(timeout_ms - ms)) > 0) {
+			ev = xs_read_watch(t->xsh, &n);
+			free(ev);
+		}
+	}
+	xs_unwatch(t->xsh, state_path, token);
+	return closed;
+}
+
+/* Remove @path, then its parent if that became empty. */
+static void rm_with_parent(struct xs_handle *xsh, xs_transaction_t tx, char *path)
+{
+	unsigned int n;
+	char **ents, *slash;
+
+	xs_rm(xsh, tx, path);
+	slash = strrchr(path, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	ents = xs_directory(xsh, tx, path, &n);
+	if (ents && n == 0)
+		xs_rm(xsh, tx, path);
+	free(ents);
+	*slash = '/';
+}
+
+int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
+		    uint32_t devid, unsigned int timeout_ms)
+{
+	char fe[TWR_XS_PATH_MAX], be[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16];
+	char st[8];
+	bool has_be, has_fe, closed = true;
+	xs_transaction_t tx;
+	uint32_t backend;
+	int tries;
+
+	twr_xs_frontend_dir(fe, sizeof(fe), domid, kind, devid);
+	has_fe = xs_exists(t->xsh, XBT_NULL, fe);
+	has_be = !twr_dev_find_backend(t, domid, kind, devid, &backend);
+	if (!has_fe && !has_be)
+		return twr_tool_fail(t, -ENOENT,
+				     "domain %u has no %s device %u (see twinctl show %u)",
+				     domid, twr_dev_kind_xs(kind), devid, domid);
+
+	if (has_be) {
+		twr_xs_backend_dir(be, sizeof(be), backend, kind, domid, devid);
+		snprintf(path, sizeof(path), "%s/%s", be, "online");
+		xs_write(t->xsh, XBT_NULL, path, "0", 1);
+		snprintf(path, sizeof(path), "%s/%s", be, "state");
+		if (xs_read_int(t->xsh, path) != XenbusStateClosed) {
+			snprintf(st, sizeof(st), "%d", XenbusStateClosing);
+			xs_write(t->xsh, XBT_NULL, path, st, (unsigned int)strlen(st));
+			closed = wait_closed(t, path, timeout_ms);
+		}
+	}
+
+	for (tries = 0; tries < TX_RETRIES; tries++) {
+		tx = xs_transaction_start(t->xsh);
+		if (tx == XBT_NULL)
+			return twr_tool_fail(t, -errno, "cannot start a xenstore transaction: %s",
+					     strerror(errno));
+		rm_with_parent(t->xsh, tx, fe);
+		if (has_be) {
+			/* backend/<kind>/<domid>/<devid>: drop <domid> if empty */
+			rm_with_parent(t->xsh, tx, be);
+		}
+		if (xs_transaction_end(t->xsh, tx, false))
+			break;
+		if (errno != EAGAIN)
+			return twr_tool_fail(t, -errno, "removing %s device %u of domain %u from xenstore failed: %s",
+					     twr_dev_kind_xs(kind), devid, domid, strerror(errno));
+	}
+	if (tries == TX_RETRIES)
+		return twr_tool_fail(t, -EAGAIN, "xenstore stayed too busy: retry the detach");
+	if (!closed) {
+		twr_tool_fail(t, 1,
+			      "the backend of %s device %u of domain %u did not reach Closed within %u ms; its xenstore directories were removed anyway, which makes the backend driver drop the device",
+			      twr_dev_kind_xs(kind), devid, domid, timeout_ms);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The library context and domain lookup, both through xenstore: every
+ * running domain has /local/domain/<id>, and xl writes its name there.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xenstore.h>
+
+#include "twr_tool.h"
+
+int twr_tool_fail(struct twr_tool *t, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->err, sizeof(t->err), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int twr_tool_open(struct twr_tool *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->sysfs = "/sys";
+	t->xsh = xs_open(0);
+	if (!t->xsh)
+		return twr_tool_fail(t, errno ? -errno : -EIO,
+				     "cannot connect to xenstore (%s): is this a Xen dom0 with xenstored running, and are you root?",
+				     strerror(errno));
+	return 0;
+}
+
+void twr_tool_close(struct twr_tool *t)
+{
+	if (t->xsh)
+		xs_close(t->xsh);
+	t->xsh = NULL;
+}
+
+int twr_domain_name(struct twr_tool *t, uint32_t domid, char *buf, size_t len)
+{
+	char path[64];
+	unsigned int n;
+	char *v;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/name", domid);
+	v = xs_read(t->xsh, XBT_NULL, path, &n);
+	if (!v) {
+		snprintf(path, sizeof(path), "/local/domain/%u", domid);
+		v = xs_read(t->xsh, XBT_NULL, path, &n);
+		if (!v)
+			return twr_tool_fail(t, -ENOENT, "domain %u does not exist (see xl list)",
+					     domid);
+		buf[0] = '\0';
+	} else {
+		snprintf(buf, len, "%s", v);
+	}
+	free(v);
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int twr_domain_list(struct twr_tool *t, uint32_t **ids)
+{
+	unsigned int n, i, k = 0;
+	uint32_t *out;
+	char **ents;
+
+	ents = xs_directory(t->xsh, XBT_NULL, "/local/domain", &n);
+	if (!ents)
+		return twr_tool_fail(t, -errno, "cannot list /local/domain in xenstore: %s",
+				     strerror(errno));
+	out = calloc(n ? n : 1, sizeof(*out));
+	if (!out) {
+		free(ents);
+		return twr_tool_fail(t, -ENOMEM, "out of memory");
+	}
+	for (i = 0; i < n; i++)
+		if (!twr_id_parse(ents[i], &out[k]))
+			k++;
+	free(ents);
+	qsort(out, k, sizeof(*out), cmp_u32);
+	*ids = out;
+	return (int)k;
+}
+
+int twr_domain_resolve(struct twr_tool *t, const char *name_or_id,
+		       uint32_t *domid)
+{
+	char name[TWR_DOMNAME_MAX];
+	uint32_t *ids = NULL;
+	int n, i, found = 0;
+
+	if (!twr_id_parse(name_or_id, domid)) {
+		if (twr_domain_name(t, *domid, name, sizeof(name)))
+			return twr_tool_fail(t, -ENOENT,
+					     "no domain with id %s (see xl list)", name_or_id);
+		return 0;
+	}
+	n = twr_domain_list(t, &ids);
+	if (n < 0)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (twr_domain_name(t, ids[i], name, sizeof(name)) ||
+		    strcmp(name, name_or_id))
+			continue;
+		*domid = ids[i];
+		found++;
+	}
+	free(ids);
+	if (found == 0)
+		return twr_tool_fail(t, -ENOENT,
+				     "no domain named '%s' (see xl list)", name_or_id);
+	if (found > 1)
+		return twr_tool_fail(t, -EEXIST,
+				     "%d domains are named '%s': give the domain id instead",
+				     found, name_or_id);
+	return 0;
+}

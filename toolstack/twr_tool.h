@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libtwrtool: the toolstack operations twinctl and twinringd share.
+ *
+ * Every function returns 0 (or a count) or a negative errno; on failure
+ * twr_tool_error() holds one message a user can act on: what failed, on
+ * which domain and device, and what to check. The library writes nothing
+ * to stdout or stderr itself.
+ *
+ * The toolstack runs in dom0 (domain 0): the checks on host resources (the
+ * bridge, the target file) are made only for devices whose backend is
+ * domain 0; for a driver domain they are that domain's business.
+ */
+#ifndef TWINRING_TOOLSTACK_TOOL_H
+#define TWINRING_TOOLSTACK_TOOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "twr_spec.h"
+#include "twr_xsplan.h"
+
+struct xs_handle;
+
+#define TWR_TOOL_ERR_MAX	512u
+#define TWR_DOMNAME_MAX		64u
+
+struct twr_tool {
+	struct xs_handle *xsh;
+	char err[TWR_TOOL_ERR_MAX];
+	const char *sysfs;	/* "/sys", or a fake tree for tests */
+};
+
+/* Connect to xenstore. Returns 0 or a negative errno (message set). */
+int twr_tool_open(struct twr_tool *t);
+void twr_tool_close(struct twr_tool *t);
+
+/* The message of the last failure. */
+static inline const char *twr_tool_error(const struct twr_tool *t)
+{
+	return t->err;
+}
+
+/* Record a failure message; returns @err for "return twr_tool_fail(...)". */
+int twr_tool_fail(struct twr_tool *t, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* --- domains (twr_domain.c) --- */
+
+/* Domain by id ("5") or name ("vm1"); a string of digits is an id, as in
+ * xl. Returns 0 or -ENOENT (message names what was looked for). */
+int twr_domain_resolve(struct twr_tool *t, const char *name_or_id,
+		       uint32_t *domid);
+
+/* The domain's name into @buf ("" if it has none). Returns 0 or -ENOENT. */
+int twr_domain_name(struct twr_tool *t, uint32_t domid, char *buf, size_t len);
+
+/* The ids of all domains xenstore knows, sorted, into a malloc'd array.
+ * Returns the count or a negative errno. */
+int twr_domain_list(struct twr_tool *t, uint32_t **ids);
+
+/* --- devices (twr_dev.c) --- */
+
+struct twr_dev_opts {
+	unsigned int close_timeout_ms;	/* detach: wait for Closed this long */
+	unsigned int bridge_timeout_ms;	/* attach net: wait for the netdev */
+};
+
+/* Lay out a device for @domid from @spec: check everything first (domain
+ * alive, backend domain, bridge or target, vdev not in use), allocate the
+ * devid, generate a MAC if none was given, and write both directories in
+ * one transaction. @d receives the resolved description. Returns 0, or a
+ * negative errno with nothing written. */
+int twr_dev_create(struct twr_tool *t, uint32_t domid,
+		   const struct twr_spec *spec, struct twr_dev_desc *d);
+
+/* Ask the backend to close (online 0, state Closing), wait up to
+ * @timeout_ms for Closed, then remove both directories. Returns 0, 1 if the
+ * backend did not close in time (the directories are removed anyway and
+ * the message says so), or a negative errno (-ENOENT: no such device). */
+int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
+		    uint32_t devid, unsigned int timeout_ms);
+
+/* Bridge the backend netdev of a net device: wait up to @timeout_ms for
+ * twr<domid>.<devid> to exist, then "ip link set dev .. master .. up".
+ * Returns 0, -ETIMEDOUT if the netdev did not appear, or another negative
+ * errno. */
+int twr_net_bridge(struct twr_tool *t, uint32_t domid, uint32_t devid,
+		   const char *bridge, unsigned int timeout_ms);
+
+/* --- device state (twr_devlist.c) --- */
+
+struct twr_dev_info {
+	enum twr_dev_kind kind;
+	uint32_t domid, backend, devid;
+	bool has_frontend, has_backend;
+	int fe_state, be_state;		/* XenbusState, -1 if absent */
+	bool online;
+	unsigned int max_queues, num_queues;	/* 0 if absent */
+	char mac[18];
+	char bridge[TWR_SPEC_BRIDGE_MAX + 1];
+	char target[TWR_SPEC_TARGET_MAX + 1];
+	char vdev[TWR_SPEC_VDEV_MAX + 1];
+	char mode[2];
+	char fe_dir[TWR_XS_PATH_MAX];
+	char be_dir[TWR_XS_PATH_MAX];
+};
+
+/* The twinring devices of @domid, from both the frontend and the backend
+ * side (a device whose other half is missing is listed too), sorted by
+ * kind then devid, into a malloc'd array. Returns the count or a negative
+ * errno. */
+int twr_dev_list(struct twr_tool *t, uint32_t domid, struct twr_dev_info **out);
+
+/* Find the backend domain of an existing device. Returns 0 or -ENOENT. */
+int twr_dev_find_backend(struct twr_tool *t, uint32_t domid,
+			 enum twr_dev_kind kind, uint32_t devid,
+			 uint32_t *backend);
+
+/* "Initialising", "Connected", ... for a XenbusState, "-" for -1. */
+const char *twr_xenbus_state_name(int state);
+
+/* --- statistics (twr_stats.c) --- */
+
+struct twr_stat {
+	char source[16];	/* "netdev", "ethtool", "sysfs" */
+	char name[48];
+	uint64_t value;
+};
+
+/* The backend's counters for @d, from what the backend domain exposes
+ * here: the netdev's /sys/class/net/<if>/statistics and its ethtool -S
+ * counters for net, the xen-backend device's statistics/ directory in
+ * sysfs for both. Returns the count in a malloc'd *@out (0: nothing is
+ * exposed, the message says where it looked) or a negative errno. */
+int twr_dev_stats(struct twr_tool *t, const struct twr_dev_info *d,
+		  struct twr_stat **out);
+
+/* --- host checks (twr_host.c) --- */
+
+/* Does the bridge exist in this domain? Returns 0 or -ENOENT (message). */
+int twr_host_check_bridge(struct twr_tool *t, const char *bridge);
+
+/* Is @target a regular file or block device this process can open for
+ * reading (and writing if @writable)? Returns 0 or a negative errno. */
+int twr_host_check_target(struct twr_tool *t, const char *target,
+			  bool writable);
+
+/* Fill 3 random bytes of a MAC under Xen's OUI 00:16:3e, as xl does. */
+int twr_mac_generate(uint8_t mac[6]);
+
+#endif /* TWINRING_TOOLSTACK_TOOL_H */
