@@ -1,0 +1,133 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Scenario blk: the twinring block device against blkfront/blkback, same boot,
+# same domU, same kind of backing file.
+#
+#   /run/twr/disk0.img ── loop ── blkback ═══ grants ═══ blkfront ── /dev/xvda
+#   /run/twr/disk1.img ── twinblk-back ═══ ring A/B, granted once ═══ twinblk-front ── /dev/twa
+#
+# fio (lib.sh run_fio): seqwrite_1m, seqread_1m, randwrite_4k, randread_4k on
+# each stack in turn, writes verified with crc32c (verify_fatal: any mismatch
+# fails fio, and so the check); xenperf around each job. Then the
+# lifecycle: detach while idle (the disk goes away in the domU and the
+# backend directory is gone in dom0), and the backing file is still intact.
+# Stacks in the results: "blkfront" and "twinring-blk".
+. /lab/scenarios/lib.sh
+
+DOMU=twr-blk
+DOMU_IP=10.99.0.2
+TWR_AGENT=$DOMU_IP
+VDEV=twa
+fail=0
+
+# blk_attach_xs DOMID TARGET VDEV: the xenstore nodes of
+# include/twinring/xenbus.h written directly, for a stage without twinctl.
+blk_attach_xs() {
+	local domid=$1 be=/local/domain/0/backend/twinblk/$1/0 fe=/local/domain/$1/device/twinblk/0
+	# One xenstore-write is one transaction: the backend probes a complete
+	# directory.
+	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
+		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" 4 "$be/state" 1 &&
+		xenstore-chmod -r "$be" n0 "r$domid" &&
+		xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 &&
+		xenstore-chmod -r "$fe" "n$domid" r0
+}
+
+# blk_domu_wait_dev PRESENT|ABSENT: wait up to 60 s for /dev/$VDEV.
+blk_domu_wait_dev() {
+	local i want=$1
+	for i in $(seq 60); do
+		if twr_domu_run "$TWR_AGENT" test -b /dev/$VDEV >/dev/null 2>&1; then
+			[ "$want" = present ] && return 0
+		else
+			[ "$want" = absent ] && return 0
+		fi
+		sleep 1
+	done
+	return 1
+}
+
+twr_phase blk_setup
+for m in twinblk-back; do
+	if ! modprobe "$m"; then
+		twr_check "blk_modprobe_$m" false "modprobe $m failed in dom0 (staged? see staged-modules.txt)"
+		exit 1
+	fi
+done
+twr_disk_create /run/twr/disk0.img "$TWR_DISK_MB"
+twr_disk_create /run/twr/disk1.img "$TWR_DISK_MB"
+twr_domu_create "$DOMU" "$DOMU_IP/24" /run/twr/disk0.img || exit 1
+domid=$(xl domid "$DOMU")
+if ! twr_domu_run "$TWR_AGENT" modprobe twinblk-front; then
+	twr_check blk_modprobe_front false "modprobe twinblk-front failed in the domU"
+	exit 1
+fi
+
+devid=0
+if command -v twinctl >/dev/null 2>&1; then
+	how=twinctl
+	out=$(twinctl attach "$DOMU" blk target=/run/twr/disk1.img vdev=$VDEV mode=w 2>&1)
+	rc=$?
+	echo "$out"
+	devid=$(echo "$out" | sed -n 's/.*twinblk device \([0-9]*\).*/\1/p' | head -n1)
+	devid=${devid:-0}
+else
+	how=xenstore-write
+	blk_attach_xs "$domid" /run/twr/disk1.img $VDEV
+	rc=$?
+fi
+if [ $rc = 0 ] && blk_domu_wait_dev present; then
+	twr_check blk_attach true "/dev/$VDEV in the domU ($how)"
+else
+	twr_check blk_attach false "/dev/$VDEV did not appear ($how exit $rc)"
+	xenstore-ls -f "/local/domain/0/backend/twinblk" 2>&1 | head -n 40
+	twr_domu_run "$TWR_AGENT" dmesg | tail -n 40
+	exit 1
+fi
+size_twr=$(twr_domu_run "$TWR_AGENT" blockdev --getsize64 /dev/$VDEV)
+size_file=$(stat -c %s /run/twr/disk1.img)
+twr_check blk_size "$([ "$size_twr" = "$size_file" ] && echo true || echo false)" \
+	"/dev/$VDEV has $size_twr bytes, the file $size_file"
+
+for rep in $(seq "${TWR_REPS:-1}"); do
+	twr_phase "blk_fio_$rep"
+	# seqwrite first: it fills the disks the read jobs then read.
+	for t in seqwrite_1m seqread_1m randwrite_4k randread_4k; do
+		run_fio blkfront "$t" /dev/xvda || fail=1
+		run_fio twinring-blk "$t" /dev/$VDEV || fail=1
+	done
+done
+twr_domu_run "$TWR_AGENT" 'grep -H . /sys/block/'$VDEV'/twinblk/*' >"$TWR_RESULTS/raw/twinring-blk-sysfs.txt"
+
+twr_phase blk_lifecycle
+# The data written through twinblk is in the file: compare the first MiB as
+# the domU reads it with the file in dom0.
+dsum=$(twr_domu_run "$TWR_AGENT" "dd if=/dev/$VDEV bs=1M count=1 iflag=direct 2>/dev/null | md5sum" | cut -d' ' -f1)
+fsum=$(dd if=/run/twr/disk1.img bs=1M count=1 2>/dev/null | md5sum | cut -d' ' -f1)
+twr_check blk_data_in_file "$([ -n "$dsum" ] && [ "$dsum" = "$fsum" ] && echo true || echo false)" \
+	"first MiB: domU $dsum, file $fsum"
+
+if [ "$how" = twinctl ]; then
+	twinctl detach "$DOMU" blk "$devid"
+	rc=$?
+else
+	xenstore-write "/local/domain/0/backend/twinblk/$domid/0/online" 0 &&
+		xenstore-write "/local/domain/0/backend/twinblk/$domid/0/state" 5
+	rc=$?
+fi
+if [ $rc = 0 ] && blk_domu_wait_dev absent; then
+	twr_check blk_detach_idle true "/dev/$VDEV gone after detach ($how)"
+else
+	twr_check blk_detach_idle false "detach exit $rc, /dev/$VDEV still present"
+	fail=1
+fi
+
+twr_phase blk_teardown
+twr_domu_run "$TWR_AGENT" dmesg >"$TWR_RESULTS/domU-$DOMU-dmesg.txt"
+if grep -q 'broke the protocol' "$TWR_RESULTS/domU-$DOMU-dmesg.txt" ||
+	dmesg | grep -q 'broke the protocol'; then
+	twr_check blk_no_violation false "a side reported a protocol violation"
+	fail=1
+fi
+xl destroy "$DOMU" || fail=1
+exit $fail
