@@ -16,3 +16,12 @@ EXTRA_DIST += \
 	tests/unit/grant/stub/xen/iotask.h \
 	tests/unit/grant/stub/xen/types.h \
 	tests/unit/grant/stub/xen/xmalloc.h
+
+# The toolstack library against a fake xc_domctl(): no libxenctrl linked.
+check_PROGRAMS += tests/unit/grant/test_iotask_ctl
+TESTS += tests/unit/grant/test_iotask_ctl
+tests_unit_grant_test_iotask_ctl_SOURCES = tests/unit/grant/test_iotask_ctl.c \
+	grant/twr_iotask_ctl.c grant/twr_iotask_ctl.h
+tests_unit_grant_test_iotask_ctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/grant
+tests_unit_grant_test_iotask_ctl_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(XENCTRL_CFLAGS)
+tests_unit_grant_test_iotask_ctl_LDADD = $(CUNIT_LIBS)
