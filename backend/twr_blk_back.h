@@ -92,6 +92,10 @@ void twr_blk_back_queue_init(struct twr_blk_back_queue *q,
 			     struct twr_blk_target *target,
 			     const struct twr_blk_back_chan_ops *ops,
 			     void *chan, unsigned int index);
+/* Test hook (module parameter inject_fault): 1 answers the next request
+ * with an id the frontend never sent, once; the lab's hostile-peer test. */
+extern unsigned int twr_blk_back_fault;
+
 /* Start the worker of a queue whose rings are attached; 0 or -errno. */
 int twr_blk_back_queue_start(struct twr_blk_back_queue *q, const char *name);
 /* Stop it; waits for the request in progress to be answered. */

@@ -206,6 +206,10 @@ static int twr_blk_back_one(struct twr_blk_back_queue *q)
 	rsp->op = req.op;
 	rsp->status = status;
 	rsp->data_len = data_len;
+	/* The lab's hostile backend: an id with no request behind it. */
+	if (unlikely(READ_ONCE(twr_blk_back_fault)) &&
+	    xchg(&twr_blk_back_fault, 0))
+		rsp->id = (req.id + TWR_BLK_MAX_IDS / 2) % TWR_BLK_MAX_IDS;
 	twr_ring_commit(q->rsp, TWR_BLK_RSP_SIZE + data_len, TWR_BLK_REC_RSP, 0);
 	/* Only now: a write's data was read from the record until here. */
 	twr_ring_release(q->req);

@@ -23,6 +23,10 @@
 
 #define TWR_BLK_BACK_MAX_QUEUES	16u
 
+unsigned int twr_blk_back_fault;
+module_param_named(inject_fault, twr_blk_back_fault, uint, 0600);
+MODULE_PARM_DESC(inject_fault, "test only: 1 answers the next request with a wrong id");
+
 struct twr_blk_back_dq {
 	struct twr_chan_back chan;
 	struct twr_blk_back_queue q;

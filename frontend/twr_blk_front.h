@@ -65,6 +65,13 @@ struct twr_blk_front {
 
 extern const struct blk_mq_ops twr_blk_front_mq_ops;
 
+/* Test hook (module parameter inject_fault): TWR_BLK_FAULT_* to corrupt
+ * the next request sent, once; the lab's hostile-peer test. */
+extern unsigned int twr_blk_front_fault;
+#define TWR_BLK_FAULT_NONE	0u
+#define TWR_BLK_FAULT_RANGE	1u	/* sector beyond the end of the disk */
+#define TWR_BLK_FAULT_OP	2u	/* unknown op */
+
 /* Event handler of a queue's channel (hard irq): collect responses. */
 irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id);
 

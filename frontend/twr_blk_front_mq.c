@@ -51,6 +51,21 @@ static blk_status_t twr_blk_front_status(s32 status)
 	}
 }
 
+/* The lab's hostile frontend: break the request @req, once. */
+static void twr_blk_front_inject(struct twr_blk_req *req)
+{
+	switch (xchg(&twr_blk_front_fault, TWR_BLK_FAULT_NONE)) {
+	case TWR_BLK_FAULT_RANGE:
+		req->sector = ~0ull - 7;
+		break;
+	case TWR_BLK_FAULT_OP:
+		req->op = 0x7f;
+		break;
+	default:
+		break;
+	}
+}
+
 static blk_status_t twr_blk_front_queue_rq(struct blk_mq_hw_ctx *hctx,
 					   const struct blk_mq_queue_data *bd)
 {
@@ -127,6 +142,8 @@ static blk_status_t twr_blk_front_queue_rq(struct blk_mq_hw_ctx *hctx,
 		req->sector = blk_rq_pos(rq);
 		req->nr_sectors = blk_rq_sectors(rq);
 	}
+	if (unlikely(READ_ONCE(twr_blk_front_fault)))
+		twr_blk_front_inject(req);
 	if (data_len) {
 		p += TWR_BLK_REQ_SIZE;
 		rq_for_each_segment(bv, rq, iter) {

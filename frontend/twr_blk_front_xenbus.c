@@ -37,6 +37,10 @@ static unsigned int queue_depth = 64;
 module_param(queue_depth, uint, 0444);
 MODULE_PARM_DESC(queue_depth, "requests in flight per queue");
 
+unsigned int twr_blk_front_fault;
+module_param_named(inject_fault, twr_blk_front_fault, uint, 0600);
+MODULE_PARM_DESC(inject_fault, "test only: corrupt the next request (1 range, 2 op)");
+
 static int twr_blk_front_major;
 static DEFINE_IDA(twr_blk_front_minors);
 
