@@ -1,0 +1,215 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# twinring lab: Xen 4.17 + a PV dom0 + PV domUs under QEMU (TCG), one command.
+#
+#   host ── qemu-system-x86_64 (TCG, 2 vCPUs, -nic none)
+#            └─ Xen (our build, perf counters)       console: com1 -> console.log
+#                ├─ dom0 (pCPU 0): xl, xenstored, netback, blkback, scenario
+#                └─ domU (pCPU 1): netfront, blkfront, netserver, fio, agent
+#
+# Usage: lab/lab.sh COMMAND [ARGS]
+#   deps                      install the host packages the lab needs (apt-get)
+#   versions                  print the pins (kernel, Xen) as KEY=VALUE
+#   build                     build/cache hypervisor, kernel and roots; print paths
+#   headers                   install linux-headers-$TWR_KVER; print its build dir
+#   run [OPTS] SCENARIO...    boot once and run the scenarios (lab/scenarios/*.sh)
+#       --stage DIR           overlay stage (default build/lab-stage, may be absent)
+#       --timeout SECONDS     hard limit for the boot (default 1200)
+#       --reps N              repetitions inside each scenario (default 1)
+#   test                      the system test: selfcheck + baseline (exit 0/1/77)
+#   main                      the quick start's main job: the comparison scenarios
+#   clean                     drop the cache ($TWR_CACHE)
+# Results: lab/results/<scenario>-<UTC ts>.json and latest-<scenario>.json
+# (schema: docs/lab.md); logs of each boot in lab/results/logs/<ts>/.
+set -euo pipefail
+
+LAB=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$LAB/.." && pwd)
+# shellcheck source=lib/common.sh
+. "$LAB/lib/common.sh"
+
+TWR_HOST_PKGS="qemu-system-x86 mmdebstrap cpio lz4 xz-utils flex bison dpkg-dev kmod
+	python3 gcc make bc libc6-dev"
+
+# The scenarios `main` runs; each later stack adds its own (net, blk, ...).
+TWR_MAIN_SCENARIOS=${TWR_MAIN_SCENARIOS:-baseline}
+
+cmd_deps() {
+	local p missing=()
+	for p in $TWR_HOST_PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} = 0 ] && return 0
+	[ "$(id -u)" = 0 ] || twr_skip "not root: cannot install ${missing[*]}"
+	twr_log "deps: apt-get install ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -qq update >/dev/null 2>&1 || true
+	apt-get -qq install -y --no-install-recommends "${missing[@]}" >/dev/null ||
+		twr_skip "apt-get could not install ${missing[*]}"
+}
+
+# phase NAME CMD...: run CMD, record its duration for the results' "phases".
+phase() {
+	local name=$1 t0 rc=0
+	shift
+	t0=$(date +%s.%N)
+	"$@" || rc=$?
+	[ -n "${PHASES_FILE:-}" ] &&
+		printf '%s\t%.1f\n' "$name" "$(echo "$(date +%s.%N) - $t0" | bc)" >>"$PHASES_FILE"
+	return $rc
+}
+
+load_versions() {
+	# shellcheck source=versions.sh
+	. "$LAB/versions.sh" >/dev/null
+	# shellcheck source=lib/kernel.sh
+	. "$LAB/lib/kernel.sh"
+	# shellcheck source=lib/roots.sh
+	. "$LAB/lib/roots.sh"
+	# shellcheck source=lib/overlay.sh
+	. "$LAB/lib/overlay.sh"
+	# shellcheck source=lib/boot.sh
+	. "$LAB/lib/boot.sh"
+}
+
+# build_all: sets XEN KDIR DOM0_ROOT DOMU_ROOT PAYLOAD.
+build_all() {
+	phase build_xen build_xen
+	phase build_kernel build_kernel
+	phase build_roots build_roots
+}
+build_xen() { XEN=$("$TOP/hypervisor-patch/build-xen.sh"); }
+build_kernel() { KDIR=$(twr_kernel_dir); }
+build_roots() {
+	DOM0_ROOT=$(twr_root_build dom0 "$KDIR")
+	DOMU_ROOT=$(twr_root_build domU "$KDIR")
+	PAYLOAD=$(twr_payload_build "$KDIR" "$DOMU_ROOT")
+}
+
+cmd_build() {
+	cmd_deps
+	load_versions
+	build_all
+	printf 'xen=%s\nvmlinux=%s\ndom0_root=%s\ndomU_root=%s\n' \
+		"$XEN" "$KDIR/vmlinux" "$DOM0_ROOT" "$DOMU_ROOT"
+}
+
+cmd_headers() {
+	load_versions
+	local dir=/usr/src/linux-headers-$TWR_KVER
+	if [ ! -e "$dir/Makefile" ]; then
+		twr_log "headers: apt-get install linux-headers-$TWR_KVER"
+		DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends \
+			"linux-headers-$TWR_KVER" >/dev/null 2>&1 || {
+			apt-get -qq update >/dev/null 2>&1 || true
+			DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends \
+				"linux-headers-$TWR_KVER" >/dev/null
+		} || twr_skip "linux-headers-$TWR_KVER not installable from the host's apt sources"
+	fi
+	echo "$dir"
+}
+
+cmd_run() {
+	local stage=$TOP/build/lab-stage timeout=1200 reps=1 extra_stage=""
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--stage) stage=$2; shift 2 ;;
+		--extra-stage) extra_stage=$2; shift 2 ;;
+		--timeout) timeout=$2; shift 2 ;;
+		--reps) reps=$2; shift 2 ;;
+		-*) twr_die "unknown option $1" ;;
+		*) break ;;
+		esac
+	done
+	[ $# -gt 0 ] || twr_die "run: name at least one scenario (lab/scenarios/*.sh)"
+	local s
+	for s in "$@"; do
+		[ -f "$LAB/scenarios/$s.sh" ] || twr_die "no scenario lab/scenarios/$s.sh"
+	done
+	local scenarios stamp run rc=0
+	scenarios=$(IFS=,; echo "$*")
+	stamp=$(date -u +%Y%m%dT%H%M%SZ)
+	run=$LAB/results/logs/$stamp
+	mkdir -p "$run"
+	PHASES_FILE=$run/build-phases.tsv
+	: >"$PHASES_FILE"
+	phase deps cmd_deps
+	phase versions load_versions
+	twr_log "pins: kernel $TWR_KVER ($TWR_KPKG_VERSION), xen $TWR_XEN_VERSION"
+	build_all
+
+	twr_log "overlay: stage ${stage#"$TOP"/}${extra_stage:+ + $extra_stage}"
+	phase overlay build_overlay "$stage" "$extra_stage" "$run"
+
+	twr_log "boot: scenarios $scenarios (timeout ${timeout}s, logs in ${run#"$TOP"/})"
+	local timed_out=""
+	twr_boot "$run" "$XEN" "$KDIR/vmlinux" "$run/dom0.initrd" "$timeout" "$scenarios" \
+		"twr.reps=$reps" || timed_out=--timed-out
+	rm -f "$run/results.img" "$run/dom0.initrd" "$run"/overlay-*.cpio.lz4
+	rm -rf "$run/overlay-dom0" "$run/overlay-domU" "$run/stage"
+	local meta
+	meta=$(printf '{"kver": "%s", "kpkg": "%s", "xen_pkg": "%s", "git": "%s", "stamp": "%s"}' \
+		"$TWR_KVER" "$TWR_KPKG_VERSION" "$TWR_XEN_VERSION" \
+		"$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null || echo none)" "$stamp")
+	python3 "$LAB/lib/results.py" --run "$run" --scenarios "$scenarios" \
+		--outdir "$LAB/results" --stamp "$stamp" --meta "$meta" $timed_out || rc=1
+	twr_log "run $([ $rc = 0 ] && echo PASSED || echo FAILED): $scenarios"
+	return $rc
+}
+
+# build_overlay STAGE EXTRA RUNDIR: merge the stages, pack the overlays and
+# concatenate dom0's initramfs: cached root + cached domU payload + overlay.
+build_overlay() {
+	local stage=$1 extra=$2 run=$3
+	mkdir -p "$run/stage"
+	[ -d "$stage" ] && cp -a "$stage/." "$run/stage/"
+	[ -n "$extra" ] && [ -d "$extra" ] && cp -a "$extra/." "$run/stage/"
+	twr_overlay_build "$run/stage" "$run"
+	cat "$DOM0_ROOT" "$PAYLOAD" "$run/overlay-dom0.cpio.lz4" >"$run/dom0.initrd"
+}
+
+# selfcheck_stage DIR: build the lab's hello module against the pinned
+# headers into DIR (a stage); returns 1 if headers are not installable.
+selfcheck_stage() {
+	local hdr out=$1
+	hdr=$( (cmd_headers) 2>/dev/null) || return 1
+	rm -rf "$out" "$TWR_CACHE/selfcheck-build"
+	cp -a "$LAB/selfcheck/hello" "$TWR_CACHE/selfcheck-build"
+	make -s -C "$hdr" M="$TWR_CACHE/selfcheck-build" modules >"$TWR_CACHE/selfcheck-build.log" 2>&1 ||
+		twr_die "hello module does not build against $hdr (see $TWR_CACHE/selfcheck-build.log)"
+	mkdir -p "$out/dom0/lib/modules/$TWR_KVER/extra" "$out/domU/lib/modules/$TWR_KVER/extra"
+	cp "$TWR_CACHE/selfcheck-build/twr_hello.ko" "$out/dom0/lib/modules/$TWR_KVER/extra/"
+	cp "$TWR_CACHE/selfcheck-build/twr_hello.ko" "$out/domU/lib/modules/$TWR_KVER/extra/"
+}
+
+cmd_test() {
+	local scen="selfcheck baseline" extra=$TWR_CACHE/selfcheck-stage
+	cmd_deps
+	load_versions
+	if ! selfcheck_stage "$extra"; then
+		twr_log "selfcheck skipped: linux-headers-$TWR_KVER not installable"
+		scen=baseline
+		extra=""
+	fi
+	# shellcheck disable=SC2086 # word splitting intended
+	cmd_run --extra-stage "$extra" $scen
+}
+
+cmd_main() {
+	# shellcheck disable=SC2086 # word splitting intended
+	cmd_run "$@" $TWR_MAIN_SCENARIOS
+}
+
+cmd=${1:-}
+[ $# -gt 0 ] && shift
+case $cmd in
+deps) cmd_deps ;;
+versions) "$LAB/versions.sh" ;;
+build) cmd_build ;;
+headers) cmd_headers ;;
+run) cmd_run "$@" ;;
+test) cmd_test ;;
+main) cmd_main "$@" ;;
+clean) rm -rf "$TWR_CACHE" ;;
+*) sed -n '/^# Usage/,/^# Results/p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
+esac

@@ -1,0 +1,66 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# One boot of the lab machine: Xen via QEMU's multiboot loader, dom0's kernel
+# and initramfs as modules, a raw result disk that dom0 fills with a tar.
+
+TWR_QEMU_MEM=${TWR_QEMU_MEM:-3G}
+TWR_DOM0_MEM=${TWR_DOM0_MEM:-1536M}
+
+# twr_boot RUNDIR XEN VMLINUX INITRD TIMEOUT SCENARIOS [TWR-ARGS]: boot, echo
+# the guest's TWR- progress lines, record when each phase started (host clock)
+# in RUNDIR/host-phases.tsv and unpack dom0's results into RUNDIR/guest.
+# Returns 0 if the machine powered off by itself, 1 on timeout or error.
+twr_boot() {
+	local run=$1 xen=$2 vmlinux=$3 initrd=$4 timeout=$5 scenarios=$6 extra=${7:-}
+	local log=$run/console.log qpid wpid qrc
+	local xen_args="console=com1 com1=115200,8n1 dom0_mem=$TWR_DOM0_MEM,max:$TWR_DOM0_MEM"
+	xen_args="$xen_args dom0_max_vcpus=1 dom0_vcpus_pin loglvl=all guest_loglvl=all"
+	local dom0_args="console=hvc0 earlyprintk=xen rdinit=/init twr.scenarios=$scenarios $extra"
+
+	case "$vmlinux$initrd$dom0_args" in
+	*,*) twr_die "paths and dom0 arguments may not contain ',' (QEMU's multiboot module separator)" ;;
+	esac
+	truncate -s 0 "$run/results.img" && truncate -s 512M "$run/results.img"
+	: >"$log"
+	printf 'qemu_start\t%s\n' "$(date +%s.%N)" >"$run/host-phases.tsv"
+	qemu-system-x86_64 -accel tcg -cpu max,-smap,-smep -smp 2 -m "$TWR_QEMU_MEM" \
+		-nographic -no-reboot -nic none \
+		-kernel "$xen" -append "$xen_args" \
+		-initrd "$vmlinux $dom0_args,$initrd" \
+		-drive "file=$run/results.img,format=raw,if=virtio" \
+		</dev/null >"$log" 2>&1 &
+	qpid=$!
+	echo "$qpid" >"$run/qemu.pid"
+	(
+		sleep "$timeout"
+		touch "$run/timed-out"
+		kill "$qpid" 2>/dev/null
+	) &
+	wpid=$!
+	tail -n +1 -F --pid="$qpid" "$log" 2>/dev/null | tr -d '\r' | while IFS= read -r line; do
+		case $line in
+		*TWR-PHASE*)
+			set -- ${line#*TWR-PHASE }
+			printf '%s\t%s\n' "$1" "$(date +%s.%N)" >>"$run/host-phases.tsv"
+			twr_log "phase $1"
+			;;
+		*TWR-LOG* | *TWR-POWEROFF* | *TWR-ERROR*) twr_log "  ${line#*TWR-}" ;;
+		*TWR-CHECK*false*) twr_log "  FAILED ${line#*TWR-CHECK }" ;;
+		esac
+	done
+	wait "$qpid"
+	qrc=$?
+	printf 'qemu_exit\t%s\n' "$(date +%s.%N)" >>"$run/host-phases.tsv"
+	kill "$wpid" 2>/dev/null
+	wait "$wpid" 2>/dev/null
+	rm -f "$run/qemu.pid"
+	mkdir -p "$run/guest"
+	tar -xf "$run/results.img" -C "$run/guest" 2>/dev/null ||
+		twr_log "no results on the result disk (dom0 did not get to pack them)"
+	if [ -e "$run/timed-out" ]; then
+		twr_log "TIMEOUT after ${timeout}s; last console lines:"
+		tail -n 40 "$log" | tr -d '\r' | sed 's/^/    /' >&2
+		return 1
+	fi
+	[ "$qrc" = 0 ] || twr_log "qemu exited with status $qrc"
+	return 0
+}

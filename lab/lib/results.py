@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Turn one lab boot's raw output into lab/results/<scenario>-<ts>.json.
+
+Input (RUNDIR): host-phases.tsv and build-phases.tsv (host clock), console.log
+(Xen + dom0 serial console), guest/ (dom0's /results: phases.tsv, checks.tsv,
+results.tsv, raw/, perf/, consoles, xl dmesg). The schema is in docs/lab.md;
+its field names never change. Exit status: 0 if every check of every scenario
+passed, 1 otherwise.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+
+# Xen 4.17 public/xen.h __HYPERVISOR_* numbers (xenperf -p prints the same names).
+HYPERCALLS = {
+    0: "set_trap_table", 1: "mmu_update", 2: "set_gdt", 3: "stack_switch",
+    4: "set_callbacks", 5: "fpu_taskswitch", 6: "sched_op_compat",
+    7: "platform_op", 8: "set_debugreg", 9: "get_debugreg",
+    10: "update_descriptor", 12: "memory_op", 13: "multicall",
+    14: "update_va_mapping", 15: "set_timer_op", 16: "event_channel_op_compat",
+    17: "xen_version", 18: "console_io", 19: "physdev_op_compat",
+    20: "grant_table_op", 21: "vm_assist", 22: "update_va_mapping_otherdomain",
+    23: "iret", 24: "vcpu_op", 25: "set_segment_base", 26: "mmuext_op",
+    27: "xsm_op", 28: "nmi_op", 29: "sched_op", 30: "callback_op",
+    31: "xenoprof_op", 32: "event_channel_op", 33: "physdev_op", 34: "hvm_op",
+    35: "sysctl", 36: "domctl", 37: "kexec_op", 38: "tmem_op", 39: "argo_op",
+    40: "xenpmu_op", 41: "dm_op", 42: "hypfs_op",
+}
+
+# A line with any of these in any domain's log fails the run (the lab is the
+# end-to-end test: like liburing's runtests.sh, no kernel warning is benign).
+FAIL_PATTERNS = [
+    ("BUG:", re.compile(r"BUG:")),
+    ("WARNING:", re.compile(r"WARNING:")),
+    ("Oops", re.compile(r"Oops")),
+    ("general protection fault", re.compile(r"general protection fault")),
+    ("Kernel panic", re.compile(r"Kernel panic")),
+    ("Xen crashed", re.compile(r"\bcrashed\b|domain_crash")),
+]
+
+TEST_UNITS = {
+    "tcp_stream_tx": "Mbit/s", "tcp_stream_rx": "Mbit/s",
+    "tcp_rr": "trans/s", "udp_rr": "trans/s",
+    "randread_4k": "IOPS", "randwrite_4k": "IOPS",
+    "seqread_1m": "MiB/s", "seqwrite_1m": "MiB/s",
+}
+
+
+def read_tsv(path):
+    if not os.path.exists(path):
+        return []
+    with open(path, errors="replace") as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+
+
+def parse_xenperf(path):
+    """xenperf -f -p output -> (hypercalls by name, every non-zero counter total)."""
+    calls, totals = {}, {}
+    if not os.path.exists(path):
+        return calls, totals
+    in_calls = False
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = re.match(r"^(.{35}) T=\s*(\d+)", line)
+            if m:
+                name = m.group(1).strip()
+                in_calls = name == "hypercalls"
+                if int(m.group(2)):
+                    totals[name] = int(m.group(2))
+                continue
+            m = re.match(r"^(\S+)\s+(\d+)\s*$", line)
+            if in_calls and m:
+                name = m.group(1)
+                idx = re.match(r"^\[(\d+)\]$", name)
+                if idx:
+                    name = HYPERCALLS.get(int(idx.group(1)), name)
+                calls[name] = calls.get(name, 0) + int(m.group(2))
+            else:
+                in_calls = False
+    return calls, totals
+
+
+def parse_netperf(path, test):
+    """netperf -o CSV -> (value, bytes, transactions, error)."""
+    with open(path, errors="replace") as f:
+        lines = [l.strip() for l in f if l.strip()]
+    rows = [l.split(",") for l in lines if re.match(r"^[0-9.]+,", l)]
+    if not rows:
+        return None, 0, None, "no netperf result line: " + " | ".join(lines[-3:])
+    r = rows[-1]
+    try:
+        thr, elapsed = float(r[0]), float(r[2])
+        sent, recvd = int(float(r[3] or 0)), int(float(r[4] or 0))
+        rsent, rrecvd = int(float(r[5] or 0)), int(float(r[6] or 0))
+    except (ValueError, IndexError) as e:
+        return None, 0, None, "bad netperf line %r: %s" % (lines[-1], e)
+    if test.endswith("_rr"):
+        return thr, sent + recvd, int(round(thr * elapsed)), None
+    return thr, max(sent, rrecvd), None, None
+
+
+def parse_fio(path, test):
+    """fio JSON -> (value, bytes, transactions, error)."""
+    with open(path, errors="replace") as f:
+        text = f.read()
+    start = text.find("{")
+    try:
+        data = json.loads(text[start:]) if start >= 0 else None
+    except ValueError:
+        data = None
+    if not data or not data.get("jobs"):
+        return None, 0, None, "no fio JSON: " + text[-300:].replace("\n", " | ")
+    job = data["jobs"][0]
+    rd, wr = job.get("read", {}), job.get("write", {})
+    moved = int(rd.get("io_bytes", 0)) + int(wr.get("io_bytes", 0))
+    side = rd if "read" in test else wr
+    if test.endswith("_4k"):
+        value = side.get("iops", 0.0)
+    else:
+        value = side.get("bw_bytes", side.get("bw", 0) * 1024) / 1048576.0
+    err = None
+    if job.get("error"):
+        err = "fio job error %s" % job["error"]
+    elif "write" in test and int(rd.get("io_bytes", 0)) != int(wr.get("io_bytes", 0)):
+        err = "verify read %s bytes of %s written" % (rd.get("io_bytes"), wr.get("io_bytes"))
+    return value, moved, None, err
+
+
+def scan_logs(run):
+    """Checks for kernel/Xen failure lines in every domain's log."""
+    logs = [os.path.join(run, "console.log")]
+    guest = os.path.join(run, "guest")
+    logs += sorted(glob.glob(os.path.join(guest, "xen-logs", "console", "*.log")))
+    logs += sorted(glob.glob(os.path.join(guest, "*dmesg*.txt")))
+    checks = []
+    for path in logs:
+        if not os.path.exists(path):
+            continue
+        hits = []
+        with open(path, errors="replace") as f:
+            for line in f:
+                for label, pat in FAIL_PATTERNS:
+                    if pat.search(line):
+                        hits.append("%s: %s" % (label, line.strip()[:200]))
+                        break
+        rel = os.path.relpath(path, run)
+        checks.append({"name": "log_clean:" + rel, "pass": not hits,
+                       "detail": "; ".join(hits[:5]) or "no failure lines"})
+    return checks
+
+
+def durations(rows, end=None):
+    """[(name, t0), ...] in order -> {name: seconds until the next}."""
+    out = {}
+    for i, (name, t0) in enumerate(rows):
+        t1 = rows[i + 1][1] if i + 1 < len(rows) else end
+        if t1 is not None:
+            out[name] = round(out.get(name, 0) + t1 - t0, 1)
+    return out
+
+
+def build_results(run, scen, rows):
+    """Aggregate repetitions of each (stack, test): median value, summed counts."""
+    groups = {}
+    checks = []
+    for r in rows:
+        if r[0] != scen:
+            continue
+        stack, test, kind, raw, perf = r[1:6]
+        err = None
+        if kind == "value":
+            value, unit = float(r[6]), r[7]
+            moved, trans = int(float(r[8] or 0)), (int(float(r[9])) if r[9] not in ("", "-") else None)
+        else:
+            unit = TEST_UNITS.get(test, "")
+            path = os.path.join(run, "guest", raw)
+            if not os.path.exists(path):
+                value, moved, trans, err = None, 0, None, "missing " + raw
+            elif kind == "netperf":
+                value, moved, trans, err = parse_netperf(path, test)
+            elif kind == "fio":
+                value, moved, trans, err = parse_fio(path, test)
+            else:
+                value, moved, trans, err = None, 0, None, "unknown kind " + kind
+        name = "result_%s_%s" % (stack, test)
+        if err or value is None:
+            checks.append({"name": name, "pass": False, "detail": err or "no value"})
+            continue
+        calls, totals = parse_xenperf(os.path.join(run, "guest", perf))
+        if not calls:
+            checks.append({"name": "xenperf_" + stack + "_" + test, "pass": False,
+                           "detail": "no hypercall counts in " + perf})
+        g = groups.setdefault((stack, test), {"stack": stack, "test": test, "unit": unit,
+                                              "samples": [], "bytes": 0, "transactions": None,
+                                              "hypercalls": {}, "perfc": {}})
+        g["samples"].append(round(value, 3))
+        g["bytes"] += moved
+        if trans is not None:
+            g["transactions"] = (g["transactions"] or 0) + trans
+        for k, v in calls.items():
+            g["hypercalls"][k] = g["hypercalls"].get(k, 0) + v
+        for k, v in totals.items():
+            g["perfc"][k] = g["perfc"].get(k, 0) + v
+    results = []
+    for g in groups.values():
+        s = g.pop("samples")
+        med = statistics.median(s)
+        g["value"] = round(med, 3)
+        g["samples"] = s
+        g["spread"] = round((max(s) - min(s)) / med, 3) if med else 0.0
+        gb = g["bytes"] / 1e9
+        g["per_gb"] = {k: round(v / gb, 1) for k, v in g["hypercalls"].items()} if gb else {}
+        if g["transactions"]:
+            g["per_transaction"] = {k: round(v / g["transactions"], 3)
+                                    for k, v in g["hypercalls"].items()}
+        if g["transactions"] is None:
+            del g["transactions"]
+        g["hypercalls"] = dict(sorted(g["hypercalls"].items(), key=lambda kv: -kv[1]))
+        results.append(g)
+    order = list(TEST_UNITS)
+    results.sort(key=lambda g: (g["stack"], order.index(g["test"]) if g["test"] in order else 99))
+    return results, checks
+
+
+def first_line(path, default="unknown"):
+    try:
+        with open(path) as f:
+            return f.readline().strip() or default
+    except OSError:
+        return default
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--scenarios", required=True)
+    ap.add_argument("--outdir", required=True)
+    ap.add_argument("--stamp", required=True)
+    ap.add_argument("--meta", default="{}", help="JSON merged into each file's 'lab' field")
+    ap.add_argument("--timed-out", action="store_true")
+    a = ap.parse_args()
+
+    run, guest = a.run, os.path.join(a.run, "guest")
+    host_rows = [(r[0], float(r[1])) for r in read_tsv(os.path.join(run, "host-phases.tsv"))]
+    boot_phases = durations(host_rows)
+    renamed = {"qemu_start": "boot", "done": "poweroff"}
+    boot_phases = {renamed.get(k, k): v for k, v in boot_phases.items() if k != "qemu_exit"}
+    build_phases = {r[0]: float(r[1]) for r in read_tsv(os.path.join(run, "build-phases.tsv"))}
+    guest_phase_owner = {r[1]: r[0] for r in read_tsv(os.path.join(guest, "phases.tsv"))}
+    guest_checks = read_tsv(os.path.join(guest, "checks.tsv"))
+    rows = read_tsv(os.path.join(guest, "results.tsv"))
+    log_checks = scan_logs(run)
+    xen = first_line(os.path.join(guest, "xen-version.txt"))
+    kernel = first_line(os.path.join(guest, "kernel.txt"))
+    ok_all = True
+    os.makedirs(a.outdir, exist_ok=True)
+    for scen in a.scenarios.split(","):
+        phases = dict(build_phases)
+        for name, secs in boot_phases.items():
+            owner = guest_phase_owner.get(name, "-")
+            if owner in ("-", scen):
+                phases[name] = secs
+        phases["total"] = round(sum(phases.values()), 1)
+        checks = []
+        if a.timed_out:
+            checks.append({"name": "no_timeout", "pass": False,
+                           "detail": "the machine did not power off in time"})
+        if not os.path.exists(os.path.join(guest, "rc")):
+            checks.append({"name": "results_collected", "pass": False,
+                           "detail": "dom0 did not write its results (see console.log)"})
+        for r in guest_checks:
+            if r[0] in ("-", scen):
+                checks.append({"name": r[1], "pass": r[2] == "true",
+                               "detail": r[3] if len(r) > 3 else ""})
+        results, rchecks = build_results(run, scen, rows)
+        checks += rchecks + log_checks
+        if not results and not any(c["name"].startswith("scenario_") for c in checks):
+            checks.append({"name": "scenario_" + scen, "pass": False, "detail": "did not run"})
+        doc = {"scenario": scen, "xen": xen, "kernel": kernel, "phases": phases,
+               "checks": checks, "results": results,
+               "lab": dict(json.loads(a.meta), logs=os.path.relpath(run, os.path.dirname(a.outdir)))}
+        path = os.path.join(a.outdir, "%s-%s.json" % (scen, a.stamp))
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=2)
+            f.write("\n")
+        shutil.copyfile(path, os.path.join(a.outdir, "latest-%s.json" % scen))
+        print_summary(doc, path)
+        ok_all &= all(c["pass"] for c in checks)
+    return 0 if ok_all else 1
+
+
+def print_summary(doc, path):
+    out = sys.stdout
+    out.write("\n== %s  (xen %s, kernel %s) -> %s\n" % (doc["scenario"], doc["xen"], doc["kernel"], path))
+    out.write("phases: " + ", ".join("%s %.0fs" % kv for kv in doc["phases"].items()) + "\n")
+    hdr = "%-13s %-14s %12s %-8s %6s %14s %14s %14s %14s\n"
+    out.write(hdr % ("stack", "test", "value", "unit", "spread", "hcalls/GB",
+                     "grant_op/GB", "evtchn_op/GB", "hcalls/trans"))
+    for r in doc["results"]:
+        pg = r.get("per_gb", {})
+        pt = r.get("per_transaction")
+        out.write(hdr % (r["stack"], r["test"], "%.1f" % r["value"], r["unit"],
+                         "%.0f%%" % (100 * r.get("spread", 0)),
+                         "%.0f" % sum(pg.values()),
+                         "%.0f" % pg.get("grant_table_op", 0),
+                         "%.0f" % pg.get("event_channel_op", 0),
+                         "%.1f" % sum(pt.values()) if pt else "-"))
+    bad = [c for c in doc["checks"] if not c["pass"]]
+    out.write("checks: %d passed, %d failed\n" % (len(doc["checks"]) - len(bad), len(bad)))
+    for c in bad:
+        out.write("  FAILED %s: %s\n" % (c["name"], c["detail"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

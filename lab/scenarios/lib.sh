@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for scenarios, sourced inside dom0 (by /init and by each scenario).
+#
+# A scenario creates domUs, runs benchmarks with run_netperf / run_fio (or its
+# own code between counters_begin and counters_end, then `result`), and records
+# pass/fail with twr_check. Everything lands in /results; the host turns it into
+# lab/results/<scenario>-<ts>.json (lab/lib/results.py). Files:
+#   phases.tsv    <scenario> <name> <dom0 uptime at start>
+#   checks.tsv    <scenario> <name> <true|false> <detail>
+#   results.tsv   <scenario> <stack> <test> <kind> <raw file> <perf file> [<value> <unit> <bytes> <transactions>]
+# (<scenario> is $TWR_SCENARIO, "-" for dom0's own setup: it belongs to every
+# scenario of the boot.)
+#   raw/, perf/   benchmark output and xenperf snapshots named after the result
+#
+# Tunables (kernel command line twr.<key>=<value>, or the environment):
+#   TWR_NET_SECS (5)  netperf run length      TWR_FIO_SECS (5)  time-based fio jobs
+#   TWR_DISK_MB (128) domU test disk size     TWR_RANDW_MB (16) 4k randwrite volume
+
+TWR_RESULTS=${TWR_RESULTS:-/results}
+TWR_NET_SECS=${TWR_NET_SECS:-5}
+TWR_FIO_SECS=${TWR_FIO_SECS:-5}
+TWR_DISK_MB=${TWR_DISK_MB:-128}
+TWR_RANDW_MB=${TWR_RANDW_MB:-16}
+TWR_AGENT_PORT=7000
+mkdir -p "$TWR_RESULTS/raw" "$TWR_RESULTS/perf" /run/twr
+
+twr_uptime() {
+	cut -d' ' -f1 /proc/uptime
+}
+
+# twr_log MSG: a progress line on the console (the host echoes TWR- lines).
+twr_log() {
+	echo "TWR-LOG $(twr_uptime) $*"
+}
+
+# twr_phase NAME: start phase NAME (the previous one ends here).
+twr_phase() {
+	printf '%s\t%s\t%s\n' "${TWR_SCENARIO:--}" "$1" "$(twr_uptime)" >>"$TWR_RESULTS/phases.tsv"
+	echo "TWR-PHASE $1 $(twr_uptime)"
+}
+
+# twr_check NAME true|false DETAIL: record a check; a false one fails the run.
+twr_check() {
+	printf '%s\t%s\t%s\t%s\n' "${TWR_SCENARIO:--}" "$1" "$2" "$3" >>"$TWR_RESULTS/checks.tsv"
+	echo "TWR-CHECK $1 $2 $3"
+}
+
+# twr_disk_create PATH MB: a zeroed file for a file-backed domU disk.
+twr_disk_create() {
+	truncate -s "${2}M" "$1"
+}
+
+# twr_domu_create NAME IP/N DISK [XL-LINE...]: boot a PV domU pinned to pCPU 1
+# with a netfront on xenbr0 and a blkfront (xvda) on DISK, then wait for its
+# agent. Extra xl config lines (e.g. a twinring key) are appended as given.
+# Returns 0 when the agent answers, 1 otherwise (with a failed check).
+twr_domu_create() {
+	local name=$1 ip=$2 disk=$3 cfg=/run/twr/$1.cfg initrd=/run/twr/$1.initrd
+	shift 3
+	cat /lab/boot/domU-root.cpio.lz4 /lab/boot/domU-overlay.cpio.lz4 >"$initrd"
+	cat >"$cfg" <<EOF
+name = "$name"
+type = "pv"
+kernel = "/lab/boot/domU-vmlinux"
+ramdisk = "$initrd"
+extra = "console=hvc0 rdinit=/init twr.ip=$ip"
+memory = 768
+vcpus = 1
+cpus = "1"
+on_crash = "preserve"
+vif = [ 'bridge=xenbr0' ]
+disk = [ 'format=raw,vdev=xvda,access=rw,target=$disk' ]
+EOF
+	printf '%s\n' "$@" >>"$cfg"
+	if ! xl create "$cfg" >"$TWR_RESULTS/xl-create-$name.log" 2>&1; then
+		cat "$TWR_RESULTS/xl-create-$name.log"
+		twr_check "domu_create_$name" false "xl create failed (xl-create-$name.log)"
+		return 1
+	fi
+	twr_domu_wait "$name" "${ip%/*}"
+}
+
+# twr_domu_wait NAME IP: wait up to 180 s for the agent at IP.
+twr_domu_wait() {
+	local i
+	for i in $(seq 180); do
+		if [ "$(twr_domu_run "$2" echo up 2>/dev/null)" = up ]; then
+			twr_check "domu_up_$1" true "agent answered after ~${i}s"
+			return 0
+		fi
+		sleep 1
+	done
+	twr_check "domu_up_$1" false "agent at $2 silent for 180 s"
+	return 1
+}
+
+# twr_domu_run IP CMD...: run CMD in the domU whose agent is at IP; its output
+# goes to stdout; returns its exit status (255 if the agent is unreachable).
+twr_domu_run() {
+	local ip=$1 out rc
+	shift
+	out=$(printf '%s\n' "$*" | socat -t 3600 -T 3600 - "TCP:$ip:$TWR_AGENT_PORT,connect-timeout=2" 2>/dev/null)
+	rc=$(printf '%s\n' "$out" | sed -n 's/^TWR-RC \([0-9]*\)$/\1/p' | tail -n1)
+	printf '%s\n' "$out" | sed '/^TWR-RC [0-9]*$/d'
+	return "${rc:-255}"
+}
+
+# twr_domu_destroy_all: destroy every domU (after saving their consoles).
+twr_domu_destroy_all() {
+	local d
+	for d in $(xl list 2>/dev/null | awk 'NR > 2 { print $1 }'); do
+		xl destroy "$d"
+	done
+}
+
+# counters_begin: zero the hypervisor's perf counters (all domains, all CPUs).
+counters_begin() {
+	xenperf -r >/dev/null 2>&1 || twr_check xenperf_reset false "xenperf -r failed"
+}
+
+# counters_end FILE: snapshot the perf counters into FILE.
+counters_end() {
+	xenperf -f -p >"$1" 2>&1 || twr_check xenperf_read false "xenperf failed"
+}
+
+# result STACK TEST VALUE UNIT BYTES TRANSACTIONS PERF-FILE: a measured result
+# that the scenario computed itself.
+result() {
+	printf '%s\t%s\t%s\tvalue\t-\t%s\t%s\t%s\t%s\t%s\n' "${TWR_SCENARIO:--}" "$1" "$2" "$7" "$3" "$4" "$5" "$6" \
+		>>"$TWR_RESULTS/results.tsv"
+}
+
+# result_raw STACK TEST KIND RAW PERF: a result whose value the host parses
+# from RAW (KIND netperf: -o CSV; fio: fio's JSON).
+result_raw() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "${TWR_SCENARIO:--}" "$1" "$2" "$3" "$4" "$5" >>"$TWR_RESULTS/results.tsv"
+}
+
+# twr_seq STACK TEST: a unique basename for one repetition's files.
+twr_seq() {
+	local n=1
+	while [ -e "$TWR_RESULTS/perf/$1-$2-$n.txt" ]; do
+		n=$((n + 1))
+	done
+	echo "$1-$2-$n"
+}
+
+# run_netperf STACK TEST DOMU-IP DOM0-IP: one netperf test over the path
+# between DOMU-IP and DOM0-IP (netserver runs on both ends). TEST:
+#   tcp_stream_rx  dom0 -> domU TCP_STREAM (run in dom0)
+#   tcp_stream_tx  domU -> dom0 TCP_STREAM (run in the domU through its agent)
+#   tcp_rr, udp_rr request/response, 1 byte each way (run in dom0)
+run_netperf() {
+	local stack=$1 test=$2 domu=$3 dom0=$4 base out rc
+	local sel=THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LOCAL_BYTES_SENT,LOCAL_BYTES_RECVD,REMOTE_BYTES_SENT,REMOTE_BYTES_RECVD,TRANSACTION_RATE
+	base=$(twr_seq "$stack" "$test")
+	out=$TWR_RESULTS/raw/$base.csv
+	twr_log "$stack $test: netperf ${TWR_NET_SECS}s"
+	counters_begin
+	case $test in
+	tcp_stream_rx) netperf -H "$domu" -t TCP_STREAM -l "$TWR_NET_SECS" -f m -P 0 -- -o "$sel" >"$out" 2>&1 ;;
+	tcp_stream_tx) twr_domu_run "$TWR_AGENT" \
+		netperf -H "$dom0" -t TCP_STREAM -l "$TWR_NET_SECS" -f m -P 0 -- -o "$sel" >"$out" ;;
+	tcp_rr) netperf -H "$domu" -t TCP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" 2>&1 ;;
+	udp_rr) netperf -H "$domu" -t UDP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" 2>&1 ;;
+	*) echo "run_netperf: unknown test $test" >"$out"; false ;;
+	esac
+	rc=$?
+	counters_end "$TWR_RESULTS/perf/$base.txt"
+	twr_check "netperf_${stack}_${test}" "$([ $rc = 0 ] && echo true || echo false)" "netperf exit status $rc"
+	result_raw "$stack" "$test" netperf "raw/$base.csv" "perf/$base.txt"
+	return $rc
+}
+
+# run_fio STACK TEST DEV: one fio job in the domU (agent $TWR_AGENT) on DEV.
+# Write jobs move a fixed volume and verify it (crc32c) before they end: their
+# window and byte count include the verify reads. TEST: randread_4k,
+# randwrite_4k (iodepth 16), seqread_1m, seqwrite_1m (iodepth 4).
+run_fio() {
+	local stack=$1 test=$2 dev=$3 base out rc job
+	local common="--name=$test --filename=$dev --direct=1 --ioengine=libaio --output-format=json"
+	case $test in
+	randread_4k) job="--rw=randread --bs=4k --iodepth=16 --runtime=$TWR_FIO_SECS --time_based" ;;
+	seqread_1m) job="--rw=read --bs=1m --iodepth=4 --runtime=$TWR_FIO_SECS --time_based" ;;
+	randwrite_4k) job="--rw=randwrite --bs=4k --iodepth=16 --size=${TWR_RANDW_MB}m --verify=crc32c --verify_fatal=1" ;;
+	seqwrite_1m) job="--rw=write --bs=1m --iodepth=4 --verify=crc32c --verify_fatal=1" ;;
+	*) echo "run_fio: unknown test $test"; return 1 ;;
+	esac
+	base=$(twr_seq "$stack" "$test")
+	out=$TWR_RESULTS/raw/$base.json
+	twr_log "$stack $test: fio on $dev"
+	counters_begin
+	# shellcheck disable=SC2086 # word splitting intended
+	twr_domu_run "$TWR_AGENT" fio $common $job >"$out"
+	rc=$?
+	counters_end "$TWR_RESULTS/perf/$base.txt"
+	twr_check "fio_${stack}_${test}" "$([ $rc = 0 ] && echo true || echo false)" "fio exit status $rc"
+	result_raw "$stack" "$test" fio "raw/$base.json" "perf/$base.txt"
+	return $rc
+}
