@@ -8,9 +8,17 @@
 #
 # fio (lib.sh run_fio): seqwrite_1m, seqread_1m, randwrite_4k, randread_4k on
 # each stack in turn, writes verified with crc32c (verify_fatal: any mismatch
-# fails fio, and so the check); xenperf around each job. Then the
-# lifecycle: detach while idle (the disk goes away in the domU and the
-# backend directory is gone in dom0), and the backing file is still intact.
+# fails fio, and so the check); xenperf around each job. Then:
+#  - lifecycle: the data is in the file; detach while idle (the disk goes
+#    away in the domU);
+#  - hostile frontend (twinblk-front inject_fault=1: a request beyond the
+#    end of the disk): dom0 logs the violation, closes, the domU loses the
+#    disk, nobody crashes;
+#  - hostile backend (twinblk-back inject_fault=1: a response id never
+#    sent): the domU logs it and drops the disk;
+#  - xl destroy in the middle of fio: the backend lets go of everything
+#    (twinblk-back unloads: no channel, no mapping, no thread left) and the
+#    backing file keeps its size.
 # Stacks in the results: "blkfront" and "twinring-blk".
 . /lab/scenarios/lib.sh
 
@@ -63,23 +71,49 @@ if ! twr_domu_run "$TWR_AGENT" modprobe twinblk-front; then
 	exit 1
 fi
 
-devid=0
-if command -v twinctl >/dev/null 2>&1; then
-	how=twinctl
-	out=$(twinctl attach "$DOMU" blk target=/run/twr/disk1.img vdev=$VDEV mode=w 2>&1)
-	rc=$?
-	echo "$out"
-	devid=$(echo "$out" | sed -n 's/.*twinblk device \([0-9]*\).*/\1/p' | head -n1)
-	devid=${devid:-0}
-else
-	how=xenstore-write
-	blk_attach_xs "$domid" /run/twr/disk1.img $VDEV
-	rc=$?
-fi
-if [ $rc = 0 ] && blk_domu_wait_dev present; then
+# blk_attach: attach disk1.img as /dev/$VDEV (sets how, devid); 0 when the
+# disk is there.
+blk_attach() {
+	local out rc
+	devid=0
+	if command -v twinctl >/dev/null 2>&1; then
+		how=twinctl
+		out=$(twinctl attach "$DOMU" blk target=/run/twr/disk1.img vdev=$VDEV mode=w queues=4 2>&1)
+		rc=$?
+		echo "$out"
+		devid=$(echo "$out" | sed -n 's/.*twinblk device \([0-9]*\).*/\1/p' | head -n1)
+		devid=${devid:-0}
+	else
+		how=xenstore-write
+		blk_attach_xs "$domid" /run/twr/disk1.img $VDEV
+		rc=$?
+	fi
+	[ $rc = 0 ] && blk_domu_wait_dev present
+}
+
+# blk_detach: detach device $devid and wait for /dev/$VDEV to go.
+blk_detach() {
+	local be=/local/domain/0/backend/twinblk/$domid/$devid rc i
+	if [ "$how" = twinctl ]; then
+		twinctl detach "$DOMU" blk "$devid"
+		rc=$?
+	else
+		# libxl's way: offline, then Closing; the drivers do the rest.
+		xenstore-write "$be/online" 0 "$be/state" 5
+		rc=$?
+		for i in $(seq 30); do
+			[ "$(xenstore-read "$be/state" 2>/dev/null)" = 6 ] && break
+			sleep 1
+		done
+		xenstore-rm "$be" "/local/domain/$domid/device/twinblk/$devid" 2>/dev/null
+	fi
+	[ $rc = 0 ] && blk_domu_wait_dev absent
+}
+
+if blk_attach; then
 	twr_check blk_attach true "/dev/$VDEV in the domU ($how)"
 else
-	twr_check blk_attach false "/dev/$VDEV did not appear ($how exit $rc)"
+	twr_check blk_attach false "/dev/$VDEV did not appear ($how)"
 	xenstore-ls -f "/local/domain/0/backend/twinblk" 2>&1 | head -n 40
 	twr_domu_run "$TWR_AGENT" dmesg | tail -n 40
 	exit 1
@@ -107,27 +141,81 @@ fsum=$(dd if=/run/twr/disk1.img bs=1M count=1 2>/dev/null | md5sum | cut -d' ' -
 twr_check blk_data_in_file "$([ -n "$dsum" ] && [ "$dsum" = "$fsum" ] && echo true || echo false)" \
 	"first MiB: domU $dsum, file $fsum"
 
-if [ "$how" = twinctl ]; then
-	twinctl detach "$DOMU" blk "$devid"
-	rc=$?
-else
-	xenstore-write "/local/domain/0/backend/twinblk/$domid/0/online" 0 &&
-		xenstore-write "/local/domain/0/backend/twinblk/$domid/0/state" 5
-	rc=$?
-fi
-if [ $rc = 0 ] && blk_domu_wait_dev absent; then
+if blk_detach; then
 	twr_check blk_detach_idle true "/dev/$VDEV gone after detach ($how)"
 else
-	twr_check blk_detach_idle false "detach exit $rc, /dev/$VDEV still present"
+	twr_check blk_detach_idle false "/dev/$VDEV still present after detach ($how)"
+	fail=1
+fi
+
+# blk_hostile NAME SIDE-LOG-CMD PATTERN: after a fault was armed, do one
+# read, then expect PATTERN in the log and the disk gone.
+blk_hostile() {
+	local name=$1 pattern=$3 log
+	twr_domu_run "$TWR_AGENT" dd if=/dev/$VDEV of=/dev/null bs=4k count=1 iflag=direct >/dev/null 2>&1
+	if blk_domu_wait_dev absent; then
+		twr_check "blk_${name}_closed" true "/dev/$VDEV removed after the violation"
+	else
+		twr_check "blk_${name}_closed" false "/dev/$VDEV still there after the violation"
+		fail=1
+	fi
+	log=$($2 2>/dev/null | grep 'broke the protocol' | tail -n1)
+	if echo "$log" | grep -q "$pattern"; then
+		twr_check "blk_${name}_logged" true "$log"
+	else
+		twr_check "blk_${name}_logged" false "no '$pattern' line (last: ${log:-none})"
+		fail=1
+	fi
+	blk_detach >/dev/null 2>&1
+}
+
+twr_phase blk_hostile_front
+if blk_attach >/dev/null; then
+	twr_domu_run "$TWR_AGENT" 'echo 1 >/sys/module/twinblk_front/parameters/inject_fault'
+	blk_hostile hostile_front dmesg "request beyond the end of the disk"
+else
+	twr_check blk_hostile_front_attach false "re-attach failed"
+	fail=1
+fi
+
+twr_phase blk_hostile_back
+if blk_attach >/dev/null; then
+	echo 1 >/sys/module/twinblk_back/parameters/inject_fault
+	blk_hostile hostile_back "twr_domu_run $TWR_AGENT dmesg" "response for an id not in flight"
+else
+	twr_check blk_hostile_back_attach false "re-attach failed"
+	fail=1
+fi
+
+twr_phase blk_destroy_mid_fio
+if blk_attach >/dev/null; then
+	twr_domu_run "$TWR_AGENT" 'nohup fio --name=bg --filename=/dev/'$VDEV' --direct=1 --ioengine=libaio --rw=randrw --bs=64k --iodepth=16 --runtime=60 --time_based >/dev/null 2>&1 &'
+	sleep 3
+	twr_domu_run "$TWR_AGENT" dmesg >"$TWR_RESULTS/domU-$DOMU-dmesg.txt"
+	xl destroy "$DOMU" || fail=1
+	for _ in $(seq 30); do
+		pgrep -f twrblk >/dev/null || break
+		sleep 1
+	done
+	xenstore-rm "/local/domain/0/backend/twinblk/$domid" 2>/dev/null
+	if ! pgrep -f twrblk >/dev/null && rmmod twinblk-back; then
+		twr_check blk_destroy_cleanup true "no worker left and twinblk-back unloaded after xl destroy mid-fio"
+	else
+		twr_check blk_destroy_cleanup false "workers: $(pgrep -f twrblk | wc -l), twinblk-back refcount $(cat /sys/module/twinblk_back/refcnt 2>/dev/null)"
+		fail=1
+	fi
+	size_after=$(stat -c %s /run/twr/disk1.img)
+	twr_check blk_destroy_file_intact "$([ "$size_after" = "$size_file" ] && echo true || echo false)" \
+		"backing file $size_after bytes after destroy (was $size_file)"
+else
+	twr_check blk_destroy_attach false "re-attach failed"
 	fail=1
 fi
 
 twr_phase blk_teardown
-twr_domu_run "$TWR_AGENT" dmesg >"$TWR_RESULTS/domU-$DOMU-dmesg.txt"
-if grep -q 'broke the protocol' "$TWR_RESULTS/domU-$DOMU-dmesg.txt" ||
-	dmesg | grep -q 'broke the protocol'; then
-	twr_check blk_no_violation false "a side reported a protocol violation"
+if dmesg | grep 'broke the protocol' | grep -vq 'request beyond the end of the disk'; then
+	twr_check blk_no_other_violation false "dom0 reported an unexpected violation: $(dmesg | grep 'broke the protocol' | head -n1)"
 	fail=1
 fi
-xl destroy "$DOMU" || fail=1
+xl list "$DOMU" >/dev/null 2>&1 && xl destroy "$DOMU"
 exit $fail
