@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: MIT
+# Exit-cost helpers (docs/exitcost.md): twr-exitcost in a guest, twr-xencount
+# in dom0, twr-costreport on the lab's results. twr-exitcost.ko is built by
+# Kbuild (exitcost/Kbuild) from the kernel mirror tree.
+noinst_LIBRARIES += libtwrexitcost.a
+libtwrexitcost_a_SOURCES = \
+	exitcost/twr_cpu.c exitcost/twr_cpu.h \
+	exitcost/twr_exitcost_report.c exitcost/twr_exitcost.h \
+	exitcost/twr_json.c exitcost/twr_json.h \
+	exitcost/twr_perfc.c exitcost/twr_perfc.h \
+	exitcost/twr_stats.c exitcost/twr_stats.h
+
+bin_PROGRAMS += twr-exitcost
+twr_exitcost_SOURCES = exitcost/twr_exitcost.c exitcost/twr_exitcost_uapi.h exitcost/twr_tsc.h
+twr_exitcost_LDADD = libtwrexitcost.a -lm
+
+dist_bin_SCRIPTS = exitcost/twr-costreport
+EXTRA_DIST += exitcost/Kbuild exitcost/twr_exitcost_kmod.c
+
+# The domU end of the ping-pong needs only libxen-dev's headers; twr-xencount
+# needs its libraries. Both only when configure found them.
+if HAVE_XENCOUNT
+twr_exitcost_SOURCES += exitcost/twr_pong.c exitcost/twr_xsdev.c exitcost/twr_xsdev.h
+twr_exitcost_CPPFLAGS = $(AM_CPPFLAGS) -DTWR_HAVE_PONG
+
+sbin_PROGRAMS += twr-xencount
+twr_xencount_SOURCES = exitcost/twr_xencount.c
+twr_xencount_CFLAGS = $(AM_CFLAGS) $(XENCOUNT_CFLAGS)
+twr_xencount_LDADD = libtwrexitcost.a $(XENCOUNT_LIBS) -lm
+endif

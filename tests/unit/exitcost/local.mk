@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: MIT
+# CUnit tests of the exit-cost helpers' pure parts (exitcost/).
+check_PROGRAMS += tests/unit/exitcost/test_exitcost
+TESTS += tests/unit/exitcost/test_exitcost
+
+tests_unit_exitcost_test_exitcost_SOURCES = tests/unit/exitcost/test_exitcost.c
+tests_unit_exitcost_test_exitcost_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/exitcost
+tests_unit_exitcost_test_exitcost_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_exitcost_test_exitcost_LDADD = libtwrexitcost.a $(CUNIT_LIBS) -lm
