@@ -1,1 +1,39 @@
 # SPDX-License-Identifier: MIT
+# libFuzzer targets of everything that parses peer-written memory
+# (tests/fuzz.sh builds them with clang and runs them), and their seed-corpus
+# replays, which every make check runs with the normal compiler.
+TWR_FUZZ_COMMON = tests/fuzz/fuzz_area.c tests/fuzz/fuzz_area.h
+
+check_PROGRAMS += tests/fuzz/replay_consumer tests/fuzz/replay_producer
+TESTS += tests/fuzz/replay_consumer tests/fuzz/replay_producer
+
+tests_fuzz_replay_consumer_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_consumer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_replay_consumer_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_consumer"'
+tests_fuzz_replay_consumer_LDADD = libtwinring.a
+
+tests_fuzz_replay_producer_SOURCES = tests/fuzz/replay.c \
+	tests/fuzz/fuzz_producer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_replay_producer_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_producer"'
+tests_fuzz_replay_producer_LDADD = libtwinring.a
+
+if ENABLE_FUZZ
+# CC must be clang; tests/fuzz.sh adds -fsanitize=fuzzer-no-link,address,
+# undefined to CFLAGS so the library is instrumented too.
+noinst_PROGRAMS += tests/fuzz/fuzz_consumer tests/fuzz/fuzz_producer
+
+tests_fuzz_fuzz_consumer_SOURCES = tests/fuzz/fuzz_consumer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_fuzz_consumer_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_consumer_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_consumer_LDADD = libtwinring.a
+
+tests_fuzz_fuzz_producer_SOURCES = tests/fuzz/fuzz_producer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_fuzz_producer_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_producer_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_producer_LDADD = libtwinring.a
+endif
+
+EXTRA_DIST += tests/fuzz.sh tests/sanitize.sh tests/fuzz/gen_corpus.py \
+	tests/fuzz/corpus

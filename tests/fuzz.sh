@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# Build the libFuzzer targets with clang, ASan and UBSan (a VPATH build in
+# build-fuzz/, user space only) and run each for a fixed time on a copy of
+# its committed seed corpus (tests/fuzz/corpus/<target>/). Fails if any
+# target crashes, leaks, times out or trips a sanitizer; the input that did
+# it is kept as build-fuzz/artifacts/<target>-crash-... . Prints each
+# target's executions.
+#
+#   tests/fuzz.sh                 every target, TWR_FUZZ_SECONDS (25) each
+#   TWR_FUZZ_SECONDS=600 tests/fuzz.sh fuzz_consumer
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+secs=${TWR_FUZZ_SECONDS:-25}
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_consumer fuzz_producer)
+
+if ! command -v clang >/dev/null; then
+	echo "tests/fuzz.sh: clang not found (apt-get install clang libclang-rt-14-dev)" >&2
+	exit 1
+fi
+[ -x configure ] || autoreconf -fi
+
+san="-fsanitize=address,undefined -fno-sanitize-recover=all"
+# fuzzer-no-link: coverage instrumentation for the ring library as well;
+# the targets themselves link with -fsanitize=fuzzer (tests/fuzz/local.mk).
+cflags="$san -fsanitize=fuzzer-no-link -g -O1 -fno-omit-frame-pointer"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+
+mkdir -p build-fuzz
+cd build-fuzz
+want="CFLAGS=$cflags"
+if [ ! -f Makefile ] || [ "$(cat .fuzz-config 2>/dev/null)" != "$want" ]; then
+	../configure -q --enable-fuzz --with-kbuild=no CC=clang CFLAGS="$cflags" LDFLAGS="$san"
+	echo "$want" >.fuzz-config
+fi
+make -j2 $(printf 'tests/fuzz/%s ' "${targets[@]}") >make.out 2>&1 ||
+	{ tail -40 make.out; echo "tests/fuzz.sh: build failed" >&2; exit 1; }
+
+# Inputs as big as each format needs: header, steps/ops, an 8 KiB data area.
+declare -A max_len=([fuzz_consumer]=8720 [fuzz_producer]=2056)
+
+mkdir -p artifacts
+rc=0
+for t in "${targets[@]}"; do
+	work=$(mktemp -d "${TMPDIR:-/tmp}/twr-$t.XXXXXX")
+	cp -r "../tests/fuzz/corpus/$t/." "$work/"
+	args=(-max_total_time="$secs" -max_len="${max_len[$t]:-4096}" -timeout=10
+	      -rss_limit_mb=1024 -error_exitcode=1 -print_final_stats=1
+	      -artifact_prefix="artifacts/$t-")
+	[ -n "${TWR_FUZZ_SEED:-}" ] && args+=(-seed="$TWR_FUZZ_SEED")
+	trc=0
+	"./tests/fuzz/$t" "${args[@]}" "$work" >"$t.log" 2>&1 || trc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$t.log")
+	cov=$(grep -o 'cov: [0-9]*' "$t.log" | tail -1 || true)
+	if [ $trc -ne 0 ]; then
+		echo "$t: FAILED (exit $trc) after ${execs:-?} executions; log build-fuzz/$t.log" >&2
+		grep -E -A25 '==[0-9]+==ERROR|invariant violated|runtime error|deadly signal' "$t.log" |
+			head -40 >&2 || tail -30 "$t.log" >&2
+		rc=1
+	else
+		echo "$t: ${execs:-?} executions in ${secs}s, ${cov:-cov: ?}, corpus $(ls "$work" | wc -l) inputs, no crash"
+	fi
+	rm -rf "$work"
+done
+exit $rc
