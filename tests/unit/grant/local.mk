@@ -25,3 +25,7 @@ tests_unit_grant_test_iotask_ctl_SOURCES = tests/unit/grant/test_iotask_ctl.c \
 tests_unit_grant_test_iotask_ctl_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/grant
 tests_unit_grant_test_iotask_ctl_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(XENCTRL_CFLAGS)
 tests_unit_grant_test_iotask_ctl_LDADD = $(CUNIT_LIBS)
+
+# The series' copies of grant/iotask.[ch] must equal them.
+TESTS += tests/unit/grant/patch-sync.sh
+EXTRA_DIST += tests/unit/grant/patch-sync.sh
