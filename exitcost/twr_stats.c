@@ -79,7 +79,7 @@ double twr_stats_per_gb(uint64_t count, uint64_t bytes)
 {
 	if (bytes == 0)
 		return NAN;
-	return (double)count * 1073741824.0 / (double)bytes;
+	return (double)count * 1e9 / (double)bytes;
 }
 
 double twr_stats_per_txn(uint64_t count, uint64_t transactions)

@@ -35,8 +35,9 @@ int twr_stats_summarize(uint64_t *samples, size_t n, uint64_t timer_cost,
  * per-iteration cost, clamped at 0. Returns -1.0 when iterations == 0. */
 double twr_stats_per_iter(uint64_t ticks, uint64_t iterations, double baseline);
 
-/* count per GiB moved (2^30 bytes) and per transaction; NAN when the
- * divisor is 0, so "not measured" never reads as a number. */
+/* count per GB moved (10^9 bytes, as the lab's results.py) and per
+ * transaction; NAN when the divisor is 0, so "not measured" never reads as
+ * a number. */
 double twr_stats_per_gb(uint64_t count, uint64_t bytes);
 double twr_stats_per_txn(uint64_t count, uint64_t transactions);
 

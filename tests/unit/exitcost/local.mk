@@ -7,3 +7,8 @@ tests_unit_exitcost_test_exitcost_SOURCES = tests/unit/exitcost/test_exitcost.c
 tests_unit_exitcost_test_exitcost_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/exitcost
 tests_unit_exitcost_test_exitcost_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_exitcost_test_exitcost_LDADD = libtwrexitcost.a $(CUNIT_LIBS) -lm
+
+# twr-costreport (Python) on fixed inputs.
+TESTS += tests/unit/exitcost/test_costreport.sh
+EXTRA_DIST += tests/unit/exitcost/test_costreport.sh \
+	tests/unit/exitcost/data/results.json tests/unit/exitcost/data/exitcost.json

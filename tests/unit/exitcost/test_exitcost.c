@@ -87,9 +87,11 @@ static void test_per_iter_subtracts_baseline(void)
 
 static void test_per_gb_and_per_txn_math(void)
 {
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(1000, 1ull << 30), 1000.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(1000, 1ull << 29), 2000.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(3, 3ull << 31), 0.5, 1e-9);
+	/* GB = 10^9 bytes, as the lab's results */
+	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(1000, 1000000000ull), 1000.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(1000, 500000000ull), 2000.0, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(3, 6000000000ull), 0.5, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(1, 1ull << 30), 0.931322574615, 1e-9);
 	CU_ASSERT(isnan(twr_stats_per_gb(5, 0)));
 	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_txn(300, 100), 3.0, 1e-9);
 	CU_ASSERT(isnan(twr_stats_per_txn(5, 0)));
@@ -309,7 +311,7 @@ static void twr_report_sample(FILE *f, void *arg)
 
 	twr_json_init(&j, f);
 	twr_json_obj_begin(&j, NULL);
-	twr_perfc_report_json(&j, arg, 1ull << 29, 64, false);
+	twr_perfc_report_json(&j, arg, 500000000ull, 64, false);
 	twr_json_obj_end(&j);
 	twr_json_finish(&j);
 }
@@ -321,7 +323,7 @@ static void test_perfc_report_gives_counts_per_gb(void)
 
 	CU_ASSERT_FATAL(!twr_snap_make(&s, 512, 256, 3));
 	out = twr_capture(twr_report_sample, &s);
-	/* half a GiB moved: per GB doubles the counts */
+	/* half a GB moved: per GB doubles the counts */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"grant_table_op\": {\n        \"count\": 512,\n"
 					   "        \"per_gb\": 1024,\n        \"per_txn\": 8\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\"event_channel_op\": {\n        \"count\": 256,\n"
