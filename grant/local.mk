@@ -8,3 +8,12 @@ EXTRA_DIST += grant/iotask.c grant/iotask.h
 noinst_LIBRARIES += libtwriotask.a
 libtwriotask_a_SOURCES = grant/twr_iotask_ctl.c grant/twr_iotask_ctl.h
 libtwriotask_a_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
+
+# twr-iotask: the table by hand, and the grant probes of the lab's iotask
+# scenario. libxengnttab and libxencall come with libxen-dev, which
+# configure already requires for libxenctrl.
+noinst_PROGRAMS += grant/twr-iotask
+grant_twr_iotask_SOURCES = grant/twr_iotask_tool.c grant/twr_iotask_tool.h \
+	grant/twr_grantprobe.c
+grant_twr_iotask_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
+grant_twr_iotask_LDADD = libtwriotask.a $(XENCTRL_LIBS) -lxengnttab -lxencall
