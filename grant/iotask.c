@@ -176,7 +176,7 @@ int iotask_insert(struct iotask_table *t, struct iotask *task)
          t->nr_refs + task->nr_refs > IOTASK_MAX_TOTAL_REFS )
         return -ENOSPC;
 
-    /* Bounded by IOTASK_MAX_TOTAL_REFS * log2(IOTASK_MAX_REFS) steps. */
+    /* At most IOTASK_MAX_REFS x IOTASK_MAX_TASKS binary searches. */
     for ( i = 0; i < task->nr_refs; i++ )
         if ( iotask_lookup(t, ref_of(task->refs[i])) )
             return -EEXIST;
