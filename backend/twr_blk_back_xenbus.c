@@ -80,6 +80,52 @@ static const struct twr_blk_back_chan_ops twr_blk_back_ops = {
 	.eoi = twr_blk_back_op_eoi,
 };
 
+/* Sum one counter over the connected queues. */
+#define TWR_BLK_BACK_STAT(field)					\
+static ssize_t field##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	struct twr_blk_back *be = dev_get_drvdata(dev);			\
+	u64 sum = 0;							\
+	unsigned int i;							\
+									\
+	mutex_lock(&be->lock);						\
+	for (i = 0; i < be->nr_queues; i++)				\
+		sum += READ_ONCE(be->queues[i].q.stats.field);		\
+	mutex_unlock(&be->lock);					\
+	return sysfs_emit(buf, "%llu\n", sum);				\
+}									\
+static DEVICE_ATTR_RO(field)
+
+TWR_BLK_BACK_STAT(reqs);
+TWR_BLK_BACK_STAT(rd_bytes);
+TWR_BLK_BACK_STAT(wr_bytes);
+TWR_BLK_BACK_STAT(flushes);
+TWR_BLK_BACK_STAT(discards);
+TWR_BLK_BACK_STAT(errors);
+TWR_BLK_BACK_STAT(notify_sent);
+TWR_BLK_BACK_STAT(notify_rcvd);
+TWR_BLK_BACK_STAT(rsp_full);
+
+static struct attribute *twr_blk_back_stat_attrs[] = {
+	&dev_attr_reqs.attr,
+	&dev_attr_rd_bytes.attr,
+	&dev_attr_wr_bytes.attr,
+	&dev_attr_flushes.attr,
+	&dev_attr_discards.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_notify_sent.attr,
+	&dev_attr_notify_rcvd.attr,
+	&dev_attr_rsp_full.attr,
+	NULL
+};
+
+/* /sys/bus/xen-backend/devices/twinblk-<domid>-<devid>/twinblk/ */
+static const struct attribute_group twr_blk_back_stat_group = {
+	.name = "twinblk",
+	.attrs = twr_blk_back_stat_attrs,
+};
+
 static irqreturn_t twr_blk_back_interrupt(int irq, void *dev_id)
 {
 	twr_blk_back_queue_kick(dev_id);
@@ -276,11 +322,16 @@ static int twr_blk_back_probe(struct xenbus_device *dev,
 		xenbus_dev_fatal(dev, ret, "writing the disk geometry");
 		goto out_close;
 	}
-	ret = xenbus_switch_state(dev, XenbusStateInitWait);
+	ret = sysfs_create_group(&dev->dev.kobj, &twr_blk_back_stat_group);
 	if (ret)
 		goto out_close;
+	ret = xenbus_switch_state(dev, XenbusStateInitWait);
+	if (ret)
+		goto out_sysfs;
 	return 0;
 
+out_sysfs:
+	sysfs_remove_group(&dev->dev.kobj, &twr_blk_back_stat_group);
 out_close:
 	twr_blk_target_close(&be->target);
 out_free:
@@ -332,6 +383,7 @@ static void twr_blk_back_remove(struct xenbus_device *dev)
 
 	if (!be)
 		return;
+	sysfs_remove_group(&dev->dev.kobj, &twr_blk_back_stat_group);
 	twr_blk_back_disconnect(be);
 	cancel_work_sync(&be->close_work);
 	twr_blk_target_close(&be->target);
