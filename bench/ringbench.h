@@ -14,6 +14,7 @@ struct twr_bench_opts {
 	unsigned int spin;		/* polls before arming events and sleeping */
 	unsigned int batch_max;		/* records per publish, at most */
 	unsigned int ms;		/* measured time per throughput point */
+	int xcore;			/* also measure the cross-core copy limit */
 };
 
 /* One throughput point: @rec-byte records through a @ring-byte ring. */
@@ -27,6 +28,7 @@ struct twr_bench_tput {
 	double mrps;			/* million records/s */
 	double memcpy_gbps;		/* same bytes by plain memcpy, one core */
 	double ratio;			/* gbps / memcpy_gbps */
+	double xcore_gbps;		/* same bytes across the cores, no ring */
 	uint64_t notify;		/* events sent, both directions */
 	uint64_t wakeups;		/* sleeps that ended by an event, both */
 };
@@ -51,7 +53,16 @@ int twr_bench_lat_run(const struct twr_bench_opts *o, uint32_t ring,
 		      uint32_t rec, int sleep, uint64_t samples,
 		      struct twr_bench_lat *l);
 
+/* The cross-core copy limit (bench/ringbench_xcore.c): @rec-byte records
+ * through a @window-byte shared window between the same two cores with no
+ * ring logic. Sets *@gbps; 0 or a negative errno. */
+int twr_bench_xcore_run(const struct twr_bench_opts *o, uint32_t window,
+			uint32_t rec, unsigned int ms, double *gbps);
+
 /* Pin the calling thread to @cpu; 0 or a negative errno. */
 int twr_bench_pin(int cpu);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t twr_bench_now_ns(void);
 
 #endif /* TWINRING_RINGBENCH_H */

@@ -63,7 +63,7 @@ static inline void cpu_relax(void)
 #endif
 }
 
-static uint64_t now_ns(void)
+uint64_t twr_bench_now_ns(void)
 {
 	struct timespec ts;
 
@@ -284,7 +284,7 @@ static void tput_consumer(struct bench_side *s, struct bench_child_res *res,
 		if (rec.type == REC_STOP)
 			break;
 		if (rec.type == REC_MARK) {
-			t0 = now_ns();
+			t0 = twr_bench_now_ns();
 			measuring = 1;
 		} else if (measuring) {
 			records++;
@@ -296,7 +296,7 @@ static void tput_consumer(struct bench_side *s, struct bench_child_res *res,
 			batch = 0;
 		}
 	}
-	res->ns = now_ns() - t0;
+	res->ns = twr_bench_now_ns() - t0;
 	twr_ring_release(&s->rx);
 	bench_notify_if(s, twr_ring_release_publish(&s->rx));
 	res->records = records;
@@ -317,8 +317,8 @@ static int tput_producer(struct bench_side *s, uint32_t rec, unsigned int ms,
 		return -ENOMEM;
 	memset(src, 0x5a, rec);
 	for (phase = 0; phase < 2 && !ret; phase++) {
-		deadline = now_ns() + (uint64_t)(phase ? ms : warm_ms) * 1000000ull;
-		while (!ret && now_ns() < deadline) {
+		deadline = twr_bench_now_ns() + (uint64_t)(phase ? ms : warm_ms) * 1000000ull;
+		while (!ret && twr_bench_now_ns() < deadline) {
 			for (i = 0; i < 64 && !ret; i++) {
 				ret = bench_send(s, src, rec, REC_DATA);
 				if (!ret && ++batch >= batch_max) {
@@ -356,7 +356,7 @@ static double memcpy_gbps(uint32_t rec, uint32_t window, uint64_t bytes)
 	}
 	memset(src, 0x5a, rec);
 	memset(dst, 0, window);	/* fault it in, as the ring is */
-	t0 = now_ns();
+	t0 = twr_bench_now_ns();
 	while (done < bytes) {
 		memcpy(dst + off + TWR_REC_HDR_SIZE, src, rec);
 		/* Keep the copy: the compiler must not elide it. */
@@ -366,7 +366,7 @@ static double memcpy_gbps(uint32_t rec, uint32_t window, uint64_t bytes)
 			off = 0;
 		done += rec;
 	}
-	t1 = now_ns();
+	t1 = twr_bench_now_ns();
 	free(src);
 	free(dst);
 	return (double)bytes / (double)(t1 - t0);
@@ -413,6 +413,8 @@ int twr_bench_tput_run(const struct twr_bench_opts *o, uint32_t ring,
 		t->mrps = (double)res->records / (double)res->ns * 1e3;
 		t->memcpy_gbps = memcpy_gbps(rec, ring, res->bytes);
 		t->ratio = t->memcpy_gbps > 0 ? t->gbps / t->memcpy_gbps : 0;
+		if (o->xcore)
+			ret = twr_bench_xcore_run(o, ring, rec, ms, &t->xcore_gbps);
 	}
 	munmap(res, sizeof(*res));
 	return ret;
@@ -467,7 +469,7 @@ static int lat_ping(struct bench_side *s, uint32_t len, uint64_t samples,
 		goto out;
 	memset(src, 0xa5, len);
 	for (i = 0; i < warm + samples; i++) {
-		t0 = now_ns();
+		t0 = twr_bench_now_ns();
 		ret = bench_send(s, src, len, REC_DATA);
 		if (ret)
 			goto out;
@@ -483,7 +485,7 @@ static int lat_ping(struct bench_side *s, uint32_t len, uint64_t samples,
 		twr_ring_release(&s->rx);
 		bench_notify_if(s, twr_ring_release_publish(&s->rx));
 		if (i >= warm)
-			rtt[i - warm] = now_ns() - t0;
+			rtt[i - warm] = twr_bench_now_ns() - t0;
 	}
 	ret = bench_send(s, src, 0, REC_STOP);
 	bench_notify_if(s, twr_ring_publish(&s->tx));
@@ -507,14 +509,14 @@ static double memcpy_rtt_ns(uint32_t len)
 	}
 	memset(a, 1, len);
 	memset(b, 2, len);
-	t0 = now_ns();
+	t0 = twr_bench_now_ns();
 	for (i = 0; i < rounds; i++) {
 		memcpy(b, a, len);
 		__asm__ __volatile__("" : : "r"(b) : "memory");
 		memcpy(a, b, len);
 		__asm__ __volatile__("" : : "r"(a) : "memory");
 	}
-	ns = (double)(now_ns() - t0) / (double)rounds;
+	ns = (double)(twr_bench_now_ns() - t0) / (double)rounds;
 	free(a);
 	free(b);
 	return ns;
