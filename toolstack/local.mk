@@ -12,23 +12,38 @@ toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_spec.h \
 	toolstack/twr_stats.c \
 	toolstack/twr_tool.h \
+	toolstack/twr_xlcfg.c \
+	toolstack/twr_xlcfg.h \
 	toolstack/twr_xsplan.c \
 	toolstack/twr_xsplan.h
-toolstack_libtwrtool_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
+toolstack_libtwrtool_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XLUTIL_CFLAGS)
 
 sbin_PROGRAMS += toolstack/twinctl
 toolstack_twinctl_SOURCES = toolstack/twinctl.c
 toolstack_twinctl_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
-toolstack_twinctl_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS)
+toolstack_twinctl_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(XLUTIL_LIBS)
 
 # libFuzzer target for the device spec parser (configure --enable-fuzz, clang).
 # Run: toolstack/fuzz/fuzz_spec -dict=$(top_srcdir)/toolstack/fuzz/spec.dict CORPUS_COPY $(top_srcdir)/toolstack/fuzz/corpus
-EXTRA_DIST += toolstack/fuzz/corpus toolstack/fuzz/spec.dict
+EXTRA_DIST += toolstack/fuzz/corpus toolstack/fuzz/corpus-xlcfg toolstack/fuzz/spec.dict
 if ENABLE_FUZZ
-noinst_PROGRAMS += toolstack/fuzz/fuzz_spec
+noinst_PROGRAMS += toolstack/fuzz/fuzz_spec toolstack/fuzz/fuzz_xlcfg
 toolstack_fuzz_fuzz_spec_SOURCES = toolstack/fuzz/fuzz_spec.c \
 	toolstack/twr_spec.c toolstack/twr_xsplan.c
 toolstack_fuzz_fuzz_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 toolstack_fuzz_fuzz_spec_CFLAGS = $(AM_CFLAGS) -g -fsanitize=fuzzer,address,undefined
 toolstack_fuzz_fuzz_spec_LDFLAGS = -fsanitize=fuzzer,address,undefined
+
+# The same for a whole xl config file (corpus: toolstack/fuzz/corpus-xlcfg).
+toolstack_fuzz_fuzz_xlcfg_SOURCES = toolstack/fuzz/fuzz_xlcfg.c \
+	toolstack/twr_spec.c toolstack/twr_xlcfg.c
+toolstack_fuzz_fuzz_xlcfg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+toolstack_fuzz_fuzz_xlcfg_CFLAGS = $(AM_CFLAGS) $(XLUTIL_CFLAGS) -g -fsanitize=fuzzer,address,undefined
+toolstack_fuzz_fuzz_xlcfg_LDFLAGS = -fsanitize=fuzzer,address,undefined
+toolstack_fuzz_fuzz_xlcfg_LDADD = $(XLUTIL_LIBS)
 endif
+
+sbin_PROGRAMS += toolstack/twinringd
+toolstack_twinringd_SOURCES = toolstack/twinringd.c
+toolstack_twinringd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENCTRL_CFLAGS) $(XLUTIL_CFLAGS)
+toolstack_twinringd_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(XENCTRL_LIBS) $(XLUTIL_LIBS)

@@ -102,7 +102,7 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (twr_domain_resolve(&c->tool, argv[0], &domid) ||
-	    twr_dev_create(&c->tool, domid, &spec, &d))
+	    twr_dev_create(&c->tool, domid, &spec, NULL, &d))
 		return runtime_error(c);
 	twr_domain_name(&c->tool, domid, name, sizeof(name));
 
@@ -282,6 +282,7 @@ static int cmd_list(struct ctl *c, int argc, char **argv)
 
 static int cmd_show(struct ctl *c, int argc, char **argv)
 {
+	struct twr_daemon_status *ds;
 	char name[TWR_DOMNAME_MAX], ifname[32];
 	struct twr_dev_info *devs;
 	struct twr_json j;
@@ -298,11 +299,23 @@ static int cmd_show(struct ctl *c, int argc, char **argv)
 	n = twr_dev_list(&c->tool, domid, &devs);
 	if (n < 0)
 		return runtime_error(c);
+	if (twr_daemon_status_read(&c->tool, domid, &ds)) {
+		free(devs);
+		return runtime_error(c);
+	}
 	if (c->json) {
 		twr_json_init(&j, stdout);
 		twr_json_open(&j, NULL, '{');
 		twr_json_uint(&j, "domid", domid);
 		twr_json_str(&j, "domain", name);
+		twr_json_open(&j, "twinringd", '{');
+		twr_json_bool(&j, "handled", ds->present);
+		twr_json_str(&j, "config", ds->config);
+		twr_json_open(&j, "errors", '[');
+		for (k = 0; k < (int)ds->n_errors; k++)
+			twr_json_str(&j, NULL, ds->errors[k]);
+		twr_json_close(&j, ']');
+		twr_json_close(&j, '}');
 		twr_json_open(&j, "devices", '[');
 		for (k = 0; k < n; k++) {
 			twr_json_open(&j, NULL, '{');
@@ -311,10 +324,16 @@ static int cmd_show(struct ctl *c, int argc, char **argv)
 		}
 		twr_json_close(&j, ']');
 		twr_json_close(&j, '}');
+		free(ds);
 		free(devs);
 		return 0;
 	}
 	printf("domain %s (%u): %d twinring device%s\n", name, domid, n, n == 1 ? "" : "s");
+	if (ds->present)
+		printf("twinringd: config %s\n", ds->config[0] ? ds->config : "(none found)");
+	for (k = 0; k < (int)ds->n_errors; k++)
+		printf("twinringd: error: %s\n", ds->errors[k]);
+	free(ds);
 	for (k = 0; k < n; k++) {
 		const struct twr_dev_info *d = &devs[k];
 

@@ -165,8 +165,22 @@ static int create_precheck(struct twr_tool *t, struct twr_dev_desc *d)
 	return twr_host_check_target(t, d->spec.blk.target, d->spec.blk.writable);
 }
 
+/* twinringd's record of the device, in the device's own transaction. */
+static int record_write(struct xs_handle *xsh, xs_transaction_t tx,
+			const struct twr_dev_desc *d, const char *record,
+			const char **failed)
+{
+	static char path[TWR_XS_PATH_MAX];
+
+	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/devices/%s-%u", d->domid,
+		 twr_dev_kind_xs(d->spec.kind), d->devid);
+	*failed = path;
+	return xs_write(xsh, tx, path, record, (unsigned int)strlen(record)) ? 0 : -errno;
+}
+
 int twr_dev_create(struct twr_tool *t, uint32_t domid,
-		   const struct twr_spec *spec, struct twr_dev_desc *d)
+		   const struct twr_spec *spec, const char *record,
+		   struct twr_dev_desc *d)
 {
 	struct twr_xs_plan *plan;
 	const char *failed = "";
@@ -233,6 +247,8 @@ int twr_dev_create(struct twr_tool *t, uint32_t domid,
 			goto out_abort;
 		}
 		ret = plan_write(t->xsh, tx, plan, &failed);
+		if (!ret && record)
+			ret = record_write(t->xsh, tx, d, record, &failed);
 		if (ret) {
 			twr_tool_fail(t, ret, "xenstore write of %s failed: %s", failed,
 				      strerror(-ret));
@@ -372,6 +388,9 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 			return twr_tool_fail(t, -errno, "cannot start a xenstore transaction: %s",
 					     strerror(errno));
 		rm_with_parent(t->xsh, tx, fe);
+		snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/devices/%s-%u", domid,
+			 twr_dev_kind_xs(kind), devid);
+		xs_rm(t->xsh, tx, path);
 		if (has_be) {
 			/* backend/<kind>/<domid>/<devid>: drop <domid> if empty */
 			rm_with_parent(t->xsh, tx, be);

@@ -226,3 +226,27 @@ int twr_dev_list(struct twr_tool *t, uint32_t domid, struct twr_dev_info **out)
 	*out = arr;
 	return n;
 }
+
+int twr_daemon_status_read(struct twr_tool *t, uint32_t domid,
+			   struct twr_daemon_status **out)
+{
+	char dir[TWR_XS_PATH_MAX], edir[TWR_XS_PATH_MAX];
+	struct twr_daemon_status *st;
+	unsigned int n = 0, i;
+	char **ents;
+
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return twr_tool_fail(t, -ENOMEM, "out of memory");
+	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u", domid);
+	st->present = read_str(t->xsh, dir, "config", st->config, sizeof(st->config));
+	snprintf(edir, sizeof(edir), TWR_XS_DAEMON_ROOT "/%u/errors", domid);
+	ents = xs_directory(t->xsh, XBT_NULL, edir, &n);
+	for (i = 0; ents && i < n && st->n_errors < TWR_DAEMON_ERRORS_MAX; i++)
+		if (read_str(t->xsh, edir, ents[i], st->errors[st->n_errors],
+			     sizeof(st->errors[0])))
+			st->n_errors++;
+	free(ents);
+	*out = st;
+	return 0;
+}

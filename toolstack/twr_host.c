@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -108,6 +109,34 @@ static int run_cmd(char *const argv[])
 	return -EINTR;
 }
 
+/* Is @ifname already up and enslaved to @bridge? */
+static bool net_on_bridge(struct twr_tool *t, const char *ifname, const char *bridge)
+{
+	char path[256], link[256], flags[32];
+	unsigned long f = 0;
+	const char *base;
+	ssize_t n;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/class/net/%s/master", t->sysfs, ifname);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = '\0';
+	base = strrchr(link, '/');
+	base = base ? base + 1 : link;
+	if (strcmp(base, bridge))
+		return false;
+	snprintf(path, sizeof(path), "%s/class/net/%s/flags", t->sysfs, ifname);
+	fp = fopen(path, "re");
+	if (!fp)
+		return false;
+	if (fgets(flags, sizeof(flags), fp))
+		f = strtoul(flags, NULL, 16);
+	fclose(fp);
+	return f & 1;	/* IFF_UP */
+}
+
 int twr_net_bridge(struct twr_tool *t, uint32_t domid, uint32_t devid,
 		   const char *bridge, unsigned int timeout_ms)
 {
@@ -130,6 +159,8 @@ int twr_net_bridge(struct twr_tool *t, uint32_t domid, uint32_t devid,
 		waited += 100;
 	}
 
+	if (net_on_bridge(t, ifname, bridge))
+		return 0;
 	{
 		char *argv[] = { "ip", "link", "set", "dev", ifname, "master",
 				 (char *)bridge, "up", NULL };

@@ -23,6 +23,18 @@
 
 struct xs_handle;
 
+/*
+ * twinringd's own state, readable by dom0 only (it inherits
+ * /local/domain/0's permissions), read back by twinctl show:
+ *
+ *   /local/domain/0/twinringd/<domid>/
+ *     config                     the xl config file used, "" if none found
+ *     errors/<n>                 one message per rejected config entry
+ *     devices/<kind>-<devid>     the spec string that created the device
+ */
+#define TWR_XS_DAEMON_ROOT	"/local/domain/0/twinringd"
+#define TWR_DAEMON_ERRORS_MAX	16u
+
 #define TWR_TOOL_ERR_MAX	512u
 #define TWR_DOMNAME_MAX		64u
 
@@ -70,10 +82,14 @@ struct twr_dev_opts {
 /* Lay out a device for @domid from @spec: check everything first (domain
  * alive, backend domain, bridge or target, vdev not in use), allocate the
  * devid, generate a MAC if none was given, and write both directories in
- * one transaction. @d receives the resolved description. Returns 0, or a
- * negative errno with nothing written. */
+ * one transaction. If @record is not NULL, the same transaction writes it
+ * as TWR_XS_DAEMON_ROOT/<domid>/devices/<kind>-<devid> (twinringd's record
+ * of which config entry made the device, so a restart creates nothing
+ * twice). @d receives the resolved description. Returns 0, or a negative
+ * errno with nothing written. */
 int twr_dev_create(struct twr_tool *t, uint32_t domid,
-		   const struct twr_spec *spec, struct twr_dev_desc *d);
+		   const struct twr_spec *spec, const char *record,
+		   struct twr_dev_desc *d);
 
 /* Ask the backend to close (online 0, state Closing), wait up to
  * @timeout_ms for Closed, then remove both directories. Returns 0, 1 if the
@@ -83,9 +99,9 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		    uint32_t devid, unsigned int timeout_ms);
 
 /* Bridge the backend netdev of a net device: wait up to @timeout_ms for
- * twr<domid>.<devid> to exist, then "ip link set dev .. master .. up".
- * Returns 0, -ETIMEDOUT if the netdev did not appear, or another negative
- * errno. */
+ * twr<domid>.<devid> to exist, then, unless it is already up on @bridge,
+ * "ip link set dev .. master .. up". Returns 0, -ETIMEDOUT if the netdev
+ * did not appear, or another negative errno. */
 int twr_net_bridge(struct twr_tool *t, uint32_t domid, uint32_t devid,
 		   const char *bridge, unsigned int timeout_ms);
 
@@ -117,6 +133,19 @@ int twr_dev_list(struct twr_tool *t, uint32_t domid, struct twr_dev_info **out);
 int twr_dev_find_backend(struct twr_tool *t, uint32_t domid,
 			 enum twr_dev_kind kind, uint32_t devid,
 			 uint32_t *backend);
+
+/* What twinringd recorded about a domain (see TWR_XS_DAEMON_ROOT). */
+struct twr_daemon_status {
+	bool present;			/* twinringd has handled the domain */
+	char config[256];
+	unsigned int n_errors;
+	char errors[TWR_DAEMON_ERRORS_MAX][TWR_TOOL_ERR_MAX];
+};
+
+/* Read twinringd's record of @domid into a malloc'd *@st (present false
+ * if there is none). Returns 0 or -ENOMEM. */
+int twr_daemon_status_read(struct twr_tool *t, uint32_t domid,
+			   struct twr_daemon_status **st);
 
 /* "Initialising", "Connected", ... for a XenbusState, "-" for -1. */
 const char *twr_xenbus_state_name(int state);

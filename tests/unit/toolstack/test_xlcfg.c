@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CUnit tests of twinringd's config handling (toolstack/twr_xlcfg.c): the
+ * lookup on the search path, the twinring key read through libxlutil from
+ * real xl syntax, and restart reconciliation.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+
+#include "../../../toolstack/twr_xlcfg.c"
+
+static char g_dir[64];
+static struct twr_xlcfg g_cfg;
+static char g_err[512];
+
+static void put_file(const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", g_dir, rel);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int read_text(const char *text)
+{
+	twr_xlcfg_free(&g_cfg);
+	return twr_xlcfg_read_data("vm1.cfg", text, strlen(text), &g_cfg, g_err,
+				   sizeof(g_err));
+}
+
+static void test_find_prefers_cfg_then_bare_then_next_dir(void)
+{
+	char search[256], path[512], want[256];
+
+	snprintf(search, sizeof(search), "%s/a:%s/b", g_dir, g_dir);
+	CU_ASSERT_EQUAL(twr_xlcfg_find(search, "vm1", path, sizeof(path)), -ENOENT);
+	CU_ASSERT_STRING_EQUAL(path, "");
+
+	put_file("b/vm1", "name = 'vm1'\n");
+	CU_ASSERT_EQUAL(twr_xlcfg_find(search, "vm1", path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/b/vm1", g_dir);
+	CU_ASSERT_STRING_EQUAL(path, want);
+
+	put_file("a/vm1", "name = 'vm1'\n");
+	CU_ASSERT_EQUAL(twr_xlcfg_find(search, "vm1", path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/a/vm1", g_dir);
+	CU_ASSERT_STRING_EQUAL(path, want);
+
+	put_file("a/vm1.cfg", "name = 'vm1'\n");
+	CU_ASSERT_EQUAL(twr_xlcfg_find(search, "vm1", path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/a/vm1.cfg", g_dir);
+	CU_ASSERT_STRING_EQUAL(path, want);
+}
+
+static void test_find_skips_directories_and_empty_entries(void)
+{
+	char search[256], path[512], dir[256], want[256];
+
+	snprintf(dir, sizeof(dir), "%s/a/vm2.cfg", g_dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+	put_file("b/vm2.cfg", "name = 'vm2'\n");
+	snprintf(search, sizeof(search), "::%s/a::%s/b:", g_dir, g_dir);
+	CU_ASSERT_EQUAL(twr_xlcfg_find(search, "vm2", path, sizeof(path)), 0);
+	snprintf(want, sizeof(want), "%s/b/vm2.cfg", g_dir);
+	CU_ASSERT_STRING_EQUAL(path, want);
+}
+
+static void test_find_rejects_path_names(void)
+{
+	char path[256];
+
+	CU_ASSERT_EQUAL(twr_xlcfg_find("/etc", "../etc/passwd", path, sizeof(path)), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xlcfg_find("/etc", "a/b", path, sizeof(path)), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xlcfg_find("/etc", ".hidden", path, sizeof(path)), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xlcfg_find("/etc", "", path, sizeof(path)), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xlcfg_find("/etc", "vm 1", path, sizeof(path)), -EINVAL);
+	CU_ASSERT_TRUE(twr_xlcfg_name_ok("vm1-web_2.example"));
+}
+
+static void test_read_design_example(void)
+{
+	CU_ASSERT_EQUAL_FATAL(read_text(
+		"name = 'vm1'\n"
+		"memory = 512\n"
+		"vif = [ 'bridge=xenbr0' ]\n"
+		"twinring = [ 'net, bridge=xenbr0, queues=2',\n"
+		"             \"blk, target=/srv/vm1-data.img, vdev=twa\" ]\n"), 0);
+	CU_ASSERT_TRUE(g_cfg.has_key);
+	CU_ASSERT_EQUAL_FATAL(g_cfg.n, 2);
+	CU_ASSERT_STRING_EQUAL(g_cfg.items[0], "net, bridge=xenbr0, queues=2");
+	CU_ASSERT_STRING_EQUAL(g_cfg.items[1], "blk, target=/srv/vm1-data.img, vdev=twa");
+}
+
+static void test_read_without_key_is_empty(void)
+{
+	CU_ASSERT_EQUAL(read_text("name = 'vm1'\nmemory = 256\n"), 0);
+	CU_ASSERT_FALSE(g_cfg.has_key);
+	CU_ASSERT_EQUAL(g_cfg.n, 0);
+	CU_ASSERT_EQUAL(read_text("twinring = [ ]\n"), 0);
+	CU_ASSERT_TRUE(g_cfg.has_key);
+	CU_ASSERT_EQUAL(g_cfg.n, 0);
+}
+
+static void test_read_key_not_a_list(void)
+{
+	CU_ASSERT_EQUAL(read_text("twinring = 'net, bridge=xenbr0'\n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "must be a list of strings"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "vm1.cfg"));
+}
+
+static void test_read_syntax_error_names_the_line(void)
+{
+	CU_ASSERT_EQUAL(read_text("name = 'vm1'\ntwinring = [ 'net, bridge=x' \n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "vm1.cfg"));
+	CU_ASSERT_PTR_NULL(strchr(g_err, '\n'));
+	fprintf(stderr, "\n  libxlutil said: %s\n", g_err);
+}
+
+static void test_read_nested_list_entry_is_null(void)
+{
+	CU_ASSERT_EQUAL_FATAL(read_text("twinring = [ 'net, bridge=b', [ 'x' ], 'blk, target=/a, vdev=twa' ]\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(g_cfg.n, 3);
+	CU_ASSERT_PTR_NOT_NULL(g_cfg.items[0]);
+	CU_ASSERT_PTR_NULL(g_cfg.items[1]);
+	CU_ASSERT_PTR_NOT_NULL(g_cfg.items[2]);
+}
+
+/* libxlutil aborts on a NUL inside a quoted string (found by fuzz_xlcfg):
+ * such a file must be refused before it gets there. */
+static void test_read_refuses_nul_bytes(void)
+{
+	static const char text[] = "twinring = 'net\0\0, x'\n";
+	char path[256];
+	FILE *f;
+
+	twr_xlcfg_free(&g_cfg);
+	CU_ASSERT_EQUAL(twr_xlcfg_read_data("vm1.cfg", text, sizeof(text) - 1, &g_cfg,
+					    g_err, sizeof(g_err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "NUL byte at offset 15"));
+
+	snprintf(path, sizeof(path), "%s/nul.cfg", g_dir);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fwrite(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	CU_ASSERT_EQUAL(twr_xlcfg_read(path, &g_cfg, g_err, sizeof(g_err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "nul.cfg"));
+}
+
+static void test_read_file_missing(void)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/none.cfg", g_dir);
+	twr_xlcfg_free(&g_cfg);
+	CU_ASSERT_EQUAL(twr_xlcfg_read(path, &g_cfg, g_err, sizeof(g_err)), -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "none.cfg"));
+}
+
+static void test_read_file(void)
+{
+	char path[256];
+
+	put_file("vm3.cfg", "twinring = [ 'net, bridge=xenbr0' ]\n");
+	snprintf(path, sizeof(path), "%s/vm3.cfg", g_dir);
+	twr_xlcfg_free(&g_cfg);
+	CU_ASSERT_EQUAL_FATAL(twr_xlcfg_read(path, &g_cfg, g_err, sizeof(g_err)), 0);
+	CU_ASSERT_EQUAL_FATAL(g_cfg.n, 1);
+	CU_ASSERT_STRING_EQUAL(g_cfg.items[0], "net, bridge=xenbr0");
+}
+
+static void test_reconcile_creates_only_missing(void)
+{
+	const char *items[] = { "net, bridge=a", "blk, target=/x, vdev=twa", "net, bridge=a" };
+	const char *none[] = { NULL };
+	const char *one[] = { "net, bridge=a" };
+	const char *all[] = { "blk, target=/x, vdev=twa", "net, bridge=a", "net, bridge=a" };
+	const char *other[] = { "net, bridge=zzz" };
+	bool create[3];
+
+	CU_ASSERT_EQUAL(twr_reconcile(items, 3, none, 0, create), 3);
+	CU_ASSERT_TRUE(create[0] && create[1] && create[2]);
+
+	/* One of the two identical entries exists: the other is created. */
+	CU_ASSERT_EQUAL(twr_reconcile(items, 3, one, 1, create), 2);
+	CU_ASSERT_FALSE(create[0]);
+	CU_ASSERT_TRUE(create[1]);
+	CU_ASSERT_TRUE(create[2]);
+
+	/* Everything exists, in another order: nothing is created twice. */
+	CU_ASSERT_EQUAL(twr_reconcile(items, 3, all, 3, create), 0);
+	CU_ASSERT_FALSE(create[0] || create[1] || create[2]);
+
+	/* A record matching no entry does not stop anything. */
+	CU_ASSERT_EQUAL(twr_reconcile(items, 3, other, 1, create), 3);
+}
+
+static void test_reconcile_skips_non_strings(void)
+{
+	const char *items[] = { "net, bridge=a", NULL };
+	bool create[2];
+
+	CU_ASSERT_EQUAL(twr_reconcile(items, 2, NULL, 0, create), 1);
+	CU_ASSERT_TRUE(create[0]);
+	CU_ASSERT_FALSE(create[1]);
+}
+
+static int suite_init(void)
+{
+	char sub[128];
+
+	snprintf(g_dir, sizeof(g_dir), "/tmp/twr-xlcfg-XXXXXX");
+	if (!mkdtemp(g_dir))
+		return -1;
+	snprintf(sub, sizeof(sub), "%s/a", g_dir);
+	mkdir(sub, 0755);
+	snprintf(sub, sizeof(sub), "%s/b", g_dir);
+	mkdir(sub, 0755);
+	return 0;
+}
+
+static int suite_cleanup(void)
+{
+	char cmd[128];
+
+	twr_xlcfg_free(&g_cfg);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+#define T(fn) { #fn, fn }
+static const struct {
+	const char *name;
+	CU_TestFunc fn;
+} tests[] = {
+	T(test_find_prefers_cfg_then_bare_then_next_dir),
+	T(test_find_skips_directories_and_empty_entries),
+	T(test_find_rejects_path_names),
+	T(test_read_design_example),
+	T(test_read_without_key_is_empty),
+	T(test_read_key_not_a_list),
+	T(test_read_syntax_error_names_the_line),
+	T(test_read_nested_list_entry_is_null),
+	T(test_read_refuses_nul_bytes),
+	T(test_read_file_missing),
+	T(test_read_file),
+	T(test_reconcile_creates_only_missing),
+	T(test_reconcile_skips_non_strings),
+};
+
+int main(void)
+{
+	unsigned int i, failed;
+	CU_pSuite s;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("toolstack_xlcfg", suite_init, suite_cleanup);
+	for (i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
+		CU_add_test(s, tests[i].name, tests[i].fn);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

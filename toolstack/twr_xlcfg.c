@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Finding and reading a domU's xl config (see twr_xlcfg.h). libxlutil does
+ * the parsing; its messages go to a memory stream so they can be logged with
+ * the domain's name instead of landing on the daemon's stderr.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxlutil.h>
+
+#include "twr_xlcfg.h"
+
+bool twr_xlcfg_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 64 || name[0] == '.')
+		return false;
+	for (; *name; name++)
+		if (*name == '/' || !isgraph((unsigned char)*name))
+			return false;
+	return true;
+}
+
+int twr_xlcfg_find(const char *search, const char *name, char *path, size_t len)
+{
+	static const char *const suffix[] = { ".cfg", "" };
+	const char *dir = search, *end;
+	struct stat st;
+	unsigned int i;
+	int n;
+
+	if (!twr_xlcfg_name_ok(name))
+		return -EINVAL;
+	while (*dir) {
+		end = strchr(dir, ':');
+		if (!end)
+			end = dir + strlen(dir);
+		for (i = 0; end > dir && i < 2; i++) {
+			n = snprintf(path, len, "%.*s/%s%s", (int)(end - dir), dir, name,
+				     suffix[i]);
+			if (n < 0 || (size_t)n >= len)
+				continue;
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+				return 0;
+		}
+		dir = *end ? end + 1 : end;
+	}
+	path[0] = '\0';
+	return -ENOENT;
+}
+
+void twr_xlcfg_free(struct twr_xlcfg *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; cfg->items && i < cfg->n; i++)
+		free(cfg->items[i]);
+	free(cfg->items);
+	cfg->items = NULL;
+	cfg->n = 0;
+}
+
+/* Copy libxlutil's report into @err as one line. */
+static void report_to_err(char *err, size_t errlen, char *report)
+{
+	size_t i;
+
+	for (i = 0; report[i]; i++)
+		if (report[i] == '\n')
+			report[i] = ' ';
+	while (i > 0 && report[i - 1] == ' ')
+		report[--i] = '\0';
+	snprintf(err, errlen, "%s", report);
+}
+
+/* Pull the twinring list out of a parsed config. */
+static int cfg_extract(XLU_Config *xc, const char *name, struct twr_xlcfg *cfg,
+		       char *err, size_t errlen)
+{
+	XLU_ConfigList *list;
+	const char *item;
+	int n, i, ret;
+
+	ret = xlu_cfg_get_list(xc, TWR_XLCFG_KEY, &list, &n, 1);
+	if (ret == ESRCH)
+		return 0;	/* no twinring key: no devices */
+	if (ret) {
+		snprintf(err, errlen,
+			 "%s: '%s' must be a list of strings, e.g. %s = [ 'net, bridge=xenbr0' ]",
+			 name, TWR_XLCFG_KEY, TWR_XLCFG_KEY);
+		return -EINVAL;
+	}
+	cfg->has_key = true;
+	if ((unsigned int)n > TWR_XLCFG_MAX_ITEMS) {
+		snprintf(err, errlen, "%s: '%s' has %d entries, at most %u are accepted",
+			 name, TWR_XLCFG_KEY, n, TWR_XLCFG_MAX_ITEMS);
+		return -E2BIG;
+	}
+	cfg->items = calloc((size_t)n + 1, sizeof(*cfg->items));
+	if (!cfg->items)
+		return -ENOMEM;
+	cfg->n = (unsigned int)n;
+	for (i = 0; i < n; i++) {
+		item = xlu_cfg_get_listitem(list, i);
+		if (!item)
+			continue;	/* a nested list: reported per entry */
+		cfg->items[i] = strdup(item);
+		if (!cfg->items[i]) {
+			twr_xlcfg_free(cfg);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int cfg_read(const char *name, const char *data, size_t len,
+		    struct twr_xlcfg *cfg, char *err, size_t errlen)
+{
+	char *report = NULL;
+	size_t report_len = 0;
+	XLU_Config *xc;
+	FILE *rf;
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	err[0] = '\0';
+	rf = open_memstream(&report, &report_len);
+	if (!rf)
+		return -ENOMEM;
+	xc = xlu_cfg_init(rf, name);
+	if (!xc) {
+		ret = -ENOMEM;
+		goto out_report;
+	}
+	ret = xlu_cfg_readdata(xc, data, (int)len);
+	if (ret) {
+		/* libxlutil's report names the file and line already. */
+		fflush(rf);
+		if (report && *report)
+			report_to_err(err, errlen, report);
+		else
+			snprintf(err, errlen, "%s: cannot read: %s", name, strerror(ret));
+		ret = -ret;
+		goto out_cfg;
+	}
+	ret = cfg_extract(xc, name, cfg, err, errlen);
+out_cfg:
+	xlu_cfg_destroy(xc);
+out_report:
+	fclose(rf);
+	free(report);
+	return ret;
+}
+
+int twr_xlcfg_read_data(const char *name, const char *data, size_t len,
+			struct twr_xlcfg *cfg, char *err, size_t errlen)
+{
+	const char *nul = memchr(data, '\0', len);
+
+	memset(cfg, 0, sizeof(*cfg));
+	/* libxlutil 4.17 asserts (aborts the daemon) on a NUL inside a quoted
+	 * string, found by toolstack/fuzz/fuzz_xlcfg: no text config has one. */
+	if (nul) {
+		snprintf(err, errlen, "%s: a NUL byte at offset %zu: not a text file",
+			 name, (size_t)(nul - data));
+		return -EINVAL;
+	}
+	if (len > TWR_XLCFG_MAX_SIZE) {
+		snprintf(err, errlen, "%s: larger than %u bytes", name, TWR_XLCFG_MAX_SIZE);
+		return -EFBIG;
+	}
+	return cfg_read(name, data, len, cfg, err, errlen);
+}
+
+int twr_xlcfg_read(const char *path, struct twr_xlcfg *cfg, char *err, size_t errlen)
+{
+	char *buf;
+	size_t n;
+	FILE *f;
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	f = fopen(path, "re");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return ret;
+	}
+	buf = malloc(TWR_XLCFG_MAX_SIZE + 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	/* Read it ourselves, once: the checks and the parse see the same bytes. */
+	n = fread(buf, 1, TWR_XLCFG_MAX_SIZE + 1, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(EIO));
+		ret = -EIO;
+	} else {
+		ret = twr_xlcfg_read_data(path, buf, n, cfg, err, errlen);
+	}
+	free(buf);
+	fclose(f);
+	return ret;
+}
+
+unsigned int twr_reconcile(const char *const *items, unsigned int n,
+			   const char *const *records, unsigned int m, bool *create)
+{
+	bool used[TWR_XLCFG_MAX_ITEMS] = { false };
+	unsigned int i, j, count = 0;
+
+	if (m > TWR_XLCFG_MAX_ITEMS)
+		m = TWR_XLCFG_MAX_ITEMS;
+	for (i = 0; i < n; i++) {
+		create[i] = items[i] != NULL;
+		for (j = 0; create[i] && j < m; j++) {
+			if (!used[j] && records[j] && !strcmp(items[i], records[j])) {
+				used[j] = true;
+				create[i] = false;
+			}
+		}
+		count += create[i];
+	}
+	return count;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The domU's xl config as twinringd sees it: found on a search path (xl
+ * keeps no copy of the text anywhere a daemon can read it), parsed with
+ * libxlutil (xl's own parser, so xl's syntax is accepted exactly), and only
+ * its 'twinring' key is used:
+ *
+ *   twinring = [ 'net, bridge=xenbr0, queues=2',
+ *                'blk, target=/srv/vm1-data.img, vdev=twa' ]
+ */
+#ifndef TWINRING_TOOLSTACK_XLCFG_H
+#define TWINRING_TOOLSTACK_XLCFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define TWR_XLCFG_KEY		"twinring"
+#define TWR_XLCFG_SEARCH	"/etc/xen:/etc/xen/auto"
+#define TWR_XLCFG_MAX_ITEMS	64u
+#define TWR_XLCFG_MAX_SIZE	(1u << 20)	/* xl configs are a few KiB */
+
+struct twr_xlcfg {
+	unsigned int n;		/* entries of the twinring list */
+	char **items;		/* each entry, NULL where it is not a string */
+	bool has_key;		/* the file has a twinring key at all */
+};
+
+/* Is @name usable as a file name on the search path (no '/', not starting
+ * with '.', printable, at most 64 bytes)? */
+bool twr_xlcfg_name_ok(const char *name);
+
+/* Find the config of domain @name: for each directory of the colon-separated
+ * @search, <dir>/<name>.cfg then <dir>/<name>, the first regular file wins
+ * (xl's own lookup for "xl create <name>"). Returns 0 with the path in @path,
+ * -ENOENT if there is none, -EINVAL for a name that cannot be a file name. */
+int twr_xlcfg_find(const char *search, const char *name, char *path, size_t len);
+
+/* Read the twinring key of the xl config file @path. Returns 0 (cfg->n is 0
+ * if the key is absent or empty), or a negative errno with @err saying what
+ * is wrong, libxlutil's own message included. Files with NUL bytes or over
+ * TWR_XLCFG_MAX_SIZE are refused before libxlutil sees them. */
+int twr_xlcfg_read(const char *path, struct twr_xlcfg *cfg, char *err, size_t errlen);
+
+/* The same from a buffer (for tests and the fuzzer); @name is used in
+ * messages. */
+int twr_xlcfg_read_data(const char *name, const char *data, size_t len,
+			struct twr_xlcfg *cfg, char *err, size_t errlen);
+
+void twr_xlcfg_free(struct twr_xlcfg *cfg);
+
+/* Restart reconciliation: which config entries still need a device, given
+ * the spec strings recorded for the devices created earlier (@records).
+ * Entries and records are matched as a multiset of identical strings, so a
+ * reordered config creates nothing twice. Sets @create[i] for each entry
+ * without a record; returns how many were set. Records matching no entry
+ * are left alone (the admin may have attached them by hand). */
+unsigned int twr_reconcile(const char *const *items, unsigned int n,
+			   const char *const *records, unsigned int m, bool *create);
+
+#endif /* TWINRING_TOOLSTACK_XLCFG_H */
