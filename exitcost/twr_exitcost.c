@@ -37,6 +37,7 @@ struct twr_opts {
 	unsigned int budget_log2;
 	size_t samples, warmup;
 	bool json, allow_untrusted;
+	const char *json_out;		/* also write the JSON here */
 };
 
 struct twr_ctx {
@@ -340,8 +341,8 @@ static void twr_usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-		"usage: twr-exitcost [--json] [--budget-log2 N] [--samples N] [--warmup N]\n"
-		"                    [--allow-untrusted-tsc] [test...]\n"
+		"usage: twr-exitcost [--json] [--json-out FILE] [--budget-log2 N] [--samples N]\n"
+		"                    [--warmup N] [--allow-untrusted-tsc] [test...]\n"
 		"       twr-exitcost --list\n"
 		"       twr-exitcost pong [--timeout SECONDS]   (domU end of twr-xencount ping)\n"
 		"tests:\n");
@@ -357,6 +358,7 @@ static int twr_parse_opts(int argc, char **argv, struct twr_opts *o)
 		{ "samples", required_argument, NULL, 's' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "allow-untrusted-tsc", no_argument, NULL, 'a' },
+		{ "json-out", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -366,9 +368,10 @@ static int twr_parse_opts(int argc, char **argv, struct twr_opts *o)
 	int c;
 
 	*o = (struct twr_opts){ .budget_log2 = 30, .samples = 10000, .warmup = 1000 };
-	while ((c = getopt_long(argc, argv, "jb:s:w:alh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jb:s:w:alho:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': o->json = true; break;
+		case 'o': o->json_out = optarg; break;
 		case 'a': o->allow_untrusted = true; break;
 		case 'l': twr_usage(stdout); exit(0);
 		case 'h': twr_usage(stdout); exit(0);
@@ -470,6 +473,17 @@ int main(int argc, char **argv)
 		twr_print_json(stdout, &twr_ctx.env, &ri, res, nres);
 	else
 		twr_print_text(stdout, &twr_ctx.env, &ri, res, nres);
+	if (twr_ctx.o.json_out) {
+		FILE *f = fopen(twr_ctx.o.json_out, "w");
+
+		if (f)
+			twr_print_json(f, &twr_ctx.env, &ri, res, nres);
+		if (!f || fclose(f)) {
+			fprintf(stderr, "twr-exitcost: writing %s: %s\n", twr_ctx.o.json_out,
+				strerror(errno));
+			fails++;
+		}
+	}
 	free(twr_ctx.buf);
 	if (twr_ctx.kfd >= 0)
 		close(twr_ctx.kfd);

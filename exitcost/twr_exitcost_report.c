@@ -50,9 +50,13 @@ void twr_print_text(FILE *f, const struct twr_env *e, const struct twr_run_info 
 		fprintf(f, "%s %.1f\n", r->test->name, r->test->baseline ? r->raw : r->cycles);
 		fprintf(f, "#   %s per-sample: min %" PRIu64 " p50 %" PRIu64 " p95 %" PRIu64
 			" p99 %" PRIu64 " (timer %" PRIu64 " subtracted, %" PRIu64 " samples); "
-			"amortized %.1f raw over %" PRIu64 " iterations\n", r->test->name, r->st.min,
+			"amortized %.1f raw over %" PRIu64 " iterations", r->test->name, r->st.min,
 			r->st.p50, r->st.p95, r->st.p99, r->st.timer_cost, r->st.n, r->raw,
 			r->iterations);
+		if (!r->test->op)
+			fprintf(f, "; upcalls %" PRIu64 ", last_ret %" PRId32, r->upcalls,
+				r->last_ret);
+		fputc('\n', f);
 	}
 }
 

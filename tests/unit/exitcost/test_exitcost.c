@@ -420,6 +420,7 @@ static void test_text_output_is_one_line_per_test(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "# UNTRUSTED: QEMU TCG\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "min 90 p50 95 p95 120 p99 200 (timer 30 subtracted"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "vmcall: not applicable: VMCALL raised SIGILL"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; upcalls 0, last_ret 262161\n"));
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#')
 			continue;
