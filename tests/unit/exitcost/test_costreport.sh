@@ -7,10 +7,19 @@ command -v python3 >/dev/null 2>&1 || { echo "SKIP: python3 is not installed"; e
 top=${srcdir:-$(dirname "$0")/../../..}
 data=$top/tests/unit/exitcost/data
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.also"' EXIT
 
 python3 "$top/exitcost/twr-costreport" "$data/results.json" --exitcost "$data/exitcost.json" \
 	--write "$out" >/dev/null || { echo "FAIL: twr-costreport exited $?"; exit 1; }
+python3 "$top/exitcost/twr-costreport" "$data/results.json" --exitcost "$data/exitcost.json" \
+	--also "$data/results.json" --write "$out.also" >/dev/null || { echo "FAIL: --also exited $?"; exit 1; }
+python3 - "$out.also" <<'PY' || exit 1
+import json, sys
+b = json.load(open(sys.argv[1]))["costs"]["benchmarks"]
+if len(b) != 4 or [x["scenario"] for x in b] != ["x"] * 4:
+    print("FAIL: --also: want the 2 benchmarks twice, got", [(x["scenario"], x["test"]) for x in b])
+    sys.exit(1)
+PY
 python3 - "$out" <<'PY' || exit 1
 import json, sys
 doc = json.load(open(sys.argv[1]))
