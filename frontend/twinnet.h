@@ -85,10 +85,11 @@ struct twinnet_port {
 };
 
 /* twinnet_rec.c */
-/* Copy @skb into one record of @r. Returns 0, -EAGAIN (ring full), -EPROTO
- * (ring broken), or another negative errno if the packet cannot be sent. */
+/* Copy @skb into one record of @r (with a reserved field set if @corrupt: a
+ * test mode). Returns 0, -EAGAIN (ring full), -EPROTO (ring broken), or
+ * another negative errno if the packet cannot be sent. */
 int twinnet_rec_put(struct twr_ring *r, const struct sk_buff *skb,
-		    bool has_data_valid);
+		    bool has_data_valid, bool corrupt);
 /* Build an skb from @rec, validating everything. Returns the skb,
  * ERR_PTR(-EPROTO) with *@why set if the peer broke the protocol, or
  * ERR_PTR(-ENOMEM). */

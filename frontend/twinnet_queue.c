@@ -23,6 +23,12 @@
 /* Give released RX space back early once this share of the ring is free. */
 #define TWINNET_RX_RELEASE_SHIFT	2	/* a quarter */
 
+/* Test mode for the lab's hostile-peer checks: the next packet sent goes
+ * out with a non-zero reserved header field, which the peer must refuse. */
+static bool inject_fault;
+module_param(inject_fault, bool, 0644);
+MODULE_PARM_DESC(inject_fault, "test only: corrupt the next packet record sent (one shot)");
+
 static void twinnet_broken(struct twinnet_queue *q, struct twr_ring *r)
 {
 	struct twinnet_port *port = q->port;
@@ -81,7 +87,8 @@ netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_OK;
 	}
 	q = port->queues[qid];
-	ret = twinnet_rec_put(q->tx, skb, port->has_data_valid);
+	ret = twinnet_rec_put(q->tx, skb, port->has_data_valid,
+			      unlikely(inject_fault) && xchg(&inject_fault, false));
 	if (unlikely(ret == -EAGAIN)) {
 		/* Only if the peer moved cons backwards... or we raced; the
 		 * queue normally stops below before the ring can fill. */

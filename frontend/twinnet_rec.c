@@ -32,7 +32,7 @@ static_assert(TWINNET_HEAD + (TWR_NET_PKT_MAX - TWINNET_HEAD + PAGE_SIZE - 1) /
 	      PAGE_SIZE <= TWINNET_HEAD + MAX_SKB_FRAGS);
 
 int twinnet_rec_put(struct twr_ring *r, const struct sk_buff *skb,
-		    bool has_data_valid)
+		    bool has_data_valid, bool corrupt)
 {
 	struct virtio_net_hdr vh;
 	struct twr_net_hdr h;
@@ -58,6 +58,8 @@ int twinnet_rec_put(struct twr_ring *r, const struct sk_buff *skb,
 	h.gso_size = __virtio16_to_cpu(true, vh.gso_size);
 	h.csum_start = __virtio16_to_cpu(true, vh.csum_start);
 	h.csum_offset = __virtio16_to_cpu(true, vh.csum_offset);
+	if (corrupt)
+		h.reserved1 = 0xbad;
 	memcpy(p, &h, sizeof(h));
 	/* Linear part and fragments alike; cannot fail within skb->len. */
 	if (skb_copy_bits(skb, 0, p + TWR_NET_HDR_SIZE, skb->len))

@@ -1,0 +1,257 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Scenario net: the twinring network device against netfront/netback, same
+# boot, same domU, interleaved test by test.
+#
+#   dom0 10.99.0.1 ── xenbr0 ── vif<d>.0 ═══ netback/netfront ═══ eth0 10.99.0.2
+#   dom0 10.99.1.1 ── xenbr1 ── twr<d>.0 ═══ ring A/B, granted once ═══ ethN 10.99.1.2
+#                                              twinnet-back / twinnet-front
+#
+# netperf (lib.sh run_netperf): tcp_stream_rx, tcp_stream_tx, tcp_rr, udp_rr
+# on each stack in turn (TWR_REPS times), xenperf around each. Then:
+#  - integrity: a random file sent over twinnet with TCP both ways, sha256
+#    compared;
+#  - ethtool -S of both ends (notifications, ring-full events, errors);
+#  - lifecycle: reload twinnet-front in the domU (reconnects), unload and
+#    reload twinnet-back in dom0 with the device live (reconnects);
+#  - hostile frontend (twinnet-front inject_fault=1: a record with a
+#    reserved field set): dom0 logs the reason and closes, nobody crashes;
+#    hostile backend (twinnet-back inject_fault=1) likewise for the domU;
+#  - xl destroy in the middle of a TCP stream: the backend lets go of
+#    everything (the domain disappears: no grant mapping holds it) and
+#    twinnet-back unloads.
+# Stacks in the results: "netfront" and "twinring-net".
+. /lab/scenarios/lib.sh
+
+DOMU=twr-net
+DOMU_IP=10.99.0.2
+DOM0_IP=10.99.0.1
+TWR_DOMU_IP=10.99.1.2
+TWR_DOM0_IP=10.99.1.1
+TWR_MAC=00:16:3e:7a:00:01
+TWR_AGENT=$DOMU_IP
+fail=0
+
+# net_attach_xs DOMID: the xenstore nodes of include/twinring/xenbus.h written
+# directly, for a stage without twinctl (libxl's permission pattern).
+net_attach_xs() {
+	local domid=$1 be=/local/domain/0/backend/twinnet/$1/0 fe=/local/domain/$1/device/twinnet/0
+	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
+		"$be/bridge" xenbr1 "$be/mac" "$TWR_MAC" "$be/max-queues" 4 "$be/state" 1 &&
+		xenstore-chmod -r "$be" n0 "r$domid" &&
+		xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/mac" "$TWR_MAC" "$fe/state" 1 &&
+		xenstore-chmod -r "$fe" "n$domid" r0
+}
+
+# net_states: "<backend state>/<frontend state>" of device 0.
+net_states() {
+	echo "$(xenstore-read "/local/domain/0/backend/twinnet/$domid/0/state" 2>/dev/null)/$(
+		xenstore-read "/local/domain/$domid/device/twinnet/0/state" 2>/dev/null)"
+}
+
+# net_wait_connected: both ends Connected (4/4) within 60 s.
+net_wait_connected() {
+	local i
+	for i in $(seq 60); do
+		[ "$(net_states)" = 4/4 ] && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# net_bridge: put twr<domid>.0 on xenbr1 (twinctl does this itself).
+net_bridge() {
+	local i
+	for i in $(seq 30); do
+		[ -e "/sys/class/net/$BE_IF" ] && break
+		sleep 1
+	done
+	ip link set dev "$BE_IF" master xenbr1 up
+}
+
+# net_domu_ip: address the domU's twinnet netdev (found by MAC).
+net_domu_ip() {
+	twr_domu_run "$TWR_AGENT" "for i in \$(seq 30); do
+		ifc=\$(ip -o link | awk -v m=$TWR_MAC '\$0 ~ m { sub(\":\", \"\", \$2); print \$2 }')
+		[ -n \"\$ifc\" ] && break; sleep 1; done
+		ip addr replace $TWR_DOMU_IP/24 dev \$ifc && ip link set \$ifc up && echo \$ifc"
+}
+
+# net_ping WHAT: one check that dom0 reaches the domU over twinnet.
+net_ping() {
+	local i
+	for i in $(seq 20); do
+		if ping -c 1 -W 1 "$TWR_DOMU_IP" >/dev/null 2>&1; then
+			twr_check "net_ping_$1" true "10.99.1.2 answers ($(net_states))"
+			return 0
+		fi
+		sleep 1
+	done
+	twr_check "net_ping_$1" false "10.99.1.2 silent, states $(net_states)"
+	fail=1
+	return 1
+}
+
+# net_dmesg_has PATTERN: dom0's kernel log mentions PATTERN within 20 s.
+net_dmesg_has() {
+	local i
+	for i in $(seq 20); do
+		dmesg | grep -q "$1" && return 0
+		sleep 1
+	done
+	return 1
+}
+
+twr_phase net_setup
+if ! modprobe twinnet-back; then
+	twr_check net_modprobe_back false "modprobe twinnet-back failed in dom0 (staged? see staged-modules.txt)"
+	exit 1
+fi
+ip link add xenbr1 type bridge && ip addr add "$TWR_DOM0_IP/24" dev xenbr1 && ip link set xenbr1 up
+twr_disk_create /run/twr/disk0.img 16
+twr_domu_create "$DOMU" "$DOMU_IP/24" /run/twr/disk0.img || exit 1
+domid=$(xl domid "$DOMU")
+BE_IF=twr$domid.0
+if ! twr_domu_run "$TWR_AGENT" modprobe twinnet-front; then
+	twr_check net_modprobe_front false "modprobe twinnet-front failed in the domU"
+	exit 1
+fi
+
+how=xenstore-write
+if command -v twinctl >/dev/null 2>&1 && [ "${TWR_NET_ATTACH:-twinctl}" = twinctl ]; then
+	how=twinctl
+	twinctl attach "$DOMU" net bridge=xenbr1 mac=$TWR_MAC queues=4 || fail=1
+else
+	net_attach_xs "$domid" || fail=1
+	net_bridge
+fi
+if net_wait_connected; then
+	twr_check net_attach true "connected ($how), states $(net_states)"
+else
+	twr_check net_attach false "not connected ($how), states $(net_states)"
+	xenstore-ls -f "/local/domain/0/backend/twinnet" 2>&1 | head -n 40
+	dmesg | tail -n 30
+	twr_domu_run "$TWR_AGENT" dmesg | tail -n 40
+	exit 1
+fi
+[ "$how" = twinctl ] && net_bridge
+ifc=$(net_domu_ip)
+twr_log "domU twinnet interface: $ifc"
+net_ping attach || exit 1
+
+for rep in $(seq "${TWR_REPS:-1}"); do
+	twr_phase "net_netperf_$rep"
+	for t in tcp_stream_rx tcp_stream_tx tcp_rr udp_rr; do
+		run_netperf netfront "$t" "$DOMU_IP" "$DOM0_IP" || fail=1
+		run_netperf twinring-net "$t" "$TWR_DOMU_IP" "$TWR_DOM0_IP" || fail=1
+	done
+done
+
+twr_phase net_integrity
+head -c 32M /dev/urandom >/run/twr/blob
+want=$(sha256sum </run/twr/blob | cut -d' ' -f1)
+# dom0 -> domU
+twr_domu_run "$TWR_AGENT" "rm -f /tmp/blob; (socat -u TCP-LISTEN:7101,reuseaddr OPEN:/tmp/blob,creat,trunc >/dev/null 2>&1 &); sleep 1"
+socat -u FILE:/run/twr/blob "TCP:$TWR_DOMU_IP:7101,connect-timeout=5"
+sleep 1
+got=$(twr_domu_run "$TWR_AGENT" "sha256sum </tmp/blob" | cut -d' ' -f1)
+twr_check net_integrity_rx "$([ "$got" = "$want" ] && echo true || echo false)" "32 MiB dom0->domU sha256 $want vs $got"
+# domU -> dom0
+rm -f /run/twr/blob.back
+(socat -u TCP-LISTEN:7102,reuseaddr OPEN:/run/twr/blob.back,creat,trunc &)
+sleep 1
+twr_domu_run "$TWR_AGENT" "socat -u FILE:/tmp/blob TCP:$TWR_DOM0_IP:7102,connect-timeout=5"
+sleep 1
+got=$(sha256sum </run/twr/blob.back | cut -d' ' -f1)
+twr_check net_integrity_tx "$([ "$got" = "$want" ] && echo true || echo false)" "32 MiB domU->dom0 sha256 $want vs $got"
+rm -f /run/twr/blob /run/twr/blob.back
+ethtool -S "$BE_IF" >"$TWR_RESULTS/net-ethtool-dom0.txt" 2>&1
+twr_domu_run "$TWR_AGENT" "ethtool -S $ifc" >"$TWR_RESULTS/net-ethtool-domU.txt" 2>&1
+errs=$(awk '/rx_errors/ { s += $2 } END { print s + 0 }' "$TWR_RESULTS/net-ethtool-dom0.txt" "$TWR_RESULTS/net-ethtool-domU.txt")
+twr_check net_no_protocol_errors "$([ "$errs" = 0 ] && echo true || echo false)" "rx_errors on both ends: $errs"
+
+twr_phase net_lifecycle
+# The frontend module reloaded: the device closes and connects again.
+twr_domu_run "$TWR_AGENT" "rmmod twinnet-front && modprobe twinnet-front" || fail=1
+if net_wait_connected; then
+	twr_check net_front_reload true "reconnected, states $(net_states)"
+	net_domu_ip >/dev/null
+	net_ping front_reload
+else
+	twr_check net_front_reload false "not reconnected, states $(net_states)"
+	fail=1
+fi
+# The backend module unloaded with the device live, then loaded again.
+if rmmod twinnet-back; then
+	sleep 2
+	twr_check net_back_unload true "unloaded live, states $(net_states)"
+	modprobe twinnet-back
+	if net_wait_connected; then
+		twr_check net_back_reload true "reconnected, states $(net_states)"
+		net_bridge
+		net_domu_ip >/dev/null
+		net_ping back_reload
+	else
+		twr_check net_back_reload false "not reconnected, states $(net_states)"
+		fail=1
+	fi
+else
+	twr_check net_back_unload false "rmmod twinnet-back refused"
+	fail=1
+fi
+
+twr_phase net_hostile
+# Hostile frontend: dom0 must refuse the record, say why, and close.
+twr_domu_run "$TWR_AGENT" "echo 1 >/sys/module/twinnet_front/parameters/inject_fault; ping -c 1 -W 1 $TWR_DOM0_IP" >/dev/null
+if net_dmesg_has "broke the protocol: reserved header fields not zero"; then
+	twr_check net_hostile_front true "$(dmesg | grep 'broke the protocol' | tail -n1 | cut -c1-160)"
+else
+	twr_check net_hostile_front false "dom0 did not report the corrupt record (states $(net_states))"
+	fail=1
+fi
+# Closed now; reattach by reloading the frontend, then the other way round.
+twr_domu_run "$TWR_AGENT" "rmmod twinnet-front; modprobe twinnet-front" >/dev/null
+net_wait_connected && net_domu_ip >/dev/null && net_ping after_hostile_front
+echo 1 >/sys/module/twinnet_back/parameters/inject_fault
+ping -c 1 -W 1 "$TWR_DOMU_IP" >/dev/null 2>&1
+sleep 2
+if twr_domu_run "$TWR_AGENT" dmesg | grep -q "broke the protocol: reserved header fields not zero"; then
+	twr_check net_hostile_back true "$(twr_domu_run "$TWR_AGENT" dmesg | grep 'broke the protocol' | tail -n1 | cut -c1-160)"
+else
+	twr_check net_hostile_back false "the domU did not report the corrupt record (states $(net_states))"
+	fail=1
+fi
+twr_domu_run "$TWR_AGENT" "rmmod twinnet-front; modprobe twinnet-front" >/dev/null
+net_wait_connected && net_domu_ip >/dev/null && net_ping after_hostile_back
+
+twr_phase net_destroy
+twr_domu_run "$TWR_AGENT" dmesg >"$TWR_RESULTS/domU-$DOMU-dmesg.txt"
+# A stream into the domU, and the domU destroyed in the middle of it.
+netperf -H "$TWR_DOMU_IP" -t TCP_STREAM -l 20 -P 0 >/dev/null 2>&1 &
+np=$!
+sleep 4
+xl destroy "$DOMU" || fail=1
+wait $np 2>/dev/null
+gone=false
+for i in $(seq 30); do
+	if ! xl list 2>/dev/null | awk 'NR > 2' | grep -q .; then
+		gone=true
+		break
+	fi
+	sleep 1
+done
+twr_check net_destroy_domain_gone $gone "after ${i}s: $(xl list 2>/dev/null | awk 'NR > 2 { print $1, $2 }' | tr '\n' ' ')"
+[ $gone = true ] || fail=1
+# Remove the backend directory as the toolstack does; the device goes.
+xenstore-rm "/local/domain/0/backend/twinnet/$domid" 2>/dev/null
+for i in $(seq 10); do
+	[ -e "/sys/class/net/$BE_IF" ] || break
+	sleep 1
+done
+if [ ! -e "/sys/class/net/$BE_IF" ] && rmmod twinnet-back; then
+	twr_check net_destroy_cleanup true "$BE_IF gone, twinnet-back unloaded"
+else
+	twr_check net_destroy_cleanup false "$BE_IF still there or twinnet-back busy"
+	fail=1
+fi
+exit $fail
