@@ -334,6 +334,21 @@ static const char *target_text(const struct twr_bench_tput *t, int *met)
 	return "";
 }
 
+/* The 1-minute load average: other work on the two cores is the first
+ * thing to suspect when the numbers swing (docs/ringbench.md). */
+static double load_avg(void)
+{
+	double la = -1;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fscanf(f, "%lf", &la) != 1)
+			la = -1;
+		fclose(f);
+	}
+	return la;
+}
+
 static void print_table(const struct bench_cfg *c, int swept,
 			struct twr_bench_tput sw[][MAX_SIZES], const double *score,
 			const struct twr_bench_tput *tp, const struct twr_bench_lat *lat,
@@ -345,6 +360,8 @@ static void print_table(const struct bench_cfg *c, int swept,
 
 	printf("ringbench: two processes on cpus %d (producer) and %d (consumer); spin %u, batch <= %u\n",
 	       c->o.cpu_prod, c->o.cpu_cons, c->o.spin, c->o.batch_max);
+	printf("load average at the end %.2f on %ld cpus (other work on these cores slows every column)\n",
+	       load_avg(), sysconf(_SC_NPROCESSORS_ONLN));
 	if (swept) {
 		printf("\nring size sweep, payload GB/s, %u ms per point, best of %u:\n  %-9s",
 		       c->sweep_ms, c->reps, "ring");
@@ -419,6 +436,8 @@ static void print_json(const struct bench_cfg *c, int swept,
 
 	printf("{\"cpus\": [%d, %d], \"spin\": %u, \"batch_max\": %u, \"ms_per_point\": %u, \"reps\": %u,\n",
 	       c->o.cpu_prod, c->o.cpu_cons, c->o.spin, c->o.batch_max, c->o.ms, c->reps);
+	printf(" \"loadavg_1min\": %.2f, \"online_cpus\": %ld,\n", load_avg(),
+	       sysconf(_SC_NPROCESSORS_ONLN));
 	printf(" \"ring_bytes\": %u, \"ring_chosen_by\": \"%s\",\n", c->ring,
 	       swept ? "sweep: smallest within 5% of the best geomean GB/s" : "--ring");
 	printf(" \"sweep\": [");
@@ -470,8 +489,13 @@ int main(int argc, char **argv)
 		return 2;
 	if (c.o.cpu_prod == c.o.cpu_cons)
 		fprintf(stderr, "ringbench: warning: only one core; producer and consumer share it\n");
-	if (twr_bench_pin(c.o.cpu_prod)) {
-		fprintf(stderr, "ringbench: cannot run on cpu %d: %s\n", c.o.cpu_prod, strerror(errno));
+	/* Try the consumer's core first, then stay on the producer's. */
+	ret = twr_bench_pin(c.o.cpu_cons);
+	if (!ret)
+		ret = twr_bench_pin(c.o.cpu_prod);
+	if (ret) {
+		fprintf(stderr, "ringbench: cannot run on cpus %d,%d: %s (see --cpus)\n",
+			c.o.cpu_prod, c.o.cpu_cons, strerror(-ret));
 		return 1;
 	}
 
