@@ -47,3 +47,14 @@ sbin_PROGRAMS += toolstack/twinringd
 toolstack_twinringd_SOURCES = toolstack/twinringd.c
 toolstack_twinringd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENCTRL_CFLAGS) $(XLUTIL_CFLAGS)
 toolstack_twinringd_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(XENCTRL_LIBS) $(XLUTIL_LIBS)
+
+# systemd unit and man pages (docs/man/).
+systemdunitdir = $(prefix)/lib/systemd/system
+systemdunit_DATA = toolstack/twinringd.service
+CLEANFILES += toolstack/twinringd.service
+EXTRA_DIST += toolstack/twinringd.service.in toolstack/lab-stage.sh toolstack/lab/toolstack.sh
+toolstack/twinringd.service: $(srcdir)/toolstack/twinringd.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) toolstack && \
+		sed -e 's|@sbindir[@]|$(sbindir)|g' $(srcdir)/toolstack/twinringd.service.in >$@
+
+dist_man_MANS = docs/man/twinctl.8 docs/man/twinringd.8 docs/man/twinring.cfg.5

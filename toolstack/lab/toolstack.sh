@@ -1,0 +1,199 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Scenario toolstack: twinctl and twinringd in dom0 against a live domU.
+# Needs the stage from toolstack/lab-stage.sh; no twinring driver is loaded,
+# so device states stay Initialising: this checks the control plane only.
+#
+#   twinringd --search-path /run/twr ── watches @introduceDomain/@releaseDomain
+#        │ reads /run/twr/twr-ts.cfg: twinring = [ net, blk, 2 bad entries ]
+#        ▼
+#   xenstore: /local/domain/<id>/device/twin{net,blk}/<n>   (n<id>,r0)
+#             /local/domain/0/backend/twin{net,blk}/<id>/<n> (n0,r<id>)
+#        ▲
+#   twinctl attach/detach/list/show/stats, and its refusals
+#
+# Then kill -9 + restart of the daemon (nothing created twice) and
+# xl destroy (nothing left behind).
+. /lab/scenarios/lib.sh
+
+DOMU=twr-ts
+DOMU_IP=10.99.0.3
+TWR_AGENT=$DOMU_IP
+DATA=/run/twr/ts-data.img
+LOG=$TWR_RESULTS/twinringd.log
+fail=0
+
+# check NAME CONDITION-STATUS DETAIL: twr_check from an exit status.
+check() {
+	if [ "$2" = 0 ]; then
+		twr_check "ts_$1" true "$3"
+	else
+		twr_check "ts_$1" false "$3"
+		fail=1
+	fi
+}
+
+# count_devs DOMID: the number of twinring backend directories of DOMID.
+count_devs() {
+	local k n=0
+	for k in twinnet twinblk; do
+		n=$((n + $(xenstore-list "/local/domain/0/backend/$k/$1" 2>/dev/null | wc -l)))
+	done
+	echo "$n"
+}
+
+# perms_ok DIR WANT: every node under DIR (and DIR) has permissions WANT.
+perms_ok() {
+	local parent=${1%/*} base=${1##*/} bad
+	# The directory itself, as a child of its parent, then everything below.
+	xenstore-ls -p "$parent" | grep -E "^$base = " | grep -qF "($2)" || return 1
+	bad=$(xenstore-ls -p "$1" | grep -vF "($2)" || true)
+	[ -z "$bad" ] || { echo "$bad"; return 1; }
+}
+
+# daemon_start: twinringd in the background, logging to $LOG.
+daemon_start() {
+	twinringd --foreground --search-path /run/twr --close-timeout 3 >>"$LOG" 2>&1 &
+	daemon_pid=$!
+}
+
+twr_phase ts_setup
+for t in twinctl twinringd; do
+	if ! command -v $t >/dev/null; then
+		twr_check ts_staged false "$t not in dom0: stage with toolstack/lab-stage.sh"
+		exit 1
+	fi
+done
+twr_disk_create /run/twr/ts-disk0.img 16
+twr_disk_create "$DATA" 16
+daemon_start
+
+twr_phase ts_daemon_attach
+twr_domu_create "$DOMU" "$DOMU_IP/24" /run/twr/ts-disk0.img \
+	"twinring = [ 'net, bridge=xenbr0, queues=2'," \
+	"             'blk, target=$DATA, vdev=twa'," \
+	"             'blk, target=/run/twr/missing.img, vdev=twb'," \
+	"             'nic, colour=blue' ]" || exit 1
+domid=$(xl domid "$DOMU")
+# The daemon attaches at @introduceDomain, long before the agent answers.
+net_be=/local/domain/0/backend/twinnet/$domid/0
+net_fe=/local/domain/$domid/device/twinnet/0
+blk_be=/local/domain/0/backend/twinblk/$domid/0
+blk_fe=/local/domain/$domid/device/twinblk/0
+for i in $(seq 30); do
+	[ "$(count_devs "$domid")" -ge 2 ] && break
+	sleep 1
+done
+xenstore-exists "$net_be" && xenstore-exists "$net_fe"
+check daemon_net_attached $? "$net_be and $net_fe exist"
+[ "$(xenstore-read "$blk_be/target" 2>/dev/null)" = "$DATA" ] && xenstore-exists "$blk_fe"
+check daemon_blk_attached $? "$blk_be/target is $DATA"
+[ "$(count_devs "$domid")" = 2 ]
+check daemon_bad_entries_skipped $? "exactly 2 devices for 4 entries (2 bad), got $(count_devs "$domid")"
+twinctl show "$DOMU" >"$TWR_RESULTS/ts-show-daemon.txt" 2>&1
+grep -q "missing.img" "$TWR_RESULTS/ts-show-daemon.txt" &&
+	grep -q "unknown device type 'nic'" "$TWR_RESULTS/ts-show-daemon.txt"
+check daemon_errors_in_show $? "twinctl show names both bad entries (ts-show-daemon.txt)"
+grep -q "twinring entry 3 'blk, target=/run/twr/missing.img" "$LOG"
+check daemon_errors_logged $? "the log names the domain, the file, the entry"
+
+twr_phase ts_perms
+out=$(perms_ok "$net_fe" "n$domid,r0" 2>&1)
+check perms_net_frontend $? "frontend owned by the domU, readable by dom0 ${out:0:200}"
+out=$(perms_ok "$net_be" "n0,r$domid" 2>&1)
+check perms_net_backend $? "backend owned by dom0, readable by the domU ${out:0:200}"
+out=$(perms_ok "$blk_fe" "n$domid,r0" 2>&1)
+check perms_blk_frontend $? "${out:0:200}"
+out=$(perms_ok "$blk_be" "n0,r$domid" 2>&1)
+check perms_blk_backend $? "${out:0:200}"
+xenstore-ls -p "/local/domain/$domid/device" >"$TWR_RESULTS/ts-xenstore-frontend.txt" 2>&1
+xenstore-ls -p "/local/domain/0/backend" >"$TWR_RESULTS/ts-xenstore-backend.txt" 2>&1
+
+twr_phase ts_twinctl_attach
+out=$(twinctl --timeout 2 attach "$DOMU" net bridge=xenbr0 mac=00:16:3e:12:34:56 2>&1)
+rc=$?
+echo "$out" >"$TWR_RESULTS/ts-attach-net.txt"
+check attach_net_rc "$rc" "twinctl attach net: $out"
+be=/local/domain/0/backend/twinnet/$domid/1
+fe=/local/domain/$domid/device/twinnet/1
+[ "$(xenstore-read "$be/bridge")" = xenbr0 ] && [ "$(xenstore-read "$be/mac")" = 00:16:3e:12:34:56 ] &&
+	[ "$(xenstore-read "$fe/mac")" = 00:16:3e:12:34:56 ] && [ "$(xenstore-read "$be/online")" = 1 ] &&
+	[ "$(xenstore-read "$be/state")" = 1 ] && [ "$(xenstore-read "$fe/state")" = 1 ] &&
+	[ "$(xenstore-read "$fe/backend")" = "$be" ] && [ "$(xenstore-read "$be/frontend")" = "$fe" ] &&
+	[ "$(xenstore-read "$be/frontend-id")" = "$domid" ] && [ "$(xenstore-read "$fe/backend-id")" = 0 ] &&
+	[ "$(xenstore-read "$be/max-queues")" = 1 ]
+check attach_net_nodes $? "devid 1, every node of include/twinring/xenbus.h as written"
+out=$(perms_ok "$fe" "n$domid,r0" 2>&1) && out=$(perms_ok "$be" "n0,r$domid" 2>&1)
+check attach_net_perms $? "${out:0:200}"
+
+twr_phase ts_twinctl_refusals
+before=$(count_devs "$domid")
+# refuse NAME RC PATTERN ARGS...: twinctl ARGS exits RC, says PATTERN, adds nothing.
+refuse() {
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$(twinctl "$@" 2>&1)
+	rc=$?
+	[ "$rc" = "$want" ] && echo "$out" | grep -q -- "$pat" && [ "$(count_devs "$domid")" = "$before" ]
+	check "refuse_$name" $? "exit $rc (want $want): $out"
+}
+refuse missing_bridge 1 "bridge 'nosuchbr' does not exist" attach "$DOMU" net bridge=nosuchbr
+refuse missing_target 1 "missing.img" attach "$DOMU" blk target=/run/twr/missing.img vdev=twc
+refuse duplicate_vdev 1 "vdev twa is already used" attach "$DOMU" blk target="$DATA" vdev=twa mode=r
+refuse unknown_key 2 "unknown key 'colour'" attach "$DOMU" net bridge=xenbr0 colour=red
+refuse bad_number 2 "queues=0" attach "$DOMU" net bridge=xenbr0 queues=0
+refuse no_domain 1 "no domain named 'nosuchdom'" attach nosuchdom net bridge=xenbr0
+refuse detach_unknown 1 "has no twinnet device 9" detach "$DOMU" net 9
+
+twr_phase ts_twinctl_read
+twinctl list >"$TWR_RESULTS/ts-list.txt" 2>&1
+[ "$(grep -c "^$DOMU " "$TWR_RESULTS/ts-list.txt")" = 3 ]
+check list $? "twinctl list shows the 3 devices (ts-list.txt)"
+twinctl show --json "$DOMU" >"$TWR_RESULTS/ts-show.json" 2>&1
+grep -q '"devices":\[' "$TWR_RESULTS/ts-show.json" && grep -q '"frontend_state":"Initialising"' "$TWR_RESULTS/ts-show.json"
+check show_json $? "twinctl show --json (ts-show.json)"
+twinctl stats "$DOMU" >"$TWR_RESULTS/ts-stats.txt" 2>&1
+check stats_rc $? "twinctl stats without drivers exits 0 (ts-stats.txt)"
+grep -q "no statistics available" "$TWR_RESULTS/ts-stats.txt"
+check stats_says_unavailable $? "and says plainly that nothing is exposed"
+
+twr_phase ts_restart
+kill -9 "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null
+before=$(count_devs "$domid")
+twinringd --once --search-path /run/twr >>"$LOG" 2>&1
+check restart_once_rc $? "twinringd --once after kill -9"
+[ "$(count_devs "$domid")" = "$before" ]
+check restart_no_duplicate $? "devices before $before, after $(count_devs "$domid")"
+# A device removed behind the daemon's back is re-created from the config.
+xenstore-rm "$blk_be" && xenstore-rm "$blk_fe"
+twinringd --once --search-path /run/twr >>"$LOG" 2>&1
+[ "$(count_devs "$domid")" = "$before" ] && [ "$(xenstore-read "$blk_be/target" 2>/dev/null)" = "$DATA" ]
+check restart_recreates_missing $? "the removed twinblk came back"
+daemon_start
+
+twr_phase ts_detach
+out=$(twinctl --timeout 2 detach "$DOMU" net 1 2>&1)
+rc=$?
+check detach_rc "$rc" "$out"
+! xenstore-exists "$be" && ! xenstore-exists "$fe"
+check detach_removed $? "both directories of twinnet 1 are gone"
+
+twr_phase ts_destroy
+xl destroy "$DOMU"
+gone=1
+for i in $(seq 60); do
+	if ! xenstore-exists "/local/domain/0/backend/twinnet/$domid" &&
+		! xenstore-exists "/local/domain/0/backend/twinblk/$domid" &&
+		! xenstore-exists "/local/domain/0/twinringd/$domid"; then
+		gone=0
+		break
+	fi
+	sleep 1
+done
+check destroy_nothing_left $gone "backend directories and daemon records of domain $domid removed"
+xenstore-ls -p /local/domain/0 >"$TWR_RESULTS/ts-xenstore-after.txt" 2>&1
+
+kill "$daemon_pid" 2>/dev/null
+wait "$daemon_pid" 2>/dev/null
+exit $fail
