@@ -4,9 +4,9 @@
 # (libxlutil parses, as in xl) and its restart reconciliation. Nothing here
 # needs a running Xen.
 check_PROGRAMS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
-	tests/unit/toolstack/test_xlcfg
+	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host
 TESTS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
-	tests/unit/toolstack/test_xlcfg
+	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host
 
 tests_unit_toolstack_test_spec_SOURCES = tests/unit/toolstack/test_spec.c
 tests_unit_toolstack_test_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
@@ -22,3 +22,9 @@ tests_unit_toolstack_test_xlcfg_SOURCES = tests/unit/toolstack/test_xlcfg.c
 tests_unit_toolstack_test_xlcfg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_xlcfg_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(XLUTIL_CFLAGS)
 tests_unit_toolstack_test_xlcfg_LDADD = $(CUNIT_LIBS) $(XLUTIL_LIBS)
+
+# Host checks and statistics against a fake sysfs tree (twr_tool.sysfs).
+tests_unit_toolstack_test_host_SOURCES = tests/unit/toolstack/test_host.c
+tests_unit_toolstack_test_host_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+tests_unit_toolstack_test_host_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_toolstack_test_host_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CUnit tests of the host-side checks and reads (toolstack/twr_host.c,
+ * twr_stats.c) against a fake sysfs tree in a temporary directory: bridge
+ * detection, target checks, MAC generation, "already bridged" detection and
+ * statistics collection. No Xen, no real network device is touched.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <CUnit/CUnit.h>
+
+#include "../../../toolstack/twr_tool.h"
+
+static char g_root[64];
+static struct twr_tool g_tool;
+
+/* Create @rel (and its parents) under the fake root as a directory, or as
+ * a file with @text if @text is not NULL. */
+static void mk(const char *rel, const char *text)
+{
+	char path[512], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", g_root, rel);
+	for (p = path + strlen(g_root) + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+	if (!text) {
+		mkdir(path, 0755);
+		return;
+	}
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_bridge_check(void)
+{
+	mk("class/net/xenbr0/bridge", NULL);
+	mk("class/net/eth0/address", "00:11:22:33:44:55\n");
+
+	CU_ASSERT_EQUAL(twr_host_check_bridge(&g_tool, "xenbr0"), 0);
+	CU_ASSERT_EQUAL(twr_host_check_bridge(&g_tool, "eth0"), -ENOTDIR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_tool.err, "not a Linux bridge"));
+	CU_ASSERT_EQUAL(twr_host_check_bridge(&g_tool, "br9"), -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_tool.err, "bridge 'br9' does not exist"));
+}
+
+static void test_target_check(void)
+{
+	char file[256], dir[256], fifo[256];
+
+	snprintf(file, sizeof(file), "%s/disk.img", g_root);
+	snprintf(dir, sizeof(dir), "%s/class", g_root);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", g_root);
+	mk("disk.img", "data");
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+
+	CU_ASSERT_EQUAL(twr_host_check_target(&g_tool, file, true), 0);
+	CU_ASSERT_EQUAL(twr_host_check_target(&g_tool, file, false), 0);
+	CU_ASSERT_EQUAL(twr_host_check_target(&g_tool, dir, false), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_tool.err, "neither a regular file nor a block device"));
+	CU_ASSERT_EQUAL(twr_host_check_target(&g_tool, fifo, false), -EINVAL);
+	CU_ASSERT_EQUAL(twr_host_check_target(&g_tool, "/nonexistent/x.img", false), -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_tool.err, "/nonexistent/x.img"));
+	/* A block device opens read-only: /dev/null is a char device, refused. */
+	CU_ASSERT_EQUAL(twr_host_check_target(&g_tool, "/dev/null", false), -EINVAL);
+}
+
+static void test_mac_generate_uses_xen_oui(void)
+{
+	uint8_t a[6], b[6];
+	int i, differ = 0;
+
+	for (i = 0; i < 8; i++) {
+		CU_ASSERT_EQUAL_FATAL(twr_mac_generate(a), 0);
+		CU_ASSERT_EQUAL(a[0], 0x00);
+		CU_ASSERT_EQUAL(a[1], 0x16);
+		CU_ASSERT_EQUAL(a[2], 0x3e);
+		CU_ASSERT_EQUAL(a[3] & 0x80, 0);
+		CU_ASSERT_EQUAL_FATAL(twr_mac_generate(b), 0);
+		differ += memcmp(a, b, 6) != 0;
+	}
+	/* 8 pairs of 23 random bits all equal: 2^-184. */
+	CU_ASSERT(differ > 0);
+}
+
+static void test_bridge_skips_an_enslaved_netdev(void)
+{
+	char link[512], target[512];
+
+	/* twr5.0 exists, is up (IFF_UP) and its master is xenbr0. */
+	mk("class/net/twr5.0/flags", "0x1003\n");
+	snprintf(link, sizeof(link), "%s/class/net/twr5.0/master", g_root);
+	snprintf(target, sizeof(target), "%s/class/net/xenbr0", g_root);
+	CU_ASSERT_EQUAL_FATAL(symlink(target, link), 0);
+	CU_ASSERT_EQUAL(twr_net_bridge(&g_tool, 5, 0, "xenbr0", 0), 0);
+
+	/* No netdev and no time to wait: says what to check. */
+	CU_ASSERT_EQUAL(twr_net_bridge(&g_tool, 5, 1, "xenbr0", 0), -ETIMEDOUT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_tool.err, "twr5.1 did not appear"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_tool.err, "ip link set dev twr5.1 master xenbr0 up"));
+}
+
+static void test_stats_from_sysfs(void)
+{
+	struct twr_dev_info d = { .kind = TWR_DEV_NET, .domid = 7, .devid = 0 };
+	struct twr_stat *st = NULL;
+	uint64_t rx = 0, ring_full = 0;
+	int n, i;
+
+	mk("class/net/twr7.0/statistics/rx_bytes", "123456789012\n");
+	mk("class/net/twr7.0/statistics/tx_packets", "42\n");
+	mk("class/net/twr7.0/statistics/garbage", "not a number\n");
+	mk("bus/xen-backend/devices/twinnet-7-0/statistics/ring_full", "3\n");
+
+	n = twr_dev_stats(&g_tool, &d, &st);
+	CU_ASSERT_EQUAL(n, 3);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(st[i].name, "rx_bytes"))
+			rx = st[i].value;
+		if (!strcmp(st[i].name, "ring_full")) {
+			ring_full = st[i].value;
+			CU_ASSERT_STRING_EQUAL(st[i].source, "sysfs");
+		}
+		CU_ASSERT_STRING_NOT_EQUAL(st[i].name, "garbage");
+	}
+	CU_ASSERT_EQUAL(rx, 123456789012ull);
+	CU_ASSERT_EQUAL(ring_full, 3);
+	free(st);
+}
+
+static void test_stats_unavailable_says_so(void)
+{
+	struct twr_dev_info d = { .kind = TWR_DEV_BLK, .domid = 9, .devid = 2 };
+	struct twr_stat *st = NULL;
+
+	CU_ASSERT_EQUAL(twr_dev_stats(&g_tool, &d, &st), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_tool.err, "no statistics available"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_tool.err, "twinblk-9-2"));
+	free(st);
+}
+
+static int suite_init(void)
+{
+	snprintf(g_root, sizeof(g_root), "/tmp/twr-host-XXXXXX");
+	if (!mkdtemp(g_root))
+		return -1;
+	memset(&g_tool, 0, sizeof(g_tool));
+	g_tool.sysfs = g_root;
+	return 0;
+}
+
+static int suite_cleanup(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_root);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+#define T(fn) { #fn, fn }
+static const struct {
+	const char *name;
+	CU_TestFunc fn;
+} tests[] = {
+	T(test_bridge_check),
+	T(test_target_check),
+	T(test_mac_generate_uses_xen_oui),
+	T(test_bridge_skips_an_enslaved_netdev),
+	T(test_stats_from_sysfs),
+	T(test_stats_unavailable_says_so),
+};
+
+int main(void)
+{
+	unsigned int i, failed;
+	CU_pSuite s;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("toolstack_host", suite_init, suite_cleanup);
+	for (i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
+		CU_add_test(s, tests[i].name, tests[i].fn);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
