@@ -187,6 +187,11 @@ static void twinnet_back_frontend_changed(struct xenbus_device *xdev,
 		xenbus_switch_state(xdev, XenbusStateClosing);
 		break;
 	case XenbusStateClosed:
+		/* A frontend left Closed by an earlier session (our module was
+		 * reloaded): keep waiting in InitWait for it to start over. */
+		if (xdev->state == XenbusStateInitWait &&
+		    xenbus_dev_is_online(xdev))
+			break;
 		twinnet_back_disconnect(be);
 		xenbus_switch_state(xdev, XenbusStateClosed);
 		if (xenbus_dev_is_online(xdev))

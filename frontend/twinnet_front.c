@@ -206,7 +206,11 @@ static void twinnet_front_backend_changed(struct xenbus_device *xdev,
 		xenbus_switch_state(xdev, XenbusStateConnected);
 		break;
 	case XenbusStateClosed:
-		if (xdev->state == XenbusStateClosed)
+		/* Closed is also what a backend left behind when we were
+		 * unloaded: nothing to tear down before we connected; its
+		 * InitWait will follow our Initialising. */
+		if (xdev->state == XenbusStateClosed ||
+		    xdev->state == XenbusStateInitialising)
 			break;
 		fallthrough;
 	case XenbusStateClosing:
