@@ -65,6 +65,15 @@ uint64_t twr_test_rand(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
+void twr_test_add_suite(const char *name, const struct twr_test_entry *t,
+			CU_CleanupFunc cleanup)
+{
+	CU_pSuite s = CU_add_suite(name, NULL, cleanup);
+
+	for (; s && t->name; t++)
+		CU_add_test(s, t->name, t->fn);
+}
+
 int twr_test_run(void)
 {
 	unsigned int failed;

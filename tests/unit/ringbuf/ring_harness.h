@@ -39,7 +39,20 @@ int twr_test_in_data(const struct twr_test_area *a, const void *p,
 /* splitmix64: deterministic, so a failure reproduces from its seed. */
 uint64_t twr_test_rand(uint64_t *state);
 
-/* Register the suites with CU_add_suite/CU_add_test before calling.
+/* One test of a suite table, terminated by { NULL, NULL }. */
+struct twr_test_entry {
+	const char *name;
+	CU_TestFunc fn;
+};
+
+#define TWR_TEST(fn)	{ #fn, fn }
+
+/* Register suite @name with the tests of @t and the suite cleanup
+ * @cleanup (may be NULL). CUnit errors surface in twr_test_run(). */
+void twr_test_add_suite(const char *name, const struct twr_test_entry *t,
+			CU_CleanupFunc cleanup);
+
+/* Register the suites (twr_test_add_suite) before calling.
  * Runs them with the basic runner (verbose), prints the summary and returns
  * the process exit status: 0 only if every test passed. */
 int twr_test_run(void);

@@ -556,37 +556,30 @@ static void test_hostile_random_consumer_garbage(void)
 
 /* ---------------------------------------------------------------------- */
 
-struct test_entry {
-	const char *name;
-	CU_TestFunc fn;
-};
-
-#define T(fn) { #fn, fn }
-
-static const struct test_entry consumer_tests[] = {
-	T(test_hostile_prod_goes_backwards),
-	T(test_hostile_prod_beyond_ring_size),
-	T(test_hostile_prod_misaligned),
-	T(test_hostile_len_beyond_max_payload),
-	T(test_hostile_record_straddles_wrap),
-	T(test_hostile_record_beyond_prod),
-	T(test_hostile_pad_with_wrong_len),
-	T(test_hostile_pad_beyond_prod),
-	T(test_hostile_broken_is_sticky),
-	T(test_hostile_header_rewritten_after_peek),
-	T(test_hostile_attach_rejects_garbage_indices),
-	T(test_hostile_random_producer_garbage),
+static const struct twr_test_entry consumer_tests[] = {
+	TWR_TEST(test_hostile_prod_goes_backwards),
+	TWR_TEST(test_hostile_prod_beyond_ring_size),
+	TWR_TEST(test_hostile_prod_misaligned),
+	TWR_TEST(test_hostile_len_beyond_max_payload),
+	TWR_TEST(test_hostile_record_straddles_wrap),
+	TWR_TEST(test_hostile_record_beyond_prod),
+	TWR_TEST(test_hostile_pad_with_wrong_len),
+	TWR_TEST(test_hostile_pad_beyond_prod),
+	TWR_TEST(test_hostile_broken_is_sticky),
+	TWR_TEST(test_hostile_header_rewritten_after_peek),
+	TWR_TEST(test_hostile_attach_rejects_garbage_indices),
+	TWR_TEST(test_hostile_random_producer_garbage),
 	{ NULL, NULL }
 };
 
-static const struct test_entry producer_tests[] = {
-	T(test_hostile_cons_beyond_published),
-	T(test_hostile_cons_into_unpublished),
-	T(test_hostile_cons_misaligned),
-	T(test_hostile_cons_goes_backwards),
-	T(test_hostile_cons_checked_by_wait_prepare),
-	T(test_hostile_event_indices_only_hint),
-	T(test_hostile_random_consumer_garbage),
+static const struct twr_test_entry producer_tests[] = {
+	TWR_TEST(test_hostile_cons_beyond_published),
+	TWR_TEST(test_hostile_cons_into_unpublished),
+	TWR_TEST(test_hostile_cons_misaligned),
+	TWR_TEST(test_hostile_cons_goes_backwards),
+	TWR_TEST(test_hostile_cons_checked_by_wait_prepare),
+	TWR_TEST(test_hostile_event_indices_only_hint),
+	TWR_TEST(test_hostile_random_consumer_garbage),
 	{ NULL, NULL }
 };
 
@@ -596,19 +589,11 @@ static int suite_cleanup(void)
 	return 0;
 }
 
-static void add_suite(const char *name, const struct test_entry *t)
-{
-	CU_pSuite s = CU_add_suite(name, NULL, suite_cleanup);
-
-	for (; s && t->name; t++)
-		CU_add_test(s, t->name, t->fn);
-}
-
 int main(void)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
-	add_suite("hostile_producer_peer", consumer_tests);
-	add_suite("hostile_consumer_peer", producer_tests);
+	twr_test_add_suite("hostile_producer_peer", consumer_tests, suite_cleanup);
+	twr_test_add_suite("hostile_consumer_peer", producer_tests, suite_cleanup);
 	return twr_test_run();
 }
