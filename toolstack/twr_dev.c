@@ -301,23 +301,30 @@ static unsigned int elapsed_ms(const struct timespec *t0)
 			      (now.tv_nsec - t0->tv_nsec) / 1000000);
 }
 
-/* Wait until the backend state node says Closed or is gone; bounded. */
-static bool wait_closed(struct twr_tool *t, const char *state_path,
-			unsigned int timeout_ms)
+/* Wait until the backend state node says Closed or is gone; bounded. The
+ * watch lives on a connection of its own: the caller's (twinringd's) has
+ * watches of its own whose events must not be swallowed here. */
+static bool wait_closed(const char *state_path, unsigned int timeout_ms)
 {
 	static const char token[] = "twr-close";
-	struct pollfd pfd = { .fd = xs_fileno(t->xsh), .events = POLLIN };
 	struct timespec t0;
+	struct xs_handle *xsh;
+	struct pollfd pfd;
 	unsigned int n, ms;
 	bool closed = false;
 	char **ev;
 	int st;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!xs_watch(t->xsh, state_path, token))
+	xsh = xs_open(0);
+	if (!xsh)
 		return false;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!xs_watch(xsh, state_path, token))
+		goto out_close;
+	pfd.fd = xs_fileno(xsh);
+	pfd.events = POLLIN;
 	for (;;) {
-		st = xs_read_int(t->xsh, state_path);
+		st = xs_read_int(xsh, state_path);
 		if (st < 0 || st == XenbusStateClosed) {
 			closed = true;
 			break;
@@ -326,11 +333,13 @@ static bool wait_closed(struct twr_tool *t, const char *state_path,
 		if (ms >= timeout_ms)
 			break;
 		if (poll(&pfd, 1, (int)(timeout_ms - ms)) > 0) {
-			ev = xs_read_watch(t->xsh, &n);
+			ev = xs_read_watch(xsh, &n);
 			free(ev);
 		}
 	}
-	xs_unwatch(t->xsh, state_path, token);
+	xs_unwatch(xsh, state_path, token);
+out_close:
+	xs_close(xsh);
 	return closed;
 }
 
@@ -360,7 +369,7 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 	bool has_be, has_fe, closed = true;
 	xs_transaction_t tx;
 	uint32_t backend;
-	int tries;
+	int tries, state;
 
 	twr_xs_frontend_dir(fe, sizeof(fe), domid, kind, devid);
 	has_fe = xs_exists(t->xsh, XBT_NULL, fe);
@@ -375,10 +384,11 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		snprintf(path, sizeof(path), "%s/%s", be, "online");
 		xs_write(t->xsh, XBT_NULL, path, "0", 1);
 		snprintf(path, sizeof(path), "%s/%s", be, "state");
-		if (xs_read_int(t->xsh, path) != XenbusStateClosed) {
+		state = xs_read_int(t->xsh, path);
+		if (state >= 0 && state != XenbusStateClosed) {
 			snprintf(st, sizeof(st), "%d", XenbusStateClosing);
 			xs_write(t->xsh, XBT_NULL, path, st, (unsigned int)strlen(st));
-			closed = wait_closed(t, path, timeout_ms);
+			closed = wait_closed(path, timeout_ms);
 		}
 	}
 
