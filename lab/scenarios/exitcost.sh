@@ -95,10 +95,12 @@ for t in empty cpuid0 cpuid_xen kernel_empty null_hcall evtchn_send evtchn_upcal
 	p50=$(ec_stat "$g.txt" "$t" p50)
 	p95=$(ec_stat "$g.txt" "$t" p95)
 	p99=$(ec_stat "$g.txt" "$t" p99)
-	case $t in empty | kernel_empty) base=1 ;; *) base=0 ;; esac
-	awk -v v="$v" -v mn="$mn" -v p50="$p50" -v p95="$p95" -v p99="$p99" -v base=$base \
+	# Traps into Xen must also stand out of the timer's noise per sample;
+	# the baselines and a CPUID that may run on the (emulated) hardware need not.
+	case $t in empty | kernel_empty | cpuid0) trap=0 ;; *) trap=1 ;; esac
+	awk -v v="$v" -v mn="$mn" -v p50="$p50" -v p95="$p95" -v p99="$p99" -v trap=$trap \
 		'BEGIN { ok = v ~ /^[0-9.]+$/ && v > 0 && mn != "" && p50 >= mn && p95 >= p50 &&
-			p99 >= p95 && (base || p50 > 0); exit !ok }'
+			p99 >= p95 && (!trap || p50 > 0); exit !ok }'
 	check "sane_$t" $? "$t: $v ticks amortized; per sample min $mn p50 $p50 p95 $p95 p99 $p99"
 	case $t in empty | kernel_empty) ;; *)
 		[ -n "$v" ] && [ "$v" != n/a ] &&
