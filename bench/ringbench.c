@@ -528,6 +528,7 @@ int main(int argc, char **argv)
 		print_table(&c, swept, sw, score, tp, lat, 2);
 	return 0;
 fail:
-	fprintf(stderr, "ringbench: measurement failed: %s\n", strerror(-ret));
+	fprintf(stderr, "ringbench: measurement failed: %s\n",
+		ret == -ECHILD ? "the peer process died" : strerror(-ret));
 	return 1;
 }

@@ -6,7 +6,10 @@
 #ifndef TWINRING_RINGBENCH_H
 #define TWINRING_RINGBENCH_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct twr_bench_opts {
 	int cpu_prod;			/* producer / ping side */
@@ -61,6 +64,12 @@ int twr_bench_xcore_run(const struct twr_bench_opts *o, uint32_t window,
 
 /* Pin the calling thread to @cpu; 0 or a negative errno. */
 int twr_bench_pin(int cpu);
+
+/* 64-byte aligned buffer of at least @len bytes (free() it). */
+void *twr_bench_alloc(size_t len);
+
+/* Has child @pid exited (without reaping it)? */
+bool twr_bench_child_gone(pid_t pid);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t twr_bench_now_ns(void);

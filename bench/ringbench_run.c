@@ -45,7 +45,7 @@ struct bench_side {
 	enum twr_shm_side self, peer;
 	struct twr_ring tx, rx;
 	unsigned int spin;
-	int err;
+	pid_t child;			/* parent side: the peer's pid */
 };
 
 /* What the child reports back: an anonymous shared page, not the channel. */
@@ -71,6 +71,22 @@ uint64_t twr_bench_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+void *twr_bench_alloc(size_t len)
+{
+	/* C11: the size must be a multiple of the alignment. */
+	return aligned_alloc(64, (len + 63) & ~(size_t)63);
+}
+
+bool twr_bench_child_gone(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	/* WNOWAIT: look, but leave the child for waitpid() to reap. */
+	return pid > 0 && !waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) &&
+	       si.si_pid == pid;
+}
+
 int twr_bench_pin(int cpu)
 {
 	cpu_set_t set;
@@ -86,11 +102,19 @@ static void bench_notify_if(struct bench_side *s, bool ask)
 		twr_shm_notify(s->shm, s->peer);
 }
 
+/* Sleep until notified. The parent wakes up every second to make sure the
+ * child is still there: a crashed peer must end the run, not hang it. */
 static int bench_sleep(struct bench_side *s)
 {
-	int ret = twr_shm_wait(s->shm, s->self, -1);
+	int ret;
 
-	return ret < 0 ? ret : 0;
+	for (;;) {
+		ret = twr_shm_wait(s->shm, s->self, s->child ? 1000 : -1);
+		if (ret)
+			return ret < 0 ? ret : 0;
+		if (twr_bench_child_gone(s->child))
+			return -ECHILD;
+	}
 }
 
 /* Producer: reserve @len bytes, publishing what is pending, polling, then
@@ -213,6 +237,7 @@ static int bench_start(const struct twr_bench_opts *o, uint32_t ring,
 	s->spin = o->spin;
 	s->self = *pid ? TWR_SHM_FRONT : TWR_SHM_BACK;
 	s->peer = *pid ? TWR_SHM_BACK : TWR_SHM_FRONT;
+	s->child = *pid;
 	signal(SIGALRM, bench_timeout);
 	alarm(BENCH_TIMEOUT_S);
 	if (*pid == 0)
@@ -266,7 +291,7 @@ static unsigned int bench_batch(const struct twr_bench_opts *o, uint32_t ring,
 static void tput_consumer(struct bench_side *s, struct bench_child_res *res,
 			  uint32_t rec_max, unsigned int batch_max)
 {
-	uint8_t *dst = aligned_alloc(64, rec_max + 64);
+	uint8_t *dst = twr_bench_alloc(rec_max + 64);
 	uint64_t t0 = 0, records = 0, bytes = 0;
 	unsigned int batch = 0;
 	struct twr_rec rec;
@@ -308,7 +333,7 @@ static void tput_consumer(struct bench_side *s, struct bench_child_res *res,
 static int tput_producer(struct bench_side *s, uint32_t rec, unsigned int ms,
 			 unsigned int batch_max)
 {
-	uint8_t *src = aligned_alloc(64, rec + 64);
+	uint8_t *src = twr_bench_alloc(rec + 64);
 	unsigned int warm_ms = ms / 5 > 20 ? ms / 5 : 20, batch = 0, i;
 	uint64_t deadline;
 	int ret = 0, phase;
@@ -347,8 +372,8 @@ static double memcpy_gbps(uint32_t rec, uint32_t window, uint64_t bytes)
 
 	if (window < step)
 		window = step;
-	src = aligned_alloc(64, rec + 64);
-	dst = aligned_alloc(64, window);
+	src = twr_bench_alloc(rec + 64);
+	dst = twr_bench_alloc(window);
 	if (!src || !dst) {
 		free(src);
 		free(dst);
@@ -423,7 +448,7 @@ int twr_bench_tput_run(const struct twr_bench_opts *o, uint32_t ring,
 static void lat_pong(struct bench_side *s, struct bench_child_res *res,
 		     uint32_t rec_max)
 {
-	uint8_t *buf = aligned_alloc(64, rec_max + 64);
+	uint8_t *buf = twr_bench_alloc(rec_max + 64);
 	struct twr_rec rec;
 	uint32_t len;
 	int ret;
@@ -460,7 +485,7 @@ static int cmp_u64(const void *a, const void *b)
 static int lat_ping(struct bench_side *s, uint32_t len, uint64_t samples,
 		    uint64_t *rtt)
 {
-	uint8_t *src = aligned_alloc(64, len + 64), *dst = aligned_alloc(64, len + 64);
+	uint8_t *src = twr_bench_alloc(len + 64), *dst = twr_bench_alloc(len + 64);
 	uint64_t i, warm = samples / 10 + 10, t0;
 	struct twr_rec rec;
 	int ret = -ENOMEM;
@@ -498,7 +523,7 @@ out:
 /* memcpy of @len bytes there and back, averaged over many rounds. */
 static double memcpy_rtt_ns(uint32_t len)
 {
-	uint8_t *a = aligned_alloc(64, len + 64), *b = aligned_alloc(64, len + 64);
+	uint8_t *a = twr_bench_alloc(len + 64), *b = twr_bench_alloc(len + 64);
 	uint64_t t0, i, rounds = 200000;
 	double ns;
 

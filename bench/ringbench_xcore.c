@@ -40,7 +40,7 @@ static inline void xcore_relax(void)
 static void xcore_consumer(struct xcore_ctl *c, uint8_t *win, uint32_t rec,
 			   uint32_t step, uint64_t slots, uint64_t batch)
 {
-	uint8_t *dst = aligned_alloc(64, rec + 64);
+	uint8_t *dst = twr_bench_alloc(rec + 64);
 	uint64_t i = 0, prod, mark = 0, t0 = 0, end;
 
 	if (!dst)
@@ -74,9 +74,10 @@ static void xcore_consumer(struct xcore_ctl *c, uint8_t *win, uint32_t rec,
 
 static int xcore_producer(struct xcore_ctl *c, uint8_t *win, uint32_t rec,
 			  uint32_t step, uint64_t slots, uint64_t batch,
-			  unsigned int ms)
+			  unsigned int ms, pid_t child)
 {
-	uint8_t *src = aligned_alloc(64, rec + 64);
+	uint64_t spins = 0;
+	uint8_t *src = twr_bench_alloc(rec + 64);
 	unsigned int warm_ms = ms / 5 > 20 ? ms / 5 : 20;
 	uint64_t i = 0, deadline, j;
 	int phase;
@@ -88,8 +89,15 @@ static int xcore_producer(struct xcore_ctl *c, uint8_t *win, uint32_t rec,
 		deadline = twr_bench_now_ns() + (uint64_t)(phase ? ms : warm_ms) * 1000000ull;
 		while (twr_bench_now_ns() < deadline) {
 			for (j = 0; j < 64; j++, i++) {
-				while (i - atomic_load_explicit(&c->cons, memory_order_acquire) >= slots)
+				while (i - atomic_load_explicit(&c->cons, memory_order_acquire) >= slots) {
 					xcore_relax();
+					/* A dead consumer must end the run. */
+					if (!(++spins & ((1u << 20) - 1)) &&
+					    twr_bench_child_gone(child)) {
+						free(src);
+						return -ECHILD;
+					}
+				}
 				memcpy(win + (i % slots) * step + TWR_REC_HDR_SIZE, src, rec);
 				if ((i + 1) % batch == 0)
 					atomic_store_explicit(&c->prod, i + 1, memory_order_release);
@@ -137,7 +145,7 @@ int twr_bench_xcore_run(const struct twr_bench_opts *o, uint32_t window,
 		xcore_consumer(c, (uint8_t *)c + 4096, rec, step, slots, batch);
 	}
 	twr_bench_pin(o->cpu_prod);
-	ret = xcore_producer(c, (uint8_t *)c + 4096, rec, step, slots, batch, ms);
+	ret = xcore_producer(c, (uint8_t *)c + 4096, rec, step, slots, batch, ms, pid);
 	if (ret)
 		kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
