@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "twr_blk_back.h"
+#include "twr_blk_check.h"
 
 /* Publish responses (and give ring A space back) at least this often; the
  * ring library's event indices suppress the notifications the frontend
@@ -56,61 +57,6 @@ static int twr_blk_back_fail(struct twr_blk_back_queue *q, const char *why)
 	return -EPROTO;
 }
 
-/*
- * Check a request against the protocol and the device. @rec_len and @type
- * come from the ring library's private copy of the record header, @req is
- * our private copy of the request header. Returns NULL or why it is bad.
- */
-static const char *twr_blk_back_check(const struct twr_blk_target *t,
-				      u32 rec_len, u16 type, u16 flags,
-				      const struct twr_blk_req *req)
-{
-	u32 blk_mask = (t->sector_size >> TWR_BLK_SECTOR_SHIFT) - 1;
-	u32 data_len = 0;
-
-	if (type != TWR_BLK_REC_REQ || flags)
-		return "unknown record type on ring A";
-	if (req->id >= TWR_BLK_MAX_IDS)
-		return "request id out of range";
-	if (req->reserved)
-		return "reserved request field set";
-	if (req->flags & ~TWR_BLK_REQ_F_ALL ||
-	    (req->flags && req->op != TWR_BLK_OP_WRITE))
-		return "bad request flags";
-
-	switch (req->op) {
-	case TWR_BLK_OP_FLUSH:
-		if (req->sector || req->nr_sectors)
-			return "flush with a sector range";
-		break;
-	case TWR_BLK_OP_WRITE:
-		data_len = req->nr_sectors << TWR_BLK_SECTOR_SHIFT;
-		fallthrough;
-	case TWR_BLK_OP_READ:
-		if (!req->nr_sectors || req->nr_sectors > TWR_BLK_MAX_SECTORS)
-			return "read/write length out of range";
-		break;
-	case TWR_BLK_OP_DISCARD:
-		if (!req->nr_sectors ||
-		    req->nr_sectors > TWR_BLK_MAX_DISCARD_SECTORS)
-			return "discard length out of range";
-		break;
-	default:
-		return "unknown request op";
-	}
-	if (req->op != TWR_BLK_OP_FLUSH) {
-		if ((req->sector | req->nr_sectors) & blk_mask)
-			return "request not aligned to the logical block size";
-		/* Written so that neither side can overflow. */
-		if (req->sector > t->sectors ||
-		    req->nr_sectors > t->sectors - req->sector)
-			return "request beyond the end of the disk";
-	}
-	if (rec_len != TWR_BLK_REQ_SIZE + data_len)
-		return "request record length does not match its op";
-	return NULL;
-}
-
 /* Reserve @len payload bytes in ring B, waiting for the frontend to make
  * room. Returns 0, -EPROTO, -EMSGSIZE or -ESHUTDOWN (stop requested). */
 static int twr_blk_back_reserve(struct twr_blk_back_queue *q, u32 len,
@@ -142,6 +88,7 @@ static int twr_blk_back_reserve(struct twr_blk_back_queue *q, u32 len,
 static int twr_blk_back_one(struct twr_blk_back_queue *q)
 {
 	struct twr_blk_target *t = q->target;
+	struct twr_blk_geom geom;
 	struct twr_blk_rsp *rsp;
 	struct twr_blk_req req;
 	struct twr_rec rec;
@@ -160,7 +107,9 @@ static int twr_blk_back_one(struct twr_blk_back_queue *q)
 		return twr_blk_back_fail(q, "request record too short");
 	/* The peer can rewrite the header under us: validate a copy. */
 	memcpy(&req, rec.data, sizeof(req));
-	why = twr_blk_back_check(t, rec.len, rec.type, rec.flags, &req);
+	geom.sectors = t->sectors;
+	geom.sector_size = t->sector_size;
+	why = twr_blk_req_check(&geom, rec.len, rec.type, rec.flags, &req);
 	if (why)
 		return twr_blk_back_fail(q, why);
 
