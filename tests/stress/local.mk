@@ -6,3 +6,10 @@ TESTS += tests/stress/test_stress
 tests_stress_test_stress_SOURCES = tests/stress/test_stress.c
 tests_stress_test_stress_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_stress_test_stress_LDADD = libtwinring.a $(CUNIT_LIBS)
+
+# The transport itself: layout, sides, eventfd semantics.
+check_PROGRAMS += tests/stress/test_shm
+TESTS += tests/stress/test_shm
+tests_stress_test_shm_SOURCES = tests/stress/test_shm.c
+tests_stress_test_shm_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_stress_test_shm_LDADD = libtwinring.a $(CUNIT_LIBS)
