@@ -6,8 +6,9 @@
 #
 #   hypervisor-patch/build-xen.sh          build if not cached; print the xen ELF path
 #   hypervisor-patch/build-xen.sh --force  rebuild even if cached
+#   hypervisor-patch/build-xen.sh --dir    print the cache directory only
 #
-# Cache: $TWR_CACHE/xen/<version>-<hash of series, patches, this script>/
+# Cache: $TWR_CACHE/xen/<version>-<hash of series, patches, config, recipe>/
 #   xen        the multiboot ELF QEMU boots (-kernel)
 #   xen-syms   symbols, .config, build.log
 # The series file lists patch files (git format-patch style, applied with
@@ -19,8 +20,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lab/versions.sh
 . "$here/../lab/versions.sh" >/dev/null
 
-force=0
-[ "${1:-}" = --force ] && force=1
+force=0 print_dir=0
+case ${1:-} in
+--force) force=1 ;;
+--dir) print_dir=1 ;;
+esac
 
 series=$here/series
 patches=()
@@ -40,11 +44,18 @@ config_extra="CONFIG_EXPERT=y
 CONFIG_PERF_COUNTERS=y
 CONFIG_PERF_ARRAYS=y"
 
-key_files=("$0")
+# Bump when the build recipe below changes in a way that changes the binary.
+recipe=1
+key_files=()
 [ -f "$series" ] && key_files+=("$series")
 key_files+=("${patches[@]}")
-key=$TWR_XEN_VERSION-$( { printf '%s\n' "$config_extra"; cat "${key_files[@]}"; } | sha256sum | cut -c1-12)
+key=$TWR_XEN_VERSION-$( { printf '%s\n' "recipe $recipe" "$config_extra"; cat "${key_files[@]}" /dev/null; } |
+	sha256sum | cut -c1-12)
 out=$TWR_CACHE/xen/$key
+if [ $print_dir = 1 ]; then
+	echo "$out"
+	exit 0
+fi
 if [ $force = 0 ] && [ -s "$out/xen" ]; then
 	echo "$out/xen"
 	exit 0
@@ -86,9 +97,10 @@ for opt in $config_extra; do
 	grep -qx "$opt" xen/.config || twr_die "xen/.config lost $opt after olddefconfig"
 done
 
-mkdir -p "$out.tmp"
-cp xen/xen xen/xen-syms xen/.config "$out.tmp/"
-cp "$work/build.log" "$out.tmp/"
-rm -rf "$out" && mv "$out.tmp" "$out"
+# Concurrent builds of one key (two engineers' lab runs) each finish in their
+# own directory; the last rename wins, every result is whole.
+tmpout=$(mktemp -d "$out.XXXXXX")
+cp xen/xen xen/xen-syms xen/.config "$work/build.log" "$tmpout/"
+rm -rf "$out" && mv -T "$tmpout" "$out"
 twr_log "xen: built $out/xen"
 echo "$out/xen"

@@ -127,7 +127,7 @@ cmd_run() {
 		[ -f "$LAB/scenarios/$s.sh" ] || twr_die "no scenario lab/scenarios/$s.sh"
 	done
 	local scenarios stamp run rc=0
-	scenarios=$(IFS=,; echo "$*")
+	scenarios=$(IFS=+; echo "$*")
 	stamp=$(date -u +%Y%m%dT%H%M%SZ)
 	run=$LAB/results/logs/$stamp
 	mkdir -p "$run"

@@ -3,6 +3,7 @@
 # The one place that pins what the lab boots.
 #
 #   lab/versions.sh            print KEY=VALUE lines (eval-able, Makefile-includable)
+#   lab/versions.sh kver       print only TWR_KVER (likewise kpkg, xen)
 #   . lab/versions.sh          export the same variables into the caller
 #
 # TWR_KVER          newest linux-image-6.1.0-*-amd64 in bookworm(-security), e.g.
@@ -60,6 +61,11 @@ _twr_versions_main
 unset -f _twr_versions_main
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	printf 'TWR_KVER=%s\nTWR_KPKG_VERSION=%s\nTWR_XEN_VERSION=%s\n' \
-		"$TWR_KVER" "$TWR_KPKG_VERSION" "$TWR_XEN_VERSION"
+	case ${1:-} in
+	kver) echo "$TWR_KVER" ;;
+	kpkg) echo "$TWR_KPKG_VERSION" ;;
+	xen) echo "$TWR_XEN_VERSION" ;;
+	*) printf 'TWR_KVER=%s\nTWR_KPKG_VERSION=%s\nTWR_XEN_VERSION=%s\n' \
+		"$TWR_KVER" "$TWR_KPKG_VERSION" "$TWR_XEN_VERSION" ;;
+	esac
 fi

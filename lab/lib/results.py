@@ -260,7 +260,7 @@ def main():
     kernel = first_line(os.path.join(guest, "kernel.txt"))
     ok_all = True
     os.makedirs(a.outdir, exist_ok=True)
-    for scen in a.scenarios.split(","):
+    for scen in a.scenarios.split("+"):
         phases = dict(build_phases)
         for name, secs in boot_phases.items():
             owner = guest_phase_owner.get(name, "-")
