@@ -117,6 +117,8 @@ netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
 void twinnet_get_stats64(struct net_device *dev,
 			 struct rtnl_link_stats64 *stats);
 extern const struct ethtool_ops twinnet_ethtool_ops;
+/* /sys/class/net/<dev>/twinnet/stats: set as netdev->sysfs_groups[0]. */
+extern const struct attribute_group twinnet_attr_group;
 
 /* Offloads both sides offer: SG, any-protocol checksum, TSO. */
 #define TWINNET_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM | \

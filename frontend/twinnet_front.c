@@ -271,6 +271,7 @@ static int twinnet_front_probe(struct xenbus_device *xdev,
 
 	netdev->netdev_ops = &twinnet_front_netdev_ops;
 	netdev->ethtool_ops = &twinnet_ethtool_ops;
+	netdev->sysfs_groups[0] = &twinnet_attr_group;
 	netdev->features = TWINNET_FEATURES;
 	netdev->hw_features = TWINNET_FEATURES;
 	netdev->min_mtu = ETH_MIN_MTU;

@@ -436,6 +436,38 @@ static void twinnet_get_drvinfo(struct net_device *dev,
 		sizeof(info->bus_info));
 }
 
+/* The same counters as ethtool -S, in /sys/class/net/<dev>/twinnet/stats
+ * for hosts without ethtool (the lab's roots). */
+static ssize_t stats_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct net_device *dev = to_net_dev(d);
+	struct twinnet_stats s;
+	const u64 *v = (const u64 *)&s;
+	unsigned int i;
+	int len = 0;
+
+	/* No rtnl: unregister_netdev() holds it while it waits for us. The
+	 * queues live until after unregistering; a racing reconnect can
+	 * only make one read slightly off. */
+	twinnet_stats_sum(netdev_priv(dev), &s);
+	for (i = 0; i < TWINNET_NSTATS; i++)
+		len += sysfs_emit_at(buf, len, "%s %llu\n", twinnet_stat_names[i],
+				     v[i]);
+	return len;
+}
+static DEVICE_ATTR_RO(stats);
+
+static struct attribute *twinnet_attrs[] = {
+	&dev_attr_stats.attr,
+	NULL
+};
+
+const struct attribute_group twinnet_attr_group = {
+	.name = "twinnet",
+	.attrs = twinnet_attrs,
+};
+
 const struct ethtool_ops twinnet_ethtool_ops = {
 	.get_drvinfo = twinnet_get_drvinfo,
 	.get_link = ethtool_op_get_link,
