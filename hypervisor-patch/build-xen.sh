@@ -56,6 +56,13 @@ if [ $print_dir = 1 ]; then
 	echo "$out"
 	exit 0
 fi
+# One build per key at a time: concurrent lab runs wait for it and reuse it.
+mkdir -p "$TWR_CACHE/xen"
+exec 9>"$TWR_CACHE/xen/.lock-$key"
+if ! flock -n 9; then
+	twr_log "xen: waiting for another build of $key"
+	flock 9
+fi
 if [ $force = 0 ] && [ -s "$out/xen" ]; then
 	echo "$out/xen"
 	exit 0

@@ -200,16 +200,25 @@ cmd_main() {
 	cmd_run "$@" $TWR_MAIN_SCENARIOS
 }
 
-cmd=${1:-}
-[ $# -gt 0 ] && shift
-case $cmd in
-deps) cmd_deps ;;
-versions) "$LAB/versions.sh" ;;
-build) cmd_build ;;
-headers) cmd_headers ;;
-run) cmd_run "$@" ;;
-test) cmd_test ;;
-main) cmd_main "$@" ;;
-clean) rm -rf "$TWR_CACHE" ;;
-*) sed -n '/^# Usage/,/^# Results/p' "$0" | sed 's/^# \{0,1\}//'; [ -z "$cmd" ] || exit 2 ;;
-esac
+# Everything runs from main, parsed whole before it starts, and `exit` ends it:
+# editing this file while a (long) run executes it cannot derail that run.
+main() {
+	local cmd=${1:-}
+	[ $# -gt 0 ] && shift
+	case $cmd in
+	deps) cmd_deps ;;
+	versions) "$LAB/versions.sh" ;;
+	build) cmd_build ;;
+	headers) cmd_headers ;;
+	run) cmd_run "$@" ;;
+	test) cmd_test ;;
+	main) cmd_main "$@" ;;
+	clean) rm -rf "$TWR_CACHE" ;;
+	*)
+		sed -n '/^# Usage/,/^# Results/p' "$0" | sed 's/^# \{0,1\}//'
+		[ -z "$cmd" ] || return 2
+		;;
+	esac
+}
+
+main "$@"; exit

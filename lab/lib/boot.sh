@@ -19,6 +19,14 @@ twr_boot() {
 	case "$vmlinux$initrd$dom0_args" in
 	*,*) twr_die "paths and dom0 arguments may not contain ',' (QEMU's multiboot module separator)" ;;
 	esac
+	# One lab machine at a time: TCG on this 2-core host is CPU-bound, and two
+	# boots side by side would slow each other past their timeouts and make
+	# every number meaningless. The timeout starts once the machine is ours.
+	exec 7>"$TWR_CACHE/boot.lock"
+	if ! flock -n 7; then
+		twr_log "boot: waiting for another lab boot to finish"
+		flock 7
+	fi
 	truncate -s 0 "$run/results.img" && truncate -s 512M "$run/results.img"
 	: >"$log"
 	printf 'qemu_start\t%s\n' "$(date +%s.%N)" >"$run/host-phases.tsv"
@@ -27,16 +35,17 @@ twr_boot() {
 		-kernel "$xen" -append "$xen_args" \
 		-initrd "$vmlinux $dom0_args,$initrd" \
 		-drive "file=$run/results.img,format=raw,if=virtio" \
-		</dev/null >"$log" 2>&1 &
+		</dev/null >"$log" 2>&1 7>&- &
 	qpid=$!
 	echo "$qpid" >"$run/qemu.pid"
 	(
+		exec 7>&-
 		sleep "$timeout"
 		touch "$run/timed-out"
 		kill "$qpid" 2>/dev/null
 	) &
 	wpid=$!
-	tail -n +1 -F --pid="$qpid" "$log" 2>/dev/null | tr -d '\r' | while IFS= read -r line; do
+	tail -n +1 -F --pid="$qpid" "$log" 2>/dev/null 7>&- | tr -d '\r' | while IFS= read -r line; do
 		case $line in
 		*TWR-PHASE*)
 			set -- ${line#*TWR-PHASE }
@@ -53,6 +62,7 @@ twr_boot() {
 	kill "$wpid" 2>/dev/null
 	wait "$wpid" 2>/dev/null
 	rm -f "$run/qemu.pid"
+	exec 7>&-
 	mkdir -p "$run/guest"
 	tar -xf "$run/results.img" -C "$run/guest" 2>/dev/null ||
 		twr_log "no results on the result disk (dom0 did not get to pack them)"

@@ -53,11 +53,18 @@ twr_root_build() {
 	local role=$1 kdir=$2 key out tree mods
 	key=$(twr_root_key "$role")
 	out=$TWR_CACHE/roots/$role-$key.cpio.lz4
+	mkdir -p "$TWR_CACHE/roots" "$TWR_CACHE/debs"
+	# One build at a time (they share the .deb cache); others wait and reuse.
+	exec 8>"$TWR_CACHE/roots/.lock"
+	if ! flock -n 8; then
+		twr_log "root $role: waiting for another root build"
+		flock 8
+	fi
 	if [ -s "$out" ]; then
+		exec 8>&-
 		echo "$out"
 		return
 	fi
-	mkdir -p "$TWR_CACHE/roots" "$TWR_CACHE/debs"
 	tree=$(mktemp -d "$TWR_CACHE/roots/tree-$role.XXXXXX")
 	twr_log "root $role: mmdebstrap (cold cache: a few minutes)"
 	# The .deb cache is shared by both roles and kept across builds.
@@ -96,6 +103,7 @@ twr_root_build() {
 	twr_cpio_lz4 "$tree" "$out.tmp"
 	rm -rf "$tree"
 	mv "$out.tmp" "$out"
+	exec 8>&-
 	twr_log "root $role: $(du -h "$out" | cut -f1) $out"
 	echo "$out"
 }
