@@ -4,9 +4,12 @@
 # tests/unit/grant/ compile them through a stub header.
 EXTRA_DIST += grant/iotask.c grant/iotask.h
 
-# The toolstack's library for XEN_DOMCTL_iotask_op (link with $(XENCTRL_LIBS)).
+# The toolstack's library: XEN_DOMCTL_iotask_op (link with $(XENCTRL_LIBS))
+# and a channel's refs read from the frontend's directories (twr_iotask_chan:
+# also link -lxenforeignmemory).
 noinst_LIBRARIES += libtwriotask.a
-libtwriotask_a_SOURCES = grant/twr_iotask_ctl.c grant/twr_iotask_ctl.h
+libtwriotask_a_SOURCES = grant/twr_iotask_ctl.c grant/twr_iotask_ctl.h \
+	grant/twr_iotask_chan.c grant/twr_iotask_chan.h
 libtwriotask_a_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
 
 # twr-iotask: the table by hand, and the grant probes of the lab's iotask

@@ -29,3 +29,12 @@ tests_unit_grant_test_iotask_ctl_LDADD = $(CUNIT_LIBS)
 # The series' copies of grant/iotask.[ch] must equal them.
 TESTS += tests/unit/grant/patch-sync.sh
 EXTRA_DIST += tests/unit/grant/patch-sync.sh
+
+# A channel's refs from a fake domU's grant table and directory pages.
+check_PROGRAMS += tests/unit/grant/test_iotask_chan
+TESTS += tests/unit/grant/test_iotask_chan
+tests_unit_grant_test_iotask_chan_SOURCES = tests/unit/grant/test_iotask_chan.c \
+	grant/twr_iotask_chan.c grant/twr_iotask_chan.h
+tests_unit_grant_test_iotask_chan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/grant
+tests_unit_grant_test_iotask_chan_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(XENCTRL_CFLAGS)
+tests_unit_grant_test_iotask_chan_LDADD = $(CUNIT_LIBS)
