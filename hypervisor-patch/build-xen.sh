@@ -43,16 +43,14 @@ main() {
 
 	# Perf counters: xenperf reads hypercalls by number (PERF_ARRAYS) around each
 	# benchmark. EXPERT is what makes PERF_COUNTERS selectable.
-	config_extra="CONFIG_EXPERT=y
-	CONFIG_PERF_COUNTERS=y
-	CONFIG_PERF_ARRAYS=y"
+	config_extra="CONFIG_EXPERT=y CONFIG_PERF_COUNTERS=y CONFIG_PERF_ARRAYS=y"
 
 	# Bump when the build recipe below changes in a way that changes the binary.
 	recipe=1
 	key_files=()
 	[ -f "$series" ] && key_files+=("$series")
 	key_files+=("${patches[@]}")
-	key=$TWR_XEN_VERSION-$( { printf '%s\n' "recipe $recipe" "$config_extra"; cat "${key_files[@]}" /dev/null; } |
+	key=$TWR_XEN_VERSION-$( { printf '%s\n' "recipe $recipe" $config_extra; cat "${key_files[@]}" /dev/null; } |
 		sha256sum | cut -c1-12)
 	out=$TWR_CACHE/xen/$key
 	if [ $print_dir = 1 ]; then
@@ -94,7 +92,7 @@ main() {
 	done
 
 	cp "$work"/bin/boot/xen-4.17-amd64.config xen/.config
-	printf '%s\n' "$config_extra" >>xen/.config
+	printf '%s\n' $config_extra >>xen/.config
 	twr_log "xen: building (make -C xen -j$(nproc))"
 	{
 		make -C xen olddefconfig
