@@ -26,6 +26,8 @@
  *     frontend            path of the frontend directory      (toolstack)
  *     frontend-id         domU id                             (toolstack)
  *     online              "1"                                 (toolstack)
+ *     iotask-ready        "1": the I/O tasks exist, map now   (toolstack;
+ *                         the backend maps nothing before it: docs/iotask.md)
  *     state               XenbusState                         (backend; the
  *                         toolstack writes the initial 1)
  *     max-queues          queues the backend accepts          (toolstack)
@@ -50,6 +52,7 @@
 #define TWR_XS_FRONTEND		"frontend"
 #define TWR_XS_FRONTEND_ID	"frontend-id"
 #define TWR_XS_ONLINE		"online"
+#define TWR_XS_IOTASK_READY	"iotask-ready"
 #define TWR_XS_STATE		"state"
 #define TWR_XS_NUM_QUEUES	"num-queues"
 #define TWR_XS_MAX_QUEUES	"max-queues"
