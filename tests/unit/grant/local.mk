@@ -38,3 +38,11 @@ tests_unit_grant_test_iotask_chan_SOURCES = tests/unit/grant/test_iotask_chan.c 
 tests_unit_grant_test_iotask_chan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/grant
 tests_unit_grant_test_iotask_chan_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(XENCTRL_CFLAGS)
 tests_unit_grant_test_iotask_chan_LDADD = $(CUNIT_LIBS)
+
+# The table against a reference model, over long random operation sequences.
+check_PROGRAMS += tests/unit/grant/test_iotask_model
+TESTS += tests/unit/grant/test_iotask_model
+tests_unit_grant_test_iotask_model_SOURCES = tests/unit/grant/test_iotask_model.c
+tests_unit_grant_test_iotask_model_CPPFLAGS = -I$(top_srcdir)/tests/unit/grant/stub
+tests_unit_grant_test_iotask_model_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_grant_test_iotask_model_LDADD = $(CUNIT_LIBS)
