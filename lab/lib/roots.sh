@@ -5,8 +5,12 @@
 # through the overlay (lib/overlay.sh), so they are rebuilt only when a package
 # version, the package lists or this file change.
 #
-# $TWR_CACHE/roots/<role>-<key>.cpio.lz4, key = hash of this file, the role's
-# package list with apt's candidate version of each package, and the kernel.
+# $TWR_CACHE/roots/<role>-<key>.cpio.lz4, key = hash of TWR_ROOT_RECIPE, the
+# role's package and module lists with apt's candidate versions, and the kernel.
+
+# Bump when twr_root_build changes what goes into a root (the key covers the
+# package and module lists and versions, not this file's text).
+TWR_ROOT_RECIPE=1
 
 # Packages per role. dom0: the toolstack and the backends' helpers (xl runs the
 # hotplug scripts itself: they need ip/brctl, losetup, flock, logger); domU: the
@@ -40,7 +44,8 @@ twr_root_key() {
 	local pkgs
 	pkgs=$(twr_root_pkgs "$1")
 	{
-		cat "${BASH_SOURCE[0]}"
+		echo "recipe $TWR_ROOT_RECIPE"
+		echo "$TWR_ROOT_MODS_DOM0 / $TWR_ROOT_MODS_DOMU"
 		echo "$TWR_KVER $TWR_KPKG_VERSION"
 		echo "$pkgs"
 		# shellcheck disable=SC2046 # one apt-cache call for all packages
