@@ -61,12 +61,12 @@ fi
 kbuild_arg=()
 [ -n "$kver" ] && kbuild_arg=(--with-kbuild="/usr/src/linux-headers-$kver")
 
-build_main() {
-	autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; return 1; }
-	mkdir -p build && cd build || return 1
+build_main() (
+	autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 1; }
+	mkdir -p build && cd build || exit 1
 	../configure -q "${kbuild_arg[@]}" && make -j2 >make.out 2>&1 ||
-		{ tail -40 make.out; return 1; }
-}
+		{ tail -40 make.out; exit 1; }
+)
 check_main() {
 	make -C build -j2 check >build/check.out 2>&1
 	local rc=$?
