@@ -141,8 +141,9 @@ out:
 	return status;
 }
 
-int twr_probe_gntdev_map(uint16_t domid, uint32_t ref, bool writable)
+int twr_probe_gntdev_map(uint16_t domid, uint32_t ref, bool writable, bool hold)
 {
+	struct sigaction sa = { .sa_handler = twr_probe_on_signal };
 	xengnttab_handle *xgt;
 	void *page;
 	int ret = 0;
@@ -164,6 +165,14 @@ int twr_probe_gntdev_map(uint16_t domid, uint32_t ref, bool writable)
 		       writable ? "rw" : "ro",
 		       memcmp(page, TWR_PROBE_PATTERN, sizeof(TWR_PROBE_PATTERN)) ?
 		       "content unknown" : "probe pattern seen");
+		fflush(stdout);
+		/* Keep the mapping live (a backend that has not closed yet). */
+		if (hold) {
+			sigaction(SIGTERM, &sa, NULL);
+			sigaction(SIGINT, &sa, NULL);
+			while (!twr_probe_stop)
+				pause();
+		}
 		xengnttab_unmap(xgt, page, 1);
 	}
 	xengnttab_close(xgt);

@@ -24,7 +24,8 @@ static void twr_tool_usage(void)
 	      "  list GRANTER                          the granter's tasks and counters\n"
 	      "  enforce GRANTER GRANTEE on|off        switch enforcement for the pair\n"
 	      "  map DOMID REF ro|rw                   grant map (device map, PV dom0), print GNTST\n"
-	      "  gntdev-map DOMID REF ro|rw            map through /dev/xen/gntdev, print the result\n"
+	      "  gntdev-map DOMID REF ro|rw [hold]     map through /dev/xen/gntdev, print the result;\n"
+	      "                                        hold: keep it mapped until SIGTERM\n"
 	      "  copy DOMID REF from|to                grant copy of a few bytes, print GNTST\n"
 	      "in a domU:\n"
 	      "  share DOMID ro|rw                     grant a page to DOMID, print the ref, hold it\n"
@@ -181,12 +182,15 @@ static int twr_tool_probe_cmd(int argc, char **argv)
 		return TWR_EXIT_USAGE;
 	if (!strcmp(cmd, "share") && argc == 4 && twr_parse_choice(argv[3], "ro", "rw", &flag))
 		return twr_probe_share(domid, flag);
+	if (!strcmp(cmd, "gntdev-map") && argc == 6 && !strcmp(argv[5], "hold") &&
+	    twr_parse_u32(argv[3], UINT32_MAX, &ref) && twr_parse_choice(argv[4], "ro", "rw", &flag))
+		return twr_probe_gntdev_map(domid, ref, flag, true);
 	if (argc != 5 || !twr_parse_u32(argv[3], UINT32_MAX, &ref))
 		return TWR_EXIT_USAGE;
 	if (!strcmp(cmd, "map") && twr_parse_choice(argv[4], "ro", "rw", &flag))
 		return twr_probe_map(domid, ref, flag);
 	if (!strcmp(cmd, "gntdev-map") && twr_parse_choice(argv[4], "ro", "rw", &flag))
-		return twr_probe_gntdev_map(domid, ref, flag);
+		return twr_probe_gntdev_map(domid, ref, flag, false);
 	if (!strcmp(cmd, "copy") && twr_parse_choice(argv[4], "from", "to", &flag))
 		return twr_probe_copy(domid, ref, flag);
 	return TWR_EXIT_USAGE;

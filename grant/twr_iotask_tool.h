@@ -19,8 +19,11 @@
 int twr_probe_share(uint16_t domid, bool writable);
 /* In a PV dom0: GNTTABOP_map_grant_ref (device map) then unmap. */
 int twr_probe_map(uint16_t domid, uint32_t ref, bool writable);
-/* In dom0: map through /dev/xen/gntdev, as a user-space backend does. */
-int twr_probe_gntdev_map(uint16_t domid, uint32_t ref, bool writable);
+/*
+ * In dom0: map through /dev/xen/gntdev, as a user-space backend does; with
+ * @hold, keep the mapping until SIGTERM.
+ */
+int twr_probe_gntdev_map(uint16_t domid, uint32_t ref, bool writable, bool hold);
 /* In dom0: GNTTABOP_copy of a few bytes from or to the grant. */
 int twr_probe_copy(uint16_t domid, uint32_t ref, bool to_grant);
 
