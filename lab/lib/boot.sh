@@ -14,7 +14,8 @@ twr_boot() {
 	local log=$run/console.log qpid wpid qrc
 	local xen_args="console=com1 com1=115200,8n1 dom0_mem=$TWR_DOM0_MEM,max:$TWR_DOM0_MEM"
 	xen_args="$xen_args dom0_max_vcpus=1 dom0_vcpus_pin loglvl=all guest_loglvl=all"
-	local dom0_args="console=hvc0 earlyprintk=xen rdinit=/init twr.scenarios=$scenarios $extra"
+	# clocksource=xen: TCG's TSC drifts; the watchdog would switch mid-run anyway.
+	local dom0_args="console=hvc0 earlyprintk=xen clocksource=xen rdinit=/init twr.scenarios=$scenarios $extra"
 
 	case "$vmlinux$initrd$dom0_args" in
 	*,*) twr_die "paths and dom0 arguments may not contain ',' (QEMU's multiboot module separator)" ;;
@@ -45,7 +46,10 @@ twr_boot() {
 		kill "$qpid" 2>/dev/null
 	) &
 	wpid=$!
-	tail -n +1 -F --pid="$qpid" "$log" 2>/dev/null 7>&- | tr -d '\r' | while IFS= read -r line; do
+	# No filter between tail and the loop: a pipe-buffered one would delay the
+	# lines, and their timestamps, to the end of the boot.
+	tail -n +1 -F --pid="$qpid" "$log" 2>/dev/null 7>&- | while IFS= read -r line; do
+		line=${line%$'\r'}
 		case $line in
 		*TWR-PHASE*)
 			set -- ${line#*TWR-PHASE }

@@ -63,7 +63,7 @@ name = "$name"
 type = "pv"
 kernel = "/lab/boot/domU-vmlinux"
 ramdisk = "$initrd"
-extra = "console=hvc0 rdinit=/init twr.ip=$ip"
+extra = "console=hvc0 clocksource=xen rdinit=/init twr.ip=$ip"
 memory = 768
 vcpus = 1
 cpus = "1"
@@ -77,20 +77,26 @@ EOF
 		twr_check "domu_create_$name" false "xl create failed (xl-create-$name.log)"
 		return 1
 	fi
+	# Follow the domU's console live on dom0's (and so the host's) console.
+	tail -n +1 -F "/var/log/xen/console/guest-$name.log" 2>/dev/null |
+		sed -u "s/^/[$name] /" >/dev/console &
 	twr_domu_wait "$name" "${ip%/*}"
 }
 
 # twr_domu_wait NAME IP: wait up to 180 s for the agent at IP.
 twr_domu_wait() {
-	local i
-	for i in $(seq 180); do
+	local t0=$SECONDS
+	while [ $((SECONDS - t0)) -lt 180 ]; do
 		if [ "$(twr_domu_run "$2" echo up 2>/dev/null)" = up ]; then
-			twr_check "domu_up_$1" true "agent answered after ~${i}s"
+			twr_check "domu_up_$1" true "agent answered after $((SECONDS - t0)) s"
 			return 0
 		fi
 		sleep 1
 	done
 	twr_check "domu_up_$1" false "agent at $2 silent for 180 s"
+	echo "--- xl list; last lines of $1's console:"
+	xl list
+	tail -n 30 "/var/log/xen/console/guest-$1.log"
 	return 1
 }
 
