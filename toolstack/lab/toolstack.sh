@@ -17,8 +17,6 @@
 . /lab/scenarios/lib.sh
 
 DOMU=twr-ts
-DOMU_IP=10.99.0.3
-TWR_AGENT=$DOMU_IP
 DATA=/run/twr/ts-data.img
 LOG=$TWR_RESULTS/twinringd.log
 fail=0
@@ -64,17 +62,36 @@ for t in twinctl twinringd; do
 		exit 1
 	fi
 done
-twr_disk_create /run/twr/ts-disk0.img 16
 twr_disk_create "$DATA" 16
 daemon_start
 
+# ts_domu_create: a PV domU with no standard devices and the twinring key.
+# Nothing here needs the domU to answer: the control plane is all in dom0.
+ts_domu_create() {
+	local cfg=/run/twr/$DOMU.cfg initrd=/run/twr/$DOMU.initrd
+	cat /lab/boot/domU-root.cpio.lz4 /lab/boot/domU-overlay.cpio.lz4 >"$initrd"
+	cat >"$cfg" <<EOF
+name = "$DOMU"
+type = "pv"
+kernel = "/lab/boot/domU-vmlinux"
+ramdisk = "$initrd"
+extra = "console=hvc0 rdinit=/init"
+memory = 384
+vcpus = 1
+cpus = "1"
+on_crash = "preserve"
+twinring = [ 'net, bridge=xenbr0, queues=2',
+             'blk, target=$DATA, vdev=twa',
+             'blk, target=/run/twr/missing.img, vdev=twb',
+             'nic, colour=blue' ]
+EOF
+	xl create "$cfg" >"$TWR_RESULTS/xl-create-$DOMU.log" 2>&1
+}
+
 twr_phase ts_daemon_attach
-twr_domu_create "$DOMU" "$DOMU_IP/24" /run/twr/ts-disk0.img \
-	"twinring = [ 'net, bridge=xenbr0, queues=2'," \
-	"             'blk, target=$DATA, vdev=twa'," \
-	"             'blk, target=/run/twr/missing.img, vdev=twb'," \
-	"             'nic, colour=blue' ]" || exit 1
-domid=$(xl domid "$DOMU")
+ts_domu_create
+check domu_create $? "xl create ignores the twinring key (xl-create-$DOMU.log)"
+domid=$(xl domid "$DOMU") || exit 1
 # The daemon attaches at @introduceDomain, long before the agent answers.
 net_be=/local/domain/0/backend/twinnet/$domid/0
 net_fe=/local/domain/$domid/device/twinnet/0
@@ -96,6 +113,16 @@ grep -q "missing.img" "$TWR_RESULTS/ts-show-daemon.txt" &&
 check daemon_errors_in_show $? "twinctl show names both bad entries (ts-show-daemon.txt)"
 grep -q "twinring entry 3 'blk, target=/run/twr/missing.img" "$LOG"
 check daemon_errors_logged $? "the log names the domain, the file, the entry"
+
+# The domU's xenbus reads its frontend directories (it has no driver for
+# them, so it says so on its console).
+con=/var/log/xen/console/guest-$DOMU.log
+for i in $(seq 120); do
+	grep -q "device/twinblk/0" "$con" 2>/dev/null && break
+	sleep 1
+done
+grep -q "device/twinnet/0" "$con" 2>/dev/null && grep -q "device/twinblk/0" "$con" 2>/dev/null
+check domu_sees_devices $? "the domU's xenbus probed device/twinnet/0 and device/twinblk/0 ($con)"
 
 twr_phase ts_perms
 out=$(perms_ok "$net_fe" "n$domid,r0" 2>&1)
