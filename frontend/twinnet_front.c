@@ -303,8 +303,10 @@ static void twinnet_front_remove(struct xenbus_device *xdev)
 	struct twinnet_front *fe = dev_get_drvdata(&xdev->dev);
 	struct net_device *netdev = fe->port.netdev;
 
-	unregister_netdev(netdev);
+	/* Disconnect first: carrier changes on an unregistered netdev would
+	 * queue link events on a device about to be freed. */
 	twinnet_front_disconnect(fe);
+	unregister_netdev(netdev);
 	twinnet_port_uninit(&fe->port);
 	dev_set_drvdata(&xdev->dev, NULL);
 	free_netdev(netdev);

@@ -8,7 +8,8 @@
  * sockets use for untrusted user space, validates checksum offsets and GSO
  * fields against the packet and marks GSO packets SKB_GSO_DODGY so the
  * stack re-checks their headers. Before that, everything the ring library
- * cannot know is checked here: type, lengths, flags, reserved fields.
+ * cannot know is checked: the record type here, lengths, flags and reserved
+ * fields by twr_net_hdr_check() of include/twinring/net.h.
  */
 #include <linux/etherdevice.h>
 #include <linux/skbuff.h>
@@ -68,29 +69,6 @@ int twinnet_rec_put(struct twr_ring *r, const struct sk_buff *skb,
 	return 0;
 }
 
-/* Check the header copy @h of a frame of @len bytes. */
-static const char *twinnet_hdr_check(const struct twr_net_hdr *h, u32 len)
-{
-	u8 gso = h->gso_type & ~TWR_NET_GSO_ECN;
-
-	if (h->flags & ~TWR_NET_F_KNOWN)
-		return "unknown packet flags";
-	if (h->reserved0 || h->reserved1)
-		return "reserved header fields not zero";
-	if (h->gso_type != TWR_NET_GSO_NONE) {
-		if (gso != TWR_NET_GSO_TCPV4 && gso != TWR_NET_GSO_TCPV6)
-			return "unknown GSO type";
-		if (!(h->flags & TWR_NET_F_CSUM_PARTIAL))
-			return "GSO packet without partial checksum";
-		if (!h->gso_size || h->gso_size > len)
-			return "GSO segment size out of range";
-	}
-	if (h->flags & TWR_NET_F_CSUM_PARTIAL &&
-	    (u32)h->csum_start + h->csum_offset + sizeof(__sum16) > len)
-		return "checksum offsets beyond the packet";
-	return NULL;
-}
-
 /* Copy @len bytes at @src into fragments of @skb. */
 static int twinnet_skb_fill_frags(struct sk_buff *skb, const u8 *src, u32 len)
 {
@@ -134,15 +112,14 @@ struct sk_buff *twinnet_rec_to_skb(struct napi_struct *napi,
 		*why = "unknown record type";
 		return ERR_PTR(-EPROTO);
 	}
-	if (rec->len < TWR_NET_HDR_SIZE + TWR_NET_PKT_MIN ||
-	    rec->len > TWR_NET_REC_MAX) {
+	if (rec->len < TWR_NET_HDR_SIZE) {
 		*why = "packet length out of range";
 		return ERR_PTR(-EPROTO);
 	}
 	/* Private copy first: the peer can rewrite the ring under us. */
 	memcpy(&h, rec->data, sizeof(h));
 	len = rec->len - TWR_NET_HDR_SIZE;
-	*why = twinnet_hdr_check(&h, len);
+	*why = twr_net_hdr_check(&h, len);
 	if (*why)
 		return ERR_PTR(-EPROTO);
 
