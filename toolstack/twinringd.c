@@ -538,9 +538,15 @@ static void follow(struct daemon *dm)
 		free(doms);
 	}
 	/* Forget devices that are gone. */
-	for (i = 0, j = 0; i < dm->ntracks; i++)
-		if (dm->tracks[i].gen == dm->gen)
-			dm->tracks[j++] = dm->tracks[i];
+	for (i = 0, j = 0; i < dm->ntracks; i++) {
+		struct track *t = &dm->tracks[i];
+
+		if (t->gen == dm->gen)
+			dm->tracks[j++] = *t;
+		else
+			dlog(dm, LOG_INFO, "domain %u %s %u: removed", t->domid,
+			     twr_dev_kind_xs(t->kind), t->devid);
+	}
 	dm->ntracks = j;
 }
 

@@ -156,14 +156,19 @@ int twr_dev_stats(struct twr_tool *t, const struct twr_dev_info *d,
 		return twr_tool_fail(t, ret, "out of memory reading statistics");
 	}
 	if (a.n == 0) {
+		char where[64] = "";
+
+		if (d->backend != 0)
+			snprintf(where, sizeof(where), "; its backend runs in domain %u, look there",
+				 d->backend);
 		if (d->kind == TWR_DEV_NET)
 			twr_tool_fail(t, 0,
-				      "no statistics available: neither netdev %s nor %s exists in this domain (backend not connected, module not loaded, or the backend runs in domain %u)",
-				      ifname, busdir, d->backend);
+				      "no statistics available: neither netdev %s nor %s exists (backend driver not loaded or device not connected%s)",
+				      ifname, busdir, where);
 		else
 			twr_tool_fail(t, 0,
-				      "no statistics available: %s does not exist (backend not connected, module not loaded, or the backend runs in domain %u)",
-				      busdir, d->backend);
+				      "no statistics available: %s does not exist (backend driver not loaded or device not connected%s)",
+				      busdir, where);
 	}
 	*out = a.v;
 	return (int)a.n;

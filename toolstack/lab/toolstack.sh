@@ -76,7 +76,7 @@ type = "pv"
 kernel = "/lab/boot/domU-vmlinux"
 ramdisk = "$initrd"
 extra = "console=hvc0 rdinit=/init"
-memory = 384
+memory = 768
 vcpus = 1
 cpus = "1"
 on_crash = "preserve"
