@@ -60,7 +60,7 @@ def read_tsv(path):
 
 
 def parse_xenperf(path):
-    """xenperf -f -p output -> (hypercalls by name, every non-zero counter total)."""
+    """xenperf -p output -> (hypercalls by name, every non-zero counter total)."""
     calls, totals = {}, {}
     if not os.path.exists(path):
         return calls, totals

@@ -34,4 +34,5 @@ done
 twr_phase baseline_teardown
 twr_domu_run "$TWR_AGENT" dmesg >"$TWR_RESULTS/domU-twr-base-dmesg.txt"
 xl destroy twr-base || fail=1
+twr_domu_unfollow twr-base
 exit $fail

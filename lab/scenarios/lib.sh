@@ -78,8 +78,11 @@ EOF
 		return 1
 	fi
 	# Follow the domU's console live on dom0's (and so the host's) console.
-	tail -n +1 -F "/var/log/xen/console/guest-$name.log" 2>/dev/null |
-		sed -u "s/^/[$name] /" >/dev/console &
+	# (All its fds away from ours: an inherited stdout would keep the
+	# scenario's output pipe open after the scenario ends.)
+	(tail -n +1 -F "/var/log/xen/console/guest-$name.log" | sed -u "s/^/[$name] /") \
+		</dev/null >/dev/console 2>&1 &
+	echo $! >"/run/twr/$name.follow.pid"
 	twr_domu_wait "$name" "${ip%/*}"
 }
 
@@ -94,8 +97,11 @@ twr_domu_wait() {
 		sleep 1
 	done
 	twr_check "domu_up_$1" false "agent at $2 silent for 180 s"
-	echo "--- xl list; last lines of $1's console:"
+	echo "--- xl list; bridge; a verbose connect; last lines of $1's console:"
 	xl list
+	ip -br link
+	ip neigh
+	echo "echo up" | socat -d -d -t 5 - "TCP:$2:$TWR_AGENT_PORT,connect-timeout=2"
 	tail -n 30 "/var/log/xen/console/guest-$1.log"
 	return 1
 }
@@ -117,6 +123,18 @@ twr_domu_destroy_all() {
 	for d in $(xl list 2>/dev/null | awk 'NR > 2 { print $1 }'); do
 		xl destroy "$d"
 	done
+	twr_domu_unfollow
+}
+
+# twr_domu_unfollow [NAME]: stop echoing NAME's (default: every) console.
+twr_domu_unfollow() {
+	local f
+	for f in /run/twr/${1:-*}.follow.pid; do
+		[ -e "$f" ] || continue
+		pkill -P "$(cat "$f")" 2>/dev/null
+		kill "$(cat "$f")" 2>/dev/null
+		rm -f "$f"
+	done
 }
 
 # counters_begin: zero the hypervisor's perf counters (all domains, all CPUs).
@@ -126,7 +144,7 @@ counters_begin() {
 
 # counters_end FILE: snapshot the perf counters into FILE.
 counters_end() {
-	xenperf -f -p >"$1" 2>&1 || twr_check xenperf_read false "xenperf failed"
+	xenperf -p >"$1" 2>&1 || twr_check xenperf_read false "xenperf failed"
 }
 
 # result STACK TEST VALUE UNIT BYTES TRANSACTIONS PERF-FILE: a measured result
