@@ -44,9 +44,13 @@ toolstack_fuzz_fuzz_xlcfg_LDADD = $(XLUTIL_LIBS)
 endif
 
 sbin_PROGRAMS += toolstack/twinringd
-toolstack_twinringd_SOURCES = toolstack/twinringd.c
+toolstack_twinringd_SOURCES = toolstack/twinringd.c toolstack/twrd.h \
+	toolstack/twrd_domain.c toolstack/twrd_follow.c \
+	toolstack/twrd_iotask.c toolstack/twrd_iotask.h
+toolstack_twinringd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/grant
 toolstack_twinringd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENCTRL_CFLAGS) $(XLUTIL_CFLAGS)
-toolstack_twinringd_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(XENCTRL_LIBS) $(XLUTIL_LIBS)
+toolstack_twinringd_LDADD = toolstack/libtwrtool.a libtwriotask.a $(XENSTORE_LIBS) \
+	$(XENCTRL_LIBS) $(XLUTIL_LIBS) -lxenforeignmemory
 
 # systemd unit and man pages (docs/man/).
 systemdunitdir = $(prefix)/lib/systemd/system

@@ -187,3 +187,10 @@ long twr_devid_next(const char *const *names, unsigned int n)
 			next = (long)id + 1;
 	return next > (long)TWR_ID_MAX ? -ENOSPC : next;
 }
+
+uint32_t twr_dev_task_id(enum twr_dev_kind kind, uint32_t devid, unsigned int queue)
+{
+	if (devid > 0xffffu || queue > 0xffu)
+		return 0;
+	return ((uint32_t)kind + 1u) << 24 | devid << 8 | queue;
+}

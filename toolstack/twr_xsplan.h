@@ -80,6 +80,12 @@ const struct twr_xs_node *twr_xs_plan_find(const struct twr_xs_plan *plan,
  * Returns the devid, or -ENOSPC when the id space is exhausted. */
 long twr_devid_next(const char *const *names, unsigned int n);
 
+/* The I/O task id (docs/iotask.md) of queue @queue of a device:
+ * (kind + 1) << 24 | devid << 8 | queue. Never 0, unique per domU across
+ * both kinds; all tasks of one device share id >> 8. Returns 0 if @devid
+ * is above 0xffff or @queue above 0xff. */
+uint32_t twr_dev_task_id(enum twr_dev_kind kind, uint32_t devid, unsigned int queue);
+
 /* Parse a decimal domain or device id ("0" .. "2147483647", no sign, no
  * leading zero except "0" itself). Returns 0 or -EINVAL. */
 int twr_id_parse(const char *str, uint32_t *id);

@@ -258,6 +258,19 @@ static void test_id_parse_is_strict(void)
 	CU_ASSERT_EQUAL(twr_id_parse("99999999999999999999", &v), -EINVAL);
 }
 
+static void test_task_ids_unique_and_nonzero(void)
+{
+	CU_ASSERT_EQUAL(twr_dev_task_id(TWR_DEV_NET, 0, 0), 0x01000000u);
+	CU_ASSERT_EQUAL(twr_dev_task_id(TWR_DEV_BLK, 0, 0), 0x02000000u);
+	CU_ASSERT_NOT_EQUAL(twr_dev_task_id(TWR_DEV_NET, 3, 1), twr_dev_task_id(TWR_DEV_BLK, 3, 1));
+	CU_ASSERT_EQUAL(twr_dev_task_id(TWR_DEV_NET, 0xffff, 0xff), 0x01ffffffu);
+	CU_ASSERT_EQUAL(twr_dev_task_id(TWR_DEV_NET, 0x10000, 0), 0);
+	CU_ASSERT_EQUAL(twr_dev_task_id(TWR_DEV_BLK, 1, 0x100), 0);
+	/* One device's queues share the upper 24 bits, and only they do. */
+	CU_ASSERT_EQUAL(twr_dev_task_id(TWR_DEV_BLK, 7, 0) >> 8, twr_dev_task_id(TWR_DEV_BLK, 7, 63) >> 8);
+	CU_ASSERT_NOT_EQUAL(twr_dev_task_id(TWR_DEV_BLK, 7, 0) >> 8, twr_dev_task_id(TWR_DEV_BLK, 8, 0) >> 8);
+}
+
 #define T(fn) { #fn, fn }
 static const struct {
 	const char *name;
@@ -274,6 +287,7 @@ static const struct {
 	T(test_longest_target_fits),
 	T(test_devid_next_is_above_highest),
 	T(test_id_parse_is_strict),
+	T(test_task_ids_unique_and_nonzero),
 };
 
 int main(void)

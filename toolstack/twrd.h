@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * twinringd's shared state (twinringd.c: main loop and config; twrd_domain.c:
+ * domains come and go; twrd_follow.c: device states, bridging, I/O tasks).
+ */
+#ifndef TWINRING_TOOLSTACK_TWRD_H
+#define TWINRING_TOOLSTACK_TWRD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <syslog.h>
+
+#include "twrd_iotask.h"	/* first of the Xen headers: xenctrl.h */
+#include "twr_tool.h"
+
+#define TWRD_RETRY_MS	500	/* a new domain's xenstore entries are not there yet */
+#define TWRD_NAME_TRIES	20	/* retries before applying a nameless domain */
+
+#define TWRD_TOKEN_DOM	"dom"	/* @introduceDomain, @releaseDomain */
+#define TWRD_TOKEN_BE	"be"	/* a device directory changed */
+
+struct dom {
+	uint32_t domid;
+	bool handled;		/* its config has been applied */
+	unsigned int tries;
+};
+
+/* One backend device in domain 0, as last seen. */
+struct track {
+	enum twr_dev_kind kind;
+	uint32_t domid, devid;
+	int state, fe_state;
+	bool bridged, bridge_err;
+	bool enforced;		/* enforcement switched on for its pair */
+	int io_failed;		/* (fe, be) states of the last failed attempt */
+	unsigned int gen;
+};
+
+struct daemon {
+	struct twr_tool tool;
+	xc_interface *xch;
+	bool foreground;
+	bool once;
+	char conf_path[256];
+	char search[1024];
+	bool search_from_cmdline;
+	bool iomode_from_cmdline;
+	unsigned int close_timeout_ms;
+	enum twrd_iotask_mode iomode;
+	struct twrd_iotask io;
+	struct dom *doms;
+	unsigned int ndoms;
+	struct track *tracks;
+	unsigned int ntracks, gen;
+};
+
+/* Log to syslog, and to stderr with --foreground. */
+void twrd_log(struct daemon *dm, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* twrd_domain.c */
+/* Diff the live domains against the table: tear down the gone ones (and
+ * any leftovers of domains that died unseen), add the new ones. */
+void twrd_rescan(struct daemon *dm);
+/* Apply the configs of domains not handled yet; true if some must wait. */
+bool twrd_apply_pending(struct daemon *dm);
+
+/* twrd_follow.c */
+/* One pass over dom0's backend directories: log state changes, bridge
+ * netdevs, register and remove I/O tasks. */
+void twrd_follow(struct daemon *dm);
+
+#endif /* TWINRING_TOOLSTACK_TWRD_H */

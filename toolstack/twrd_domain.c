@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+/*
+ * twinringd: domains come and go. Each domain event triggers a rescan
+ * (Xen 4.17's watches carry no domid); a new domain gets the devices its
+ * xl config asks for, a gone one loses all its twinring devices.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "twrd.h"	/* first of the Xen headers: xenctrl.h */
+#include <xen/io/xenbus.h>
+#include <xenstore.h>
+
+#include "twinring/xenbus.h"
+#include "twr_xlcfg.h"
+
+/* --- applying a domain's config --- */
+
+/* Record one rejected entry, in the log and for twinctl show. */
+static void report_error(struct daemon *dm, uint32_t domid, unsigned int *nerr,
+			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void report_error(struct daemon *dm, uint32_t domid, unsigned int *nerr,
+			 const char *fmt, ...)
+{
+	char msg[TWR_TOOL_ERR_MAX + 256], path[TWR_XS_PATH_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	twrd_log(dm, LOG_ERR, "%s", msg);
+	if (*nerr >= TWR_DAEMON_ERRORS_MAX)
+		return;
+	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/errors/%u", domid, (*nerr)++);
+	xs_write(dm->tool.xsh, XBT_NULL, path, msg, (unsigned int)strlen(msg));
+}
+
+/* Does the device a record names ("twinnet-0") still have its backend? */
+static bool record_device_exists(struct daemon *dm, uint32_t domid, const char *name)
+{
+	char kind[16];
+	enum twr_dev_kind k;
+	uint32_t devid, backend;
+	const char *dash = strrchr(name, '-');
+
+	if (!dash || (size_t)(dash - name) >= sizeof(kind))
+		return false;
+	memcpy(kind, name, (size_t)(dash - name));
+	kind[dash - name] = '\0';
+	if (twr_dev_kind_parse(kind, &k) || twr_id_parse(dash + 1, &devid))
+		return false;
+	return !twr_dev_find_backend(&dm->tool, domid, k, devid, &backend);
+}
+
+/* The spec strings of the devices twinringd created for @domid earlier,
+ * dropping the records of devices that no longer exist. */
+static unsigned int records_read(struct daemon *dm, uint32_t domid, char **rec,
+				 unsigned int max)
+{
+	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 64];
+	unsigned int n = 0, i, k = 0, len;
+	char **ents;
+
+	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/devices", domid);
+	ents = xs_directory(dm->tool.xsh, XBT_NULL, dir, &n);
+	for (i = 0; ents && i < n && k < max; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]);
+		if (!record_device_exists(dm, domid, ents[i])) {
+			/* Removed behind our back: the entry is to be redone. */
+			xs_rm(dm->tool.xsh, XBT_NULL, path);
+			continue;
+		}
+		rec[k] = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
+		if (rec[k])
+			k++;
+	}
+	free(ents);
+	return k;
+}
+
+static void apply_entries(struct daemon *dm, uint32_t domid, const char *who,
+			  const char *path, const struct twr_xlcfg *cfg,
+			  unsigned int *nerr)
+{
+	char *rec[TWR_XLCFG_MAX_ITEMS];
+	bool create[TWR_XLCFG_MAX_ITEMS];
+	struct twr_spec_error serr;
+	struct twr_spec spec;
+	struct twr_dev_desc d;
+	unsigned int m, i, todo;
+	char mac[18];
+
+	m = records_read(dm, domid, rec, TWR_XLCFG_MAX_ITEMS);
+	todo = twr_reconcile((const char *const *)cfg->items, cfg->n,
+			     (const char *const *)rec, m, create);
+	if (cfg->n && todo < cfg->n)
+		twrd_log(dm, LOG_INFO, "%s: %u of %u twinring entries already attached",
+		     who, cfg->n - todo, cfg->n);
+	for (i = 0; i < cfg->n; i++) {
+		if (!cfg->items[i]) {
+			report_error(dm, domid, nerr,
+				     "%s: %s: twinring entry %u is not a string: write each device as 'net, bridge=...' in quotes",
+				     who, path, i + 1);
+			continue;
+		}
+		if (!create[i])
+			continue;
+		if (twr_spec_parse(cfg->items[i], &spec, &serr)) {
+			report_error(dm, domid, nerr, "%s: %s: twinring entry %u '%s': %s",
+				     who, path, i + 1, cfg->items[i], serr.msg);
+			continue;
+		}
+		if (twr_dev_create(&dm->tool, domid, &spec, cfg->items[i], &d)) {
+			report_error(dm, domid, nerr, "%s: %s: twinring entry %u '%s': %s",
+				     who, path, i + 1, cfg->items[i],
+				     twr_tool_error(&dm->tool));
+			continue;
+		}
+		if (spec.kind == TWR_DEV_NET) {
+			twr_mac_format(d.spec.net.mac, mac, sizeof(mac));
+			twrd_log(dm, LOG_INFO, "%s: twinnet %u attached (bridge %s, mac %s, %u queue%s)",
+			     who, d.devid, spec.net.bridge, mac, spec.queues,
+			     spec.queues == 1 ? "" : "s");
+		} else {
+			twrd_log(dm, LOG_INFO, "%s: twinblk %u attached (vdev %s, target %s, %s)",
+			     who, d.devid, spec.blk.vdev, spec.blk.target,
+			     spec.blk.writable ? "read-write" : "read-only");
+		}
+	}
+	for (i = 0; i < m; i++)
+		free(rec[i]);
+}
+
+/* Attach what the domain's xl config asks for. Returns false if the
+ * domain is not ready yet (no name) and should be retried. */
+static bool domain_apply(struct daemon *dm, struct dom *dom)
+{
+	char name[TWR_DOMNAME_MAX], who[TWR_DOMNAME_MAX + 32], path[1024];
+	char err[TWR_TOOL_ERR_MAX], dir[TWR_XS_PATH_MAX];
+	struct twr_xlcfg cfg;
+	unsigned int nerr = 0;
+	int ret;
+
+	/* libxl writes /local/domain/<id>/name right after creating the
+	 * domain: a rescan can fall in between. */
+	if (twr_domain_name(&dm->tool, dom->domid, name, sizeof(name)))
+		name[0] = '\0';
+	if (!name[0] && ++dom->tries < TWRD_NAME_TRIES)
+		return false;
+	snprintf(who, sizeof(who), "domain %s (%u)", name[0] ? name : "?", dom->domid);
+
+	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/errors", dom->domid);
+	xs_rm(dm->tool.xsh, XBT_NULL, dir);
+	ret = name[0] ? twr_xlcfg_find(dm->search, name, path, sizeof(path)) : -ENOENT;
+	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/config", dom->domid);
+	xs_write(dm->tool.xsh, XBT_NULL, dir, ret ? "" : path,
+		 ret ? 0 : (unsigned int)strlen(path));
+	if (ret == -EINVAL) {
+		twrd_log(dm, LOG_WARNING, "%s: the name cannot be a config file name; attach devices with twinctl",
+		     who);
+		return true;
+	}
+	if (ret) {
+		twrd_log(dm, LOG_INFO, "%s: no xl config %s.cfg or %s in %s: attach twinring devices with twinctl",
+		     who, name, name, dm->search);
+		return true;
+	}
+	ret = twr_xlcfg_read(path, &cfg, err, sizeof(err));
+	if (ret) {
+		report_error(dm, dom->domid, &nerr, "%s: %s", who, err);
+		return true;
+	}
+	if (cfg.n)
+		twrd_log(dm, LOG_INFO, "%s: %s has %u twinring entr%s", who, path, cfg.n,
+		     cfg.n == 1 ? "y" : "ies");
+	apply_entries(dm, dom->domid, who, path, &cfg, &nerr);
+	twr_xlcfg_free(&cfg);
+	return true;
+}
+
+/* --- teardown --- */
+
+static void domain_teardown(struct daemon *dm, uint32_t domid)
+{
+	struct twr_dev_info *devs;
+	char dir[TWR_XS_PATH_MAX];
+	int n, i, ret, removed = 0;
+
+	n = twr_dev_list(&dm->tool, domid, &devs);
+	if (n < 0) {
+		twrd_log(dm, LOG_ERR, "domain %u gone: %s", domid, twr_tool_error(&dm->tool));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		ret = twr_dev_destroy(&dm->tool, domid, devs[i].kind, devs[i].devid,
+				      dm->close_timeout_ms);
+		if (ret < 0)
+			twrd_log(dm, LOG_ERR, "domain %u gone: %s", domid, twr_tool_error(&dm->tool));
+		else if (ret > 0)
+			twrd_log(dm, LOG_WARNING, "%s", twr_tool_error(&dm->tool));
+		if (ret >= 0)
+			removed++;
+	}
+	free(devs);
+	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u", domid);
+	xs_rm(dm->tool.xsh, XBT_NULL, dir);
+	if (n > 0)
+		twrd_log(dm, LOG_INFO, "domain %u gone: %d twinring device%s removed", domid,
+		     removed, removed == 1 ? "" : "s");
+}
+
+/* --- the domain table --- */
+
+/* The live domains (not dying, not dom0), sorted; malloc'd. */
+static int live_domains(struct daemon *dm, uint32_t **out)
+{
+	xc_domaininfo_t info[256];
+	uint32_t *ids = NULL, *tmp, next = 1;
+	int n, i, k = 0;
+
+	for (;;) {
+		n = xc_domain_getinfolist(dm->xch, next, 256, info);
+		if (n < 0) {
+			free(ids);
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		tmp = realloc(ids, (size_t)(k + n) * sizeof(*ids));
+		if (!tmp) {
+			free(ids);
+			return -ENOMEM;
+		}
+		ids = tmp;
+		for (i = 0; i < n; i++)
+			if (!(info[i].flags & XEN_DOMINF_dying) && info[i].domain != 0)
+				ids[k++] = info[i].domain;
+		next = info[n - 1].domain + 1;
+		if (n < 256)
+			break;
+	}
+	*out = ids;
+	return k;
+}
+
+static bool id_in(const uint32_t *ids, int n, uint32_t id)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+/* Domains that left traces (backend directories, daemon records) but are
+ * no longer alive: their death happened while we were not looking. */
+static void sweep_orphans(struct daemon *dm, const uint32_t *live, int nlive)
+{
+	static const char *const dirs[] = {
+		"/local/domain/0/backend/" TWR_XS_KIND_NET,
+		"/local/domain/0/backend/" TWR_XS_KIND_BLK,
+		TWR_XS_DAEMON_ROOT,
+	};
+	unsigned int d, n, i;
+	uint32_t domid;
+	char **ents;
+
+	for (d = 0; d < 3; d++) {
+		ents = xs_directory(dm->tool.xsh, XBT_NULL, dirs[d], &n);
+		for (i = 0; ents && i < n; i++)
+			if (!twr_id_parse(ents[i], &domid) && domid != 0 &&
+			    !id_in(live, nlive, domid))
+				domain_teardown(dm, domid);
+		free(ents);
+	}
+}
+
+/* Frontend state changes (Initialised: time for the I/O tasks) come from
+ * the domU's own subtree; they only ever trigger a re-read. */
+static void frontend_watch(struct daemon *dm, uint32_t domid, bool on)
+{
+	char path[TWR_XS_PATH_MAX];
+	unsigned int k;
+
+	if (dm->once)
+		return;
+	for (k = 0; k < 2; k++) {
+		twr_xs_frontend_kind_dir(path, sizeof(path), domid, k ? TWR_DEV_BLK : TWR_DEV_NET);
+		if (on)
+			xs_watch(dm->tool.xsh, path, TWRD_TOKEN_BE);
+		else
+			xs_unwatch(dm->tool.xsh, path, TWRD_TOKEN_BE);
+	}
+}
+
+void twrd_rescan(struct daemon *dm)
+{
+	uint32_t *live = NULL;
+	struct dom *tmp;
+	unsigned int i, k;
+	int n, j;
+
+	n = live_domains(dm, &live);
+	if (n < 0) {
+		twrd_log(dm, LOG_ERR, "cannot list domains (xc_domain_getinfolist: %s)", strerror(-n));
+		return;
+	}
+	/* Gone: tear down, drop from the table. */
+	for (i = 0, k = 0; i < dm->ndoms; i++) {
+		if (id_in(live, n, dm->doms[i].domid)) {
+			dm->doms[k++] = dm->doms[i];
+		} else {
+			frontend_watch(dm, dm->doms[i].domid, false);
+			domain_teardown(dm, dm->doms[i].domid);
+		}
+	}
+	dm->ndoms = k;
+	/* New: add. */
+	for (j = 0; j < n; j++) {
+		for (i = 0; i < dm->ndoms && dm->doms[i].domid != live[j]; i++)
+			;
+		if (i < dm->ndoms)
+			continue;
+		tmp = realloc(dm->doms, (dm->ndoms + 1) * sizeof(*tmp));
+		if (!tmp)
+			break;
+		dm->doms = tmp;
+		memset(&tmp[dm->ndoms], 0, sizeof(*tmp));
+		tmp[dm->ndoms++].domid = live[j];
+		frontend_watch(dm, live[j], true);
+	}
+	sweep_orphans(dm, live, n);
+	free(live);
+}
+
+bool twrd_apply_pending(struct daemon *dm)
+{
+	bool waiting = false;
+	unsigned int i;
+
+	for (i = 0; i < dm->ndoms; i++) {
+		if (dm->doms[i].handled)
+			continue;
+		dm->doms[i].handled = domain_apply(dm, &dm->doms[i]);
+		waiting |= !dm->doms[i].handled;
+	}
+	return waiting;
+}
+

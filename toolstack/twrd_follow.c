@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+/*
+ * twinringd: following the devices in dom0's backend directories. Logs
+ * every state change, puts backend netdevs on their bridges (again after a
+ * backend reconnect), and runs the I/O task side of each connection.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "twrd.h"	/* first of the Xen headers: xenctrl.h */
+#include <xen/io/xenbus.h>
+#include <xenstore.h>
+
+#include "twinring/xenbus.h"
+
+/* --- following backend states and bridging --- */
+
+static struct track *track_get(struct daemon *dm, enum twr_dev_kind kind,
+			       uint32_t domid, uint32_t devid)
+{
+	struct track *t;
+	unsigned int i;
+
+	for (i = 0; i < dm->ntracks; i++) {
+		t = &dm->tracks[i];
+		if (t->kind == kind && t->domid == domid && t->devid == devid)
+			return t;
+	}
+	t = realloc(dm->tracks, (dm->ntracks + 1) * sizeof(*t));
+	if (!t)
+		return NULL;
+	dm->tracks = t;
+	t = &t[dm->ntracks++];
+	memset(t, 0, sizeof(*t));
+	t->kind = kind;
+	t->domid = domid;
+	t->devid = devid;
+	t->state = -1;
+	t->fe_state = -1;
+	t->io_failed = -1;
+	return t;
+}
+
+/* A frontend-written state: 0 .. 8, else -1. */
+static int fe_state_read(struct daemon *dm, const struct track *t)
+{
+	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16], *v;
+	unsigned int len;
+	uint32_t st;
+	int ret = -1;
+
+	twr_xs_frontend_dir(dir, sizeof(dir), t->domid, t->kind, t->devid);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
+	if (v && !twr_id_parse(v, &st) && st <= XenbusStateReconfigured)
+		ret = (int)st;
+	free(v);
+	return ret;
+}
+
+/* The I/O task side of a device's life (docs/iotask.md): tasks and the
+ * go-ahead once the frontend is Initialised, both gone once the backend is
+ * Closed. A failed attempt is retried when a state changes, never by timer. */
+static void follow_iotask(struct daemon *dm, struct track *t, const char *be_dir)
+{
+	char path[TWR_XS_PATH_MAX + 32], *v;
+	unsigned int len, n;
+	bool ready;
+	int fe, key, ret;
+
+	fe = fe_state_read(dm, t);
+	if (fe != t->fe_state) {
+		twrd_log(dm, LOG_INFO, "domain %u %s %u: frontend %s", t->domid,
+		     twr_dev_kind_xs(t->kind), t->devid, twr_xenbus_state_name(fe));
+		t->fe_state = fe;
+	}
+	if (!t->enforced) {
+		if (twrd_iotask_enforce(&dm->io, &dm->tool, t->domid, 0))
+			twrd_log(dm, LOG_ERR, "%s", twr_tool_error(&dm->tool));
+		t->enforced = true;
+	}
+	snprintf(path, sizeof(path), "%s/%s", be_dir, TWR_XS_IOTASK_READY);
+	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
+	ready = v != NULL;
+	free(v);
+	key = (fe & 0xff) | (t->state & 0xff) << 8;
+	if (key == t->io_failed)
+		return;
+
+	if (t->state == XenbusStateClosed && ready) {
+		ret = twrd_iotask_disconnect(&dm->io, &dm->tool, t->domid, 0, t->kind, t->devid);
+		if (ret) {
+			twrd_log(dm, ret == -EBUSY ? LOG_WARNING : LOG_ERR, "%s", twr_tool_error(&dm->tool));
+			t->io_failed = key;
+		} else {
+			twrd_log(dm, LOG_INFO, "domain %u %s %u: I/O tasks removed, go-ahead withdrawn",
+			     t->domid, twr_dev_kind_xs(t->kind), t->devid);
+		}
+		return;
+	}
+	if (ready || (fe != XenbusStateInitialised && fe != XenbusStateConnected) ||
+	    t->state == XenbusStateClosing || t->state == XenbusStateClosed)
+		return;
+	ret = twrd_iotask_connect(&dm->io, &dm->tool, t->domid, 0, t->kind, t->devid, &n);
+	if (ret) {
+		twrd_log(dm, LOG_ERR, "domain %u %s %u: no go-ahead: %s", t->domid,
+		     twr_dev_kind_xs(t->kind), t->devid, twr_tool_error(&dm->tool));
+		t->io_failed = key;
+		return;
+	}
+	t->io_failed = -1;
+	twrd_log(dm, LOG_INFO, "domain %u %s %u: %u I/O task%s registered, go-ahead given", t->domid,
+	     twr_dev_kind_xs(t->kind), t->devid, n, n == 1 ? "" : "s");
+}
+
+static void follow_device(struct daemon *dm, enum twr_dev_kind kind,
+			  uint32_t domid, uint32_t devid)
+{
+	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16], *v;
+	struct track *t = track_get(dm, kind, domid, devid);
+	unsigned int len;
+	int state = -1, ret;
+
+	if (!t)
+		return;
+	t->gen = dm->gen;
+	twr_xs_backend_dir(dir, sizeof(dir), 0, kind, domid, devid);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
+	if (v)
+		state = atoi(v);
+	free(v);
+	if (state != t->state) {
+		twrd_log(dm, LOG_INFO, "domain %u %s %u: backend %s", domid, twr_dev_kind_xs(kind),
+		     devid, twr_xenbus_state_name(state));
+		t->state = state;
+	}
+	follow_iotask(dm, t, dir);
+	if (kind != TWR_DEV_NET)
+		return;
+	snprintf(path, sizeof(path), "%s/bridge", dir);
+	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
+	if (!v)
+		return;
+	ret = twr_net_bridge(&dm->tool, domid, devid, v, 0);
+	if (ret == 0 && !t->bridged) {
+		twrd_log(dm, LOG_INFO, "domain %u: " TWR_NET_IFNAME_FMT " on bridge %s", domid,
+		     domid, devid, v);
+		t->bridged = true;
+		t->bridge_err = false;
+	} else if (ret == -ETIMEDOUT) {
+		t->bridged = false;	/* no netdev (yet, or any more) */
+	} else if (ret && !t->bridge_err) {
+		twrd_log(dm, LOG_WARNING, "domain %u: %s", domid, twr_tool_error(&dm->tool));
+		t->bridge_err = true;
+	}
+	free(v);
+}
+
+void twrd_follow(struct daemon *dm)
+{
+	char dir[TWR_XS_PATH_MAX];
+	unsigned int k, nd, ni, i, j;
+	uint32_t domid, devid;
+	char **doms, **devs;
+
+	dm->gen++;
+	for (k = 0; k < 2; k++) {
+		enum twr_dev_kind kind = k ? TWR_DEV_BLK : TWR_DEV_NET;
+
+		snprintf(dir, sizeof(dir), "/local/domain/0/backend/%s", twr_dev_kind_xs(kind));
+		doms = xs_directory(dm->tool.xsh, XBT_NULL, dir, &nd);
+		for (i = 0; doms && i < nd; i++) {
+			if (twr_id_parse(doms[i], &domid))
+				continue;
+			twr_xs_backend_domain_dir(dir, sizeof(dir), 0, kind, domid);
+			devs = xs_directory(dm->tool.xsh, XBT_NULL, dir, &ni);
+			for (j = 0; devs && j < ni; j++)
+				if (!twr_id_parse(devs[j], &devid))
+					follow_device(dm, kind, domid, devid);
+			free(devs);
+		}
+		free(doms);
+	}
+	/* Forget devices that are gone. */
+	for (i = 0, j = 0; i < dm->ntracks; i++) {
+		struct track *t = &dm->tracks[i];
+
+		if (t->gen == dm->gen) {
+			dm->tracks[j++] = *t;
+			continue;
+		}
+		twrd_log(dm, LOG_INFO, "domain %u %s %u: removed", t->domid,
+		     twr_dev_kind_xs(t->kind), t->devid);
+		/* Detached behind our back (twinctl detach): its tasks go too;
+		 * a dead domain's table went with it. */
+		if (twrd_iotask_disconnect(&dm->io, &dm->tool, t->domid, 0, t->kind, t->devid))
+			twrd_log(dm, LOG_WARNING, "%s", twr_tool_error(&dm->tool));
+	}
+	dm->ntracks = j;
+}
+
