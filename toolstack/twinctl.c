@@ -23,12 +23,13 @@ struct ctl {
 	struct twr_tool tool;
 	bool json;
 	bool bridge;			/* attach net: bridge the netdev */
+	bool go_ahead;			/* attach: iotask-ready at once */
 	unsigned int timeout_ms;	/* detach close wait, attach bridge wait */
 };
 
 static void usage(FILE *f)
 {
-	fputs("usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] COMMAND ...\n"
+	fputs("usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] [--go-ahead] COMMAND ...\n"
 	      "\n"
 	      "  attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [backend=DOM]\n"
 	      "  attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [queues=N] [backend=DOM]\n"
@@ -38,6 +39,7 @@ static void usage(FILE *f)
 	      "  stats DOMAIN              the backend's counters of its devices\n"
 	      "\n"
 	      "DOMAIN is a name or an id. --json applies to list, show, stats and attach.\n"
+	      "--go-ahead: write iotask-ready with the device (no twinringd, no I/O tasks).\n"
 	      "Exit codes: 0 ok, 1 runtime error, 2 usage. See twinctl(8), twinring.cfg(5).\n",
 	      f);
 }
@@ -102,7 +104,8 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	if (twr_domain_resolve(&c->tool, argv[0], &domid) ||
-	    twr_dev_create(&c->tool, domid, &spec, NULL, &d))
+	    twr_dev_create(&c->tool, domid, &spec, NULL,
+			   c->go_ahead ? TWR_DEV_F_GO_AHEAD : 0, &d))
 		return runtime_error(c);
 	twr_domain_name(&c->tool, domid, name, sizeof(name));
 
@@ -431,6 +434,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "no-bridge", no_argument, NULL, 'B' },
+		{ "go-ahead", no_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -453,6 +457,9 @@ int main(int argc, char **argv)
 			break;
 		case 'B':
 			c.bridge = false;
+			break;
+		case 'G':
+			c.go_ahead = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -180,7 +180,7 @@ static int record_write(struct xs_handle *xsh, xs_transaction_t tx,
 
 int twr_dev_create(struct twr_tool *t, uint32_t domid,
 		   const struct twr_spec *spec, const char *record,
-		   struct twr_dev_desc *d)
+		   unsigned int flags, struct twr_dev_desc *d)
 {
 	struct twr_xs_plan *plan;
 	const char *failed = "";
@@ -191,6 +191,7 @@ int twr_dev_create(struct twr_tool *t, uint32_t domid,
 	memset(d, 0, sizeof(*d));
 	d->spec = *spec;
 	d->domid = domid;
+	d->go_ahead = flags & TWR_DEV_F_GO_AHEAD;
 	if (spec->backend[0]) {
 		ret = twr_domain_resolve(t, spec->backend, &d->backend);
 		if (ret) {

@@ -89,7 +89,10 @@ struct twr_dev_opts {
  * errno with nothing written. */
 int twr_dev_create(struct twr_tool *t, uint32_t domid,
 		   const struct twr_spec *spec, const char *record,
-		   struct twr_dev_desc *d);
+		   unsigned int flags, struct twr_dev_desc *d);
+
+/* twr_dev_create() flags */
+#define TWR_DEV_F_GO_AHEAD	(1u << 0)	/* iotask-ready at once: no I/O tasks */
 
 /* Ask the backend to close (online 0, state Closing), wait up to
  * @timeout_ms for Closed, then remove both directories. Returns 0, 1 if the

@@ -137,6 +137,8 @@ int twr_xs_plan_build(const struct twr_dev_desc *d, struct twr_xs_plan *plan)
 	      plan_add(plan, be, TWR_XS_ONLINE, bk, dom, "1") ?:
 	      plan_add(plan, be, TWR_XS_STATE, bk, dom, "%d", XenbusStateInitialising) ?:
 	      plan_add(plan, be, TWR_XS_MAX_QUEUES, bk, dom, "%u", s->queues);
+	if (!ret && d->go_ahead)
+		ret = plan_add(plan, be, TWR_XS_IOTASK_READY, bk, dom, "1");
 	if (ret)
 		return ret;
 	if (s->kind == TWR_DEV_NET)

@@ -39,6 +39,7 @@ struct twr_dev_desc {
 	uint32_t domid;		/* the frontend (user) domain */
 	uint32_t backend;	/* the backend (driver) domain */
 	uint32_t devid;
+	bool go_ahead;		/* write iotask-ready now: no I/O tasks wanted */
 };
 
 struct twr_xs_plan {

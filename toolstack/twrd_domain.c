@@ -113,7 +113,7 @@ static void apply_entries(struct daemon *dm, uint32_t domid, const char *who,
 				     who, path, i + 1, cfg->items[i], serr.msg);
 			continue;
 		}
-		if (twr_dev_create(&dm->tool, domid, &spec, cfg->items[i], &d)) {
+		if (twr_dev_create(&dm->tool, domid, &spec, cfg->items[i], 0, &d)) {
 			report_error(dm, domid, nerr, "%s: %s: twinring entry %u '%s': %s",
 				     who, path, i + 1, cfg->items[i],
 				     twr_tool_error(&dm->tool));

@@ -206,6 +206,40 @@ check detach_rc "$rc" "$out"
 ! xenstore-exists "$be" && ! xenstore-exists "$fe"
 check detach_removed $? "both directories of twinnet 1 are gone"
 
+# The I/O task side, with dom0 playing both drivers through xenstore: a
+# frontend that says Initialised with refs it never granted must not get the
+# go-ahead where the hypervisor has the task table (the daemon cannot read
+# its channel), and gets it at once where it has none; a Closed backend
+# loses it again.
+twr_phase ts_iotask
+# wait_for CONDITION...: up to 20 s for CONDITION to hold.
+wait_for() {
+	local i
+	for i in $(seq 20); do
+		"$@" && return 0
+		sleep 1
+	done
+	return 1
+}
+has_ready() { xenstore-exists "$net_be/iotask-ready"; }
+no_ready() { ! xenstore-exists "$net_be/iotask-ready"; }
+xenstore-write "$net_fe/num-queues" 1 "$net_fe/queue-0/ctrl-ref" 8 \
+	"$net_fe/queue-0/ring-a-dir-ref" 9 "$net_fe/queue-0/ring-b-dir-ref" 10 \
+	"$net_fe/queue-0/ring-a-order" 0 "$net_fe/queue-0/ring-b-order" 0 "$net_fe/state" 3
+if grep -q "I/O tasks: register (the hypervisor has the task table)" "$LOG"; then
+	wait_for grep -q "twinnet 0: no go-ahead: cannot read the grant refs of $net_fe/queue-0" "$LOG"
+	check iotask_ungranted_refs_refused $? "refs 8-10, never granted to dom0: logged, no task"
+	no_ready
+	check iotask_no_go_ahead $? "no $net_be/iotask-ready"
+else
+	wait_for has_ready
+	check iotask_go_ahead_without_table $? "no task table: $net_be/iotask-ready written at Initialised"
+fi
+xenstore-write "$net_be/state" 6
+wait_for no_ready
+check iotask_go_ahead_withdrawn $? "backend Closed: iotask-ready absent"
+twinctl show "$DOMU" >"$TWR_RESULTS/ts-show-iotask.txt" 2>&1
+
 twr_phase ts_destroy
 xl destroy "$DOMU"
 gone=1

@@ -186,12 +186,14 @@ static void test_node_names_are_the_abi(void)
 		TWR_XS_BACKEND, TWR_XS_BACKEND_ID, TWR_XS_FRONTEND, TWR_XS_FRONTEND_ID,
 		TWR_XS_ONLINE, TWR_XS_STATE, TWR_XS_MAX_QUEUES, TWR_XS_NET_BRIDGE,
 		TWR_XS_NET_MAC, TWR_XS_BLK_TARGET, TWR_XS_BLK_MODE, TWR_XS_BLK_VDEV,
+		TWR_XS_IOTASK_READY,
 	};
 	const char *specs[] = { "net, bridge=b", "blk, target=/a, vdev=twa" };
 	unsigned int s, i, k;
 
 	for (s = 0; s < 2; s++) {
 		desc_make(specs[s], 5, 0, 0);
+		g_desc.go_ahead = true;
 		CU_ASSERT_EQUAL_FATAL(twr_xs_plan_build(&g_desc, &g_plan), 0);
 		for (i = 0; i < g_plan.n; i++) {
 			const char *name = strrchr(g_plan.nodes[i].path, '/') + 1;
@@ -204,6 +206,25 @@ static void test_node_names_are_the_abi(void)
 			CU_ASSERT(k < sizeof(abi) / sizeof(abi[0]));
 		}
 	}
+}
+
+/* The go-ahead is the backend's to read and the toolstack's alone to
+ * write: only when asked, only in the backend directory. */
+static void test_go_ahead_only_when_asked(void)
+{
+	const struct twr_xs_node *n;
+
+	desc_make("net, bridge=b", 5, 0, 0);
+	CU_ASSERT_EQUAL_FATAL(twr_xs_plan_build(&g_desc, &g_plan), 0);
+	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinnet/5/0/iotask-ready"));
+	g_desc.go_ahead = true;
+	CU_ASSERT_EQUAL_FATAL(twr_xs_plan_build(&g_desc, &g_plan), 0);
+	CHECK_VALUE("/local/domain/0/backend/twinnet/5/0/iotask-ready", "1");
+	n = twr_xs_plan_find(&g_plan, "/local/domain/0/backend/twinnet/5/0/iotask-ready");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_EQUAL(n->perms[0].domid, 0);
+	CU_ASSERT_EQUAL(n->perms[0].mode, 'n');
+	CU_ASSERT_PTR_NULL(value_of("/local/domain/5/device/twinnet/0/iotask-ready"));
 }
 
 static void test_same_domain_rejected(void)
@@ -283,6 +304,7 @@ static const struct {
 	T(test_driver_domain_backend),
 	T(test_directories_come_first),
 	T(test_node_names_are_the_abi),
+	T(test_go_ahead_only_when_asked),
 	T(test_same_domain_rejected),
 	T(test_longest_target_fits),
 	T(test_devid_next_is_above_highest),
