@@ -205,6 +205,7 @@ static void json_dev(struct twr_json *j, const struct twr_dev_info *d)
 	twr_json_str(j, "frontend_state", twr_xenbus_state_name(d->fe_state));
 	twr_json_str(j, "backend_state", twr_xenbus_state_name(d->be_state));
 	twr_json_bool(j, "online", d->online);
+	twr_json_bool(j, "iotask_ready", d->go_ahead);
 	twr_json_uint(j, "max_queues", d->max_queues);
 	twr_json_uint(j, "num_queues", d->num_queues);
 	if (d->kind == TWR_DEV_NET) {
@@ -346,6 +347,8 @@ static int cmd_show(struct ctl *c, int argc, char **argv)
 		       twr_xenbus_state_name(d->fe_state), twr_xenbus_state_name(d->be_state),
 		       d->has_backend && !d->online ? " (offline)" : "");
 		printf("  queues     %u used of %u allowed\n", d->num_queues, d->max_queues);
+		printf("  go-ahead   %s\n", d->go_ahead ? "yes (iotask-ready)" :
+		       "not yet (the backend maps nothing before iotask-ready)");
 		if (d->kind == TWR_DEV_NET) {
 			snprintf(ifname, sizeof(ifname), TWR_NET_IFNAME_FMT, d->domid, d->devid);
 			printf("  mac        %s\n  bridge     %s\n  netdev     %s\n", d->mac,

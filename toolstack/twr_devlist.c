@@ -13,6 +13,7 @@
 #include <xen/io/xenbus.h>
 #include <xenstore.h>
 
+#include "twinring/xenbus.h"
 #include "twr_tool.h"
 
 const char *twr_xenbus_state_name(int state)
@@ -129,6 +130,7 @@ static void info_read_backend(struct xs_handle *xsh, struct twr_dev_info *d)
 	d->online = read_str(xsh, d->be_dir, "online", online, sizeof(online)) &&
 		    !strcmp(online, "1");
 	d->max_queues = (unsigned int)read_uint(xsh, d->be_dir, "max-queues", 0);
+	d->go_ahead = read_str(xsh, d->be_dir, TWR_XS_IOTASK_READY, online, sizeof(online));
 	if (d->kind == TWR_DEV_NET) {
 		read_str(xsh, d->be_dir, "bridge", d->bridge, sizeof(d->bridge));
 		read_str(xsh, d->be_dir, "mac", d->mac, sizeof(d->mac));

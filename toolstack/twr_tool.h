@@ -116,6 +116,7 @@ struct twr_dev_info {
 	bool has_frontend, has_backend;
 	int fe_state, be_state;		/* XenbusState, -1 if absent */
 	bool online;
+	bool go_ahead;				/* iotask-ready present */
 	unsigned int max_queues, num_queues;	/* 0 if absent */
 	char mac[18];
 	char bridge[TWR_SPEC_BRIDGE_MAX + 1];

@@ -111,8 +111,12 @@ static void follow_iotask(struct daemon *dm, struct track *t, const char *be_dir
 		return;
 	}
 	t->io_failed = -1;
-	twrd_log(dm, LOG_INFO, "domain %u %s %u: %u I/O task%s registered, go-ahead given", t->domid,
-	     twr_dev_kind_xs(t->kind), t->devid, n, n == 1 ? "" : "s");
+	if (n)
+		twrd_log(dm, LOG_INFO, "domain %u %s %u: %u I/O task%s registered, go-ahead given",
+			 t->domid, twr_dev_kind_xs(t->kind), t->devid, n, n == 1 ? "" : "s");
+	else
+		twrd_log(dm, LOG_INFO, "domain %u %s %u: go-ahead given without I/O tasks",
+			 t->domid, twr_dev_kind_xs(t->kind), t->devid);
 }
 
 static void follow_device(struct daemon *dm, enum twr_dev_kind kind,
