@@ -27,6 +27,10 @@ also=()
 for s in blk net; do
 	[ -f "$top/lab/results/latest-$s.json" ] && also+=(--also "$top/lab/results/latest-$s.json")
 done
+if [ ! -s "$guest/exitcost-guest.json" ]; then
+	echo "lab-exitcost: no unit costs from the domU ($guest/exitcost-guest.json): no costs section" >&2
+	exit 1
+fi
 rtt=()
 [ -f "$guest/exitcost-evtchn-rtt.json" ] && rtt=(--rtt "$guest/exitcost-evtchn-rtt.json")
 python3 "$top/exitcost/twr-costreport" "$res" --exitcost "$guest/exitcost-guest.json" \
