@@ -386,7 +386,9 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		xs_write(t->xsh, XBT_NULL, path, "0", 1);
 		snprintf(path, sizeof(path), "%s/%s", be, "state");
 		state = xs_read_int(t->xsh, path);
-		if (state >= 0 && state != XenbusStateClosed) {
+		/* A backend still Initialising never probed the device: it has
+		 * mapped nothing, there is nothing to wait for. */
+		if (state > XenbusStateInitialising && state != XenbusStateClosed) {
 			snprintf(st, sizeof(st), "%d", XenbusStateClosing);
 			xs_write(t->xsh, XBT_NULL, path, st, (unsigned int)strlen(st));
 			closed = wait_closed(path, timeout_ms);

@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Scenario toolstack-scale: 20 domUs created at once, each with a twinring
+# net and blk device in its xl config; twinringd attaches all 40, then all
+# are destroyed at once and nothing may be left. Needs the stage from
+# toolstack/lab-stage.sh. The domUs are created paused (xl create -p): the
+# control plane is all in dom0, and 20 booting kernels would not fit.
+#
+#   xl create -p ts-s01 .. ts-s20  (in parallel)
+#        └─ @introduceDomain ─ twinringd ─ 20 × (twinnet 0 + twinblk 0)
+#   xl destroy ts-s01 .. ts-s20    (in parallel)
+#        └─ @releaseDomain ─ twinringd ─ backends closed, directories removed
+#
+# Reports the time from the first xl create to the 40th backend directory,
+# and from the first xl destroy to the last directory gone (seconds of dom0
+# uptime under TCG: compare runs, not machines).
+. /lab/scenarios/lib.sh
+
+N=${TWR_SCALE_DOMUS:-20}
+LOG=$TWR_RESULTS/twinringd-scale.log
+fail=0
+
+check() {
+	if [ "$2" = 0 ]; then
+		twr_check "tss_$1" true "$3"
+	else
+		twr_check "tss_$1" false "$3"
+		fail=1
+	fi
+}
+
+# count KIND: twinring backend directories of KIND in dom0, all domains.
+count() {
+	local d n=0
+	for d in $(xenstore-list "/local/domain/0/backend/$1" 2>/dev/null); do
+		n=$((n + $(xenstore-list "/local/domain/0/backend/$1/$d" 2>/dev/null | wc -l)))
+	done
+	echo "$n"
+}
+
+# wait_until SECONDS CONDITION...: poll CONDITION every 0.5 s.
+wait_until() {
+	local end=$(( $(date +%s) + $1 ))
+	shift
+	while [ "$(date +%s)" -lt "$end" ]; do
+		"$@" && return 0
+		sleep 0.5
+	done
+	"$@"
+}
+# wait_creates: wait for the xl processes, not for the daemon.
+wait_creates() {
+	local p pids
+	pids=$(jobs -p | grep -vx "$daemon")
+	for p in $pids; do
+		wait "$p" 2>/dev/null
+	done
+}
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+all_attached() { [ "$(count twinnet)" = "$N" ] && [ "$(count twinblk)" = "$N" ]; }
+none_left() {
+	[ "$(count twinnet)" = 0 ] && [ "$(count twinblk)" = 0 ] &&
+		[ -z "$(xenstore-list /local/domain/0/twinringd 2>/dev/null)" ]
+}
+
+twr_phase tss_setup
+if ! command -v twinringd >/dev/null; then
+	twr_check tss_staged false "twinringd not in dom0: stage with toolstack/lab-stage.sh"
+	exit 1
+fi
+mkdir -p /run/twr/scale
+for i in $(seq -w 1 "$N"); do
+	truncate -s 4M "/run/twr/scale/ts-s$i.img"
+	cat >"/run/twr/scale/ts-s$i.cfg" <<EOF
+name = "ts-s$i"
+type = "pv"
+kernel = "/lab/boot/domU-vmlinux"
+memory = 48
+vcpus = 1
+cpus = "1"
+twinring = [ 'net, bridge=xenbr0', 'blk, target=/run/twr/scale/ts-s$i.img, vdev=twa' ]
+EOF
+done
+twinringd --foreground --search-path /run/twr/scale >"$LOG" 2>&1 &
+daemon=$!
+
+twr_phase tss_create
+t0=$(twr_uptime)
+for i in $(seq -w 1 "$N"); do
+	xl create -p "/run/twr/scale/ts-s$i.cfg" >"$TWR_RESULTS/xl-create-ts-s$i.log" 2>&1 &
+done
+wait_until 600 all_attached
+rc=$?
+t1=$(twr_uptime)
+wait_creates
+created=$(xl list | grep -c '^ts-s')
+check all_created "$([ "$created" = "$N" ]; echo $?)" "$created of $N domUs created"
+check all_attached $rc "$(count twinnet) twinnet + $(count twinblk) twinblk of $N each, $(secs "$t0" "$t1") s after the first xl create"
+errors=$(grep -c "error" "$LOG")
+check no_daemon_errors "$([ "$errors" = 0 ]; echo $?)" "$errors error lines in twinringd-scale.log"
+
+twr_phase tss_destroy
+t0=$(twr_uptime)
+for i in $(seq -w 1 "$N"); do
+	xl destroy "ts-s$i" >/dev/null 2>&1 &
+done
+wait_creates
+wait_until 600 none_left
+rc=$?
+t1=$(twr_uptime)
+check nothing_left $rc "backend directories $(count twinnet)+$(count twinblk), records '$(xenstore-list /local/domain/0/twinringd 2>/dev/null | tr '\n' ' ')', $(secs "$t0" "$t1") s after the first xl destroy"
+n=$(ls /sys/class/net | grep -c '^twr')
+check no_netdev_left "$([ "$n" = 0 ]; echo $?)" "$n twr* netdevs left in dom0"
+
+kill "$daemon" 2>/dev/null
+wait "$daemon" 2>/dev/null
+exit $fail
