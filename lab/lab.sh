@@ -196,8 +196,14 @@ cmd_test() {
 }
 
 cmd_main() {
+	local rc=0 s files=()
 	# shellcheck disable=SC2086 # word splitting intended
-	cmd_run "$@" $TWR_MAIN_SCENARIOS
+	cmd_run "$@" $TWR_MAIN_SCENARIOS || rc=$?
+	for s in $TWR_MAIN_SCENARIOS; do
+		[ -f "$LAB/results/latest-$s.json" ] && files+=("$LAB/results/latest-$s.json")
+	done
+	[ ${#files[@]} -gt 0 ] && python3 "$LAB/lib/results.py" --compare "${files[@]}"
+	return $rc
 }
 
 # Everything runs from main, parsed whole before it starts, and `exit` ends it:

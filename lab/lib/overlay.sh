@@ -21,6 +21,18 @@ twr_overlay_tree() {
 	if [ -d "$stage/$role" ]; then
 		cp -a "$stage/$role/." "$dir/"
 	fi
+	# The roots are merged-/usr: /lib, /bin, ... are symlinks into /usr. A real
+	# lib/ directory in the overlay would replace the /lib symlink when the
+	# kernel unpacks it (and take every library with it), so move such trees
+	# to where the symlinks point.
+	local d
+	for d in bin sbin lib lib32 lib64 libx32; do
+		if [ -d "$dir/$d" ] && [ ! -L "$dir/$d" ]; then
+			mkdir -p "$dir/usr/$d"
+			cp -a "$dir/$d/." "$dir/usr/$d/"
+			rm -rf "${dir:?}/$d"
+		fi
+	done
 	install -m 755 "$labdir/guest/$role-init" "$dir/init"
 	cp -a "$labdir/guest" "$dir/lab/guest"
 	if [ "$role" = dom0 ]; then

@@ -236,7 +236,49 @@ def first_line(path, default="unknown"):
         return default
 
 
+PAIRS = [("netfront", "twinring-net"), ("blkfront", "twinring-blk")]
+
+
+def compare(paths):
+    """The quick start's table: each test, standard driver vs twinring."""
+    by = {}
+    for path in paths:
+        with open(path) as f:
+            doc = json.load(f)
+        for r in doc.get("results", []):
+            by.setdefault((r["stack"], r["test"]), r)
+    out = sys.stdout
+    hdr = "%-14s %-8s %12s %12s %7s %14s %14s %7s\n"
+    out.write("\n== standard Xen drivers vs twinring (same boot; TCG: compare ratios, not absolutes)\n")
+    out.write(hdr % ("test", "unit", "standard", "twinring", "ratio",
+                     "std hc/unit", "twr hc/unit", "ratio"))
+    for std, twr in PAIRS:
+        for test in TEST_UNITS:
+            a, b = by.get((std, test)), by.get((twr, test))
+            if not a and not b:
+                continue
+            rr = test.endswith("_rr")
+
+            def cost(r):
+                if not r:
+                    return None
+                d = r.get("per_transaction" if rr else "per_gb") or {}
+                return sum(d.values())
+            ca, cb = cost(a), cost(b)
+            out.write(hdr % (test, TEST_UNITS[test],
+                             "%.1f" % a["value"] if a else "-",
+                             "%.1f" % b["value"] if b else "-",
+                             "%.2f" % (b["value"] / a["value"]) if a and b and a["value"] else "-",
+                             "%.1f" % ca if ca is not None else "-",
+                             "%.1f" % cb if cb is not None else "-",
+                             "%.2f" % (cb / ca) if ca and cb is not None else "-"))
+    out.write("hc/unit: hypercalls (all domains) per GB moved, or per transaction for *_rr\n")
+    return 0
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--compare":
+        return compare(sys.argv[2:])
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", required=True)
     ap.add_argument("--scenarios", required=True)
