@@ -31,6 +31,7 @@
 
 #define DAEMON_CONF	"/etc/twinring/twinringd.conf"
 #define TICK_MS		5000	/* bridge-check period */
+#define FOLLOW_GAP_MS	20	/* least time between two event-driven passes */
 
 static volatile sig_atomic_t g_stop, g_hup;
 
@@ -223,8 +224,13 @@ static void run(struct daemon *dm)
 			waiting = twrd_apply_pending(dm);
 			need_follow = true;
 		}
-		if (need_follow)
+		if (need_follow) {
 			twrd_follow(dm);
+			/* A domU can write its frontend nodes in a loop: at most
+			 * one pass per FOLLOW_GAP_MS, the events coalesce meanwhile. */
+			if (ret > 0)
+				poll(NULL, 0, FOLLOW_GAP_MS);
+		}
 	}
 }
 
