@@ -84,6 +84,9 @@ build_roots() {
 	DOM0_ROOT=$(twr_root_build dom0 "$KDIR")
 	DOMU_ROOT=$(twr_root_build domU "$KDIR")
 	PAYLOAD=$(twr_payload_build "$KDIR" "$DOMU_ROOT")
+	# Mark what this run uses; roots and payloads unused for 3 days go.
+	touch "$DOM0_ROOT" "$DOMU_ROOT" "$PAYLOAD"
+	find "$TWR_CACHE/roots" -maxdepth 1 -name '*.cpio.lz4' -mtime +3 -delete 2>/dev/null || true
 }
 
 cmd_build() {
@@ -130,6 +133,9 @@ cmd_run() {
 	scenarios=$(IFS=+; echo "$*")
 	stamp=$(date -u +%Y%m%dT%H%M%SZ)
 	run=$LAB/results/logs/$stamp
+	# Keep the logs of the last 30 boots.
+	find "$LAB/results/logs" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort | head -n -30 |
+		xargs -r rm -rf
 	mkdir -p "$run"
 	PHASES_FILE=$run/build-phases.tsv
 	: >"$PHASES_FILE"
