@@ -15,7 +15,7 @@ TWR_ROOT_RECIPE=1
 # Packages per role. dom0: the toolstack and the backends' helpers (xl runs the
 # hotplug scripts itself: they need ip/brctl, losetup, flock, logger); domU: the
 # benchmark clients and a tiny agent (socat) through which dom0 drives them.
-TWR_ROOT_PKGS_COMMON="bash coreutils util-linux mount procps iproute2 kmod socat fio netperf"
+TWR_ROOT_PKGS_COMMON="bash coreutils util-linux mount procps iproute2 iputils-ping ethtool kmod socat fio netperf"
 TWR_ROOT_PKGS_DOM0="xen-utils-4.17 xen-utils-common xenstore-utils bridge-utils"
 TWR_ROOT_PKGS_DOMU=""
 

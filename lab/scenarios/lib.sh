@@ -14,13 +14,13 @@
 #
 # Tunables (kernel command line twr.<key>=<value>, or the environment):
 #   TWR_NET_SECS (5)  netperf run length      TWR_FIO_SECS (5)  time-based fio jobs
-#   TWR_DISK_MB (128) domU test disk size     TWR_RANDW_MB (16) 4k randwrite volume
+#   TWR_DISK_MB (128) domU test disk size     TWR_RANDW_MB (8)  4k randwrite volume
 
 TWR_RESULTS=${TWR_RESULTS:-/results}
 TWR_NET_SECS=${TWR_NET_SECS:-5}
 TWR_FIO_SECS=${TWR_FIO_SECS:-5}
 TWR_DISK_MB=${TWR_DISK_MB:-128}
-TWR_RANDW_MB=${TWR_RANDW_MB:-16}
+TWR_RANDW_MB=${TWR_RANDW_MB:-8}
 TWR_AGENT_PORT=7000
 mkdir -p "$TWR_RESULTS/raw" "$TWR_RESULTS/perf" /run/twr
 
