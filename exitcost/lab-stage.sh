@@ -7,9 +7,10 @@
 #            built (default: build)
 #     STAGE  the stage to add to (default: build/lab-stage)
 #
+#   (usr/lib, not lib: the lab roots are merged-/usr, /lib is a symlink)
 #   STAGE/domU/usr/local/bin/twr-exitcost
-#   STAGE/domU/lib/modules/$KVER/extra/twr-exitcost.ko   built here, Kbuild
-#   STAGE/domU/lib/modules/$KVER/extra/xen-evtchn.ko     the lab kernel's own,
+#   STAGE/domU/usr/lib/modules/$KVER/extra/twr-exitcost.ko   built here, Kbuild
+#   STAGE/domU/usr/lib/modules/$KVER/extra/xen-evtchn.ko  the lab kernel's own,
 #                       for 'twr-exitcost pong' (the lab's domU root lacks it)
 #   STAGE/dom0/usr/local/sbin/twr-xencount
 set -euo pipefail
@@ -34,7 +35,7 @@ cp "$top"/exitcost/Kbuild "$top"/exitcost/*.[ch] "$kb/"
 make -s -C "$hdr" M="$kb" modules >"$kb/build.log" 2>&1 ||
 	{ cat "$kb/build.log"; die "twr-exitcost.ko does not build against $hdr"; }
 
-mods=$stage/domU/lib/modules/$kver/extra
+mods=$stage/domU/usr/lib/modules/$kver/extra
 mkdir -p "$mods" "$stage/domU/usr/local/bin" "$stage/dom0/usr/local/sbin"
 install -m 644 "$kb/twr-exitcost.ko" "$mods/"
 install -m 755 "$build/twr-exitcost" "$stage/domU/usr/local/bin/"
