@@ -331,6 +331,7 @@ int twr_chan_back_connect(struct twr_chan_back *ch, struct xenbus_device *dev,
 	if (ret < 0)
 		goto fail;
 	ch->irq = ret;
+	ch->dev_id = dev_id;
 	ret = 0;
 	goto out;
 
@@ -348,7 +349,7 @@ EXPORT_SYMBOL_GPL(twr_chan_back_connect);
 void twr_chan_back_disconnect(struct twr_chan_back *ch)
 {
 	if (ch->irq >= 0)
-		unbind_from_irqhandler(ch->irq, NULL);
+		unbind_from_irqhandler(ch->irq, ch->dev_id);
 	ch->irq = -1;
 	ch->ctl = NULL;
 	twr_chan_back_unmap(&ch->a_map);

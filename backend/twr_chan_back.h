@@ -49,6 +49,7 @@ struct twr_chan_back {
 	struct twr_ring ring_b;		/* producer */
 	bool broken_logged;
 	char irq_name[40];
+	void *dev_id;			/* the handler's cookie: free_irq() needs it */
 };
 
 /* Limits the caller (the protocol) puts on a channel. */

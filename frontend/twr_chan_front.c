@@ -160,6 +160,8 @@ int twr_chan_front_init(struct twr_chan_front *ch, struct xenbus_device *dev,
 		goto fail;
 	snprintf(ch->irq_name, sizeof(ch->irq_name), "%s-q%u",
 		 dev->nodename, index);
+	/* The name becomes a /proc/irq/<n>/ entry: no '/' in it. */
+	strreplace(ch->irq_name, '/', '-');
 	what = "binding the event channel";
 	ret = bind_evtchn_to_irqhandler_lateeoi(ch->evtchn, handler, 0,
 					       ch->irq_name, dev_id);
@@ -169,6 +171,7 @@ int twr_chan_front_init(struct twr_chan_front *ch, struct xenbus_device *dev,
 		goto fail;
 	}
 	ch->irq = ret;
+	ch->dev_id = dev_id;
 	return 0;
 
 fail:
@@ -212,7 +215,7 @@ EXPORT_SYMBOL_GPL(twr_chan_front_write_xs);
 void twr_chan_front_uninit(struct twr_chan_front *ch)
 {
 	if (ch->irq >= 0)	/* also closes the event channel */
-		unbind_from_irqhandler(ch->irq, NULL);
+		unbind_from_irqhandler(ch->irq, ch->dev_id);
 	ch->irq = -1;
 	twr_chan_front_mem_free(&ch->a);
 	twr_chan_front_mem_free(&ch->b);

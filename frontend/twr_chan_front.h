@@ -53,6 +53,7 @@ struct twr_chan_front {
 	struct twr_ring ring_b;		/* consumer */
 	bool broken_logged;
 	char irq_name[40];
+	void *dev_id;			/* the handler's cookie: free_irq() needs it */
 };
 
 /*
