@@ -18,6 +18,8 @@
 #       --reps N              repetitions inside each scenario (default 1)
 #   test                      the system test: selfcheck + baseline (exit 0/1/77)
 #   main                      the quick start's main job: the comparison scenarios
+#                             (test and main first fill the stage: $TWR_STAGE_CMD,
+#                             or `make -C build lab-stage` if that target exists)
 #   clean                     drop the cache ($TWR_CACHE)
 # Results: lab/results/<scenario>-<UTC ts>.json and latest-<scenario>.json
 # (schema: docs/lab.md); logs of each boot in lab/results/logs/<ts>/.
@@ -188,10 +190,28 @@ selfcheck_stage() {
 	cp "$TWR_CACHE/selfcheck-build/twr_hello.ko" "$out/domU/lib/modules/$TWR_KVER/extra/"
 }
 
+# stage_hook: fill build/lab-stage before a test or main run. TWR_STAGE_CMD
+# (a shell command) wins; otherwise `make -C build lab-stage` if the configured
+# build tree has that target. Neither: the stage is used as it is.
+stage_hook() {
+	mkdir -p "$TWR_CACHE"
+	if [ -n "${TWR_STAGE_CMD:-}" ]; then
+		twr_log "stage: $TWR_STAGE_CMD"
+		(cd "$TOP" && bash -c "$TWR_STAGE_CMD") || twr_die "stage command failed: $TWR_STAGE_CMD"
+	elif [ -f "$TOP/build/Makefile" ] && grep -q '^lab-stage:' "$TOP/build/Makefile"; then
+		twr_log "stage: make -C build lab-stage"
+		make -s -C "$TOP/build" lab-stage >"$TWR_CACHE/lab-stage.log" 2>&1 || {
+			tail -n 30 "$TWR_CACHE/lab-stage.log" >&2
+			twr_die "make -C build lab-stage failed"
+		}
+	fi
+}
+
 cmd_test() {
 	local scen="selfcheck baseline" extra=$TWR_CACHE/selfcheck-stage
 	cmd_deps
 	load_versions
+	stage_hook
 	if ! selfcheck_stage "$extra"; then
 		twr_log "selfcheck skipped: linux-headers-$TWR_KVER not installable"
 		scen=baseline
@@ -203,6 +223,7 @@ cmd_test() {
 
 cmd_main() {
 	local rc=0 s files=()
+	stage_hook
 	# shellcheck disable=SC2086 # word splitting intended
 	cmd_run "$@" $TWR_MAIN_SCENARIOS || rc=$?
 	for s in $TWR_MAIN_SCENARIOS; do
