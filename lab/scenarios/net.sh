@@ -37,11 +37,15 @@ fail=0
 # directly, for a stage without twinctl (libxl's permission pattern).
 net_attach_xs() {
 	local domid=$1 be=/local/domain/0/backend/twinnet/$1/0 fe=/local/domain/$1/device/twinnet/0
+	# xenbus creates a device when its state node reads 1, and its probe
+	# needs the other end's directory: both directories complete and
+	# readable first, the two state nodes last (they inherit the perms).
 	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
-		"$be/bridge" xenbr1 "$be/mac" "$TWR_MAC" "$be/max-queues" 4 "$be/state" 1 &&
+		"$be/bridge" xenbr1 "$be/mac" "$TWR_MAC" "$be/max-queues" 4 \
+		"$fe/backend" "$be" "$fe/backend-id" 0 "$fe/mac" "$TWR_MAC" &&
 		xenstore-chmod -r "$be" n0 "r$domid" &&
-		xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/mac" "$TWR_MAC" "$fe/state" 1 &&
-		xenstore-chmod -r "$fe" "n$domid" r0
+		xenstore-chmod -r "$fe" "n$domid" r0 &&
+		xenstore-write "$be/state" 1 "$fe/state" 1
 }
 
 # net_states: "<backend state>/<frontend state>" of device 0.
