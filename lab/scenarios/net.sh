@@ -74,12 +74,10 @@ net_bridge() {
 	ip link set dev "$BE_IF" master xenbr1 up
 }
 
-# net_domu_ip: address the domU's twinnet netdev (found by MAC).
+# net_domu_ip: address the domU's twinnet netdev (found by its MAC; the
+# agent takes one line of shell).
 net_domu_ip() {
-	twr_domu_run "$TWR_AGENT" "for i in \$(seq 30); do
-		ifc=\$(ip -o link | awk -v m=$TWR_MAC '\$0 ~ m { sub(\":\", \"\", \$2); print \$2 }')
-		[ -n \"\$ifc\" ] && break; sleep 1; done
-		ip addr replace $TWR_DOMU_IP/24 dev \$ifc && ip link set \$ifc up && echo \$ifc"
+	twr_domu_run "$TWR_AGENT" "for i in \$(seq 30); do ifc=\$(grep -il $TWR_MAC /sys/class/net/*/address | cut -d/ -f5 | head -n1); [ -n \"\$ifc\" ] && break; sleep 1; done; ip addr replace $TWR_DOMU_IP/24 dev \$ifc && ip link set \$ifc up && echo \$ifc"
 }
 
 # net_ping WHAT: one check that dom0 reaches the domU over twinnet.
