@@ -107,7 +107,44 @@ TWR_BLK_BACK_STAT(notify_sent);
 TWR_BLK_BACK_STAT(notify_rcvd);
 TWR_BLK_BACK_STAT(rsp_full);
 
+/* Diagnostics: each channel's shared indices and this side's view, one line
+ * per ring (the peer writes the shared ones: only ever printed here). */
+static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct twr_blk_back *be = dev_get_drvdata(dev);
+	ssize_t n = 0;
+	unsigned int i;
+
+	mutex_lock(&be->lock);
+	for (i = 0; i < be->nr_queues; i++) {
+		struct twr_chan_back *ch = &be->queues[i].chan;
+		struct twr_ring *a = &ch->ring_a, *b = &ch->ring_b;
+
+		if (!ch->ctl)
+			continue;
+		n += sysfs_emit_at(buf, n,
+				   "q%u A prod %u cons %u prod_event %u cons_event %u seen %u pvt %u err %d\n",
+				   i, READ_ONCE(a->sh->prod), READ_ONCE(a->sh->cons),
+				   READ_ONCE(a->sh->prod_event),
+				   READ_ONCE(a->sh->cons_event), a->prod_seen,
+				   a->cons_pvt, a->error);
+		n += sysfs_emit_at(buf, n,
+				   "q%u B prod %u cons %u prod_event %u cons_event %u seen %u pvt %u err %d kicked %d eoi %d\n",
+				   i, READ_ONCE(b->sh->prod), READ_ONCE(b->sh->cons),
+				   READ_ONCE(b->sh->prod_event),
+				   READ_ONCE(b->sh->cons_event), b->cons_seen,
+				   b->prod_pvt, b->error,
+				   atomic_read(&be->queues[i].q.kicked),
+				   atomic_read(&be->queues[i].q.eoi_pending));
+	}
+	mutex_unlock(&be->lock);
+	return n;
+}
+static DEVICE_ATTR_RO(rings);
+
 static struct attribute *twr_blk_back_stat_attrs[] = {
+	&dev_attr_rings.attr,
 	&dev_attr_reqs.attr,
 	&dev_attr_rd_bytes.attr,
 	&dev_attr_wr_bytes.attr,

@@ -89,7 +89,41 @@ static ssize_t ring_bytes_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(ring_bytes);
 
+/* Diagnostics: each channel's shared indices, this side's view, the number
+ * of requests in flight and whether the queue waits for room. */
+static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct twr_blk_front *info = dev_to_disk(dev)->private_data;
+	unsigned int i, id, inflight;
+	ssize_t n = 0;
+
+	for (i = 0; i < info->nr_queues; i++) {
+		struct twr_blk_front_queue *q = &info->queues[i];
+		struct twr_ring *a = &q->chan.ring_a, *b = &q->chan.ring_b;
+
+		for (inflight = 0, id = 0; id < TWR_BLK_MAX_IDS; id++)
+			inflight += READ_ONCE(q->inflight[id]) != NULL;
+		n += sysfs_emit_at(buf, n,
+				   "q%u A prod %u cons %u prod_event %u cons_event %u pvt %u cons_seen %u\n",
+				   i, READ_ONCE(a->sh->prod), READ_ONCE(a->sh->cons),
+				   READ_ONCE(a->sh->prod_event),
+				   READ_ONCE(a->sh->cons_event), a->prod_pvt,
+				   a->cons_seen);
+		n += sysfs_emit_at(buf, n,
+				   "q%u B prod %u cons %u prod_event %u cons_event %u seen %u pvt %u inflight %u stopped %d dead %d\n",
+				   i, READ_ONCE(b->sh->prod), READ_ONCE(b->sh->cons),
+				   READ_ONCE(b->sh->prod_event),
+				   READ_ONCE(b->sh->cons_event), b->prod_seen,
+				   b->cons_pvt, inflight, READ_ONCE(q->stopped),
+				   READ_ONCE(q->dead));
+	}
+	return n;
+}
+static DEVICE_ATTR_RO(rings);
+
 static struct attribute *twr_blk_front_stat_attrs[] = {
+	&dev_attr_rings.attr,
 	&dev_attr_reqs.attr,
 	&dev_attr_rd_bytes.attr,
 	&dev_attr_wr_bytes.attr,

@@ -41,6 +41,15 @@ blk_attach_xs() {
 		xenstore-chmod -r "$fe" "n$domid" r0
 }
 
+# blk_agent SECONDS CMD: like twr_domu_run, but gives up after SECONDS (a
+# stuck command in the domU must not stall the boot) and without the status.
+blk_agent() {
+	local t=$1
+	shift
+	printf '%s\n' "$*" | timeout "$t" socat -t 5 -T "$t" - \
+		"TCP:$TWR_AGENT:$TWR_AGENT_PORT,connect-timeout=2" 2>/dev/null | sed '/^TWR-RC [0-9]*$/d'
+}
+
 # blk_domu_wait_dev PRESENT|ABSENT: wait up to 60 s for /dev/$VDEV.
 blk_domu_wait_dev() {
 	local i want=$1
@@ -189,9 +198,22 @@ fi
 
 twr_phase blk_destroy_mid_fio
 if blk_attach >/dev/null; then
-	twr_domu_run "$TWR_AGENT" 'nohup fio --name=bg --filename=/dev/'$VDEV' --direct=1 --ioengine=libaio --rw=randrw --bs=64k --iodepth=16 --runtime=60 --time_based >/dev/null 2>&1 &'
+	# Detached from the agent's socket (stdin too), or the agent waits for it.
+	blk_agent 30 "setsid fio --name=bg --filename=/dev/$VDEV --direct=1 --ioengine=libaio --rw=randrw --bs=64k --iodepth=16 --runtime=120 --time_based </dev/null >/dev/null 2>&1 &"
 	sleep 3
-	twr_domu_run "$TWR_AGENT" dmesg >"$TWR_RESULTS/domU-$DOMU-dmesg.txt"
+	r1=$(blk_agent 20 cat /sys/block/$VDEV/twinblk/reqs)
+	sleep 3
+	r2=$(blk_agent 20 cat /sys/block/$VDEV/twinblk/reqs)
+	if [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -gt "$r1" ]; then
+		twr_check blk_bg_io_progress true "background fio: $r1 -> $r2 requests in 3 s"
+	else
+		twr_check blk_bg_io_progress false "background fio: '$r1' -> '$r2' requests in 3 s"
+		fail=1
+		blk_agent 20 "cat /sys/block/$VDEV/twinblk/rings; grep . /sys/block/$VDEV/twinblk/*; grep -i xen /proc/interrupts"
+		cat /sys/bus/xen-backend/devices/twinblk-*/twinblk/rings
+		for p in $(pgrep twrblk); do echo "== $p"; cat /proc/$p/stack; done
+	fi
+	blk_agent 20 dmesg >"$TWR_RESULTS/domU-$DOMU-dmesg.txt"
 	xl destroy "$DOMU" || fail=1
 	for _ in $(seq 30); do
 		pgrep -f twrblk >/dev/null || break
