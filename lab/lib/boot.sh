@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # One boot of the lab machine: Xen via QEMU's multiboot loader, dom0's kernel
 # and initramfs as modules, a raw result disk that dom0 fills with a tar.
 

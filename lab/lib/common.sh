@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # Shared helpers for the lab's host-side scripts: logging, the cache root and a
 # private apt configuration.
 #

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # The guest kernel: Debian's linux-image-$TWR_KVER, unpacked once per version.
 #
 # $TWR_CACHE/kernel/$TWR_KVER-$TWR_KPKG_VERSION/

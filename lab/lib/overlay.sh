@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # The overlay: our code, packed per run into small cpio archives that go after
 # the cached roots (the kernel unpacks concatenated initramfs archives in order,
 # later files win), so a code change never rebuilds a Debian root.

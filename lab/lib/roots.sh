@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # The cached Debian roots: one initramfs (lz4 legacy cpio) for dom0, one for the
 # domU, built with mmdebstrap from bookworm + bookworm-updates + bookworm-security
 # (main, non-free for netperf). Nothing of ours is in them: our code comes in

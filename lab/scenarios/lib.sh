@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # Helpers for scenarios, sourced inside dom0 (by /init and by each scenario).
 #
 # A scenario creates domUs, runs benchmarks with run_netperf / run_fio (or its
@@ -127,6 +128,7 @@ twr_domu_destroy_all() {
 }
 
 # twr_domu_unfollow [NAME]: stop echoing NAME's (default: every) console.
+# shellcheck disable=SC2120 # scenarios pass NAME
 twr_domu_unfollow() {
 	local f
 	for f in /run/twr/${1:-*}.follow.pid; do
