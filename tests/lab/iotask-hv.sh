@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Lab scenario (draft for lab/scenarios/): the hypervisor half of the I/O task
 # table, before the twinring drivers exist. Runs in dom0; needs twr-iotask in
-# both domains' PATH (stage it at {dom0,domU}/usr/local/bin).
+# both domains' PATH (stage it at {dom0,domU}/usr/local/bin, linked statically:
+# the domU root has no libxen*) and xen-gntalloc in the domU (add it to
+# TWR_ROOT_MODS_DOMU, or stage the .ko at domU/usr/lib/modules/$KVER/extra).
 #
 #   domU (gntalloc)                          dom0 (twr-iotask)
 #   ref OUT: granted rw, in no task    <──   map / copy: refused once enforced
