@@ -27,9 +27,10 @@ twr_boot() {
 	# TWR_BOOT_LOCK=0 skips the lock (debugging only: numbers suffer).
 	exec 7>"$TWR_CACHE/boot.lock"
 	if [ "${TWR_BOOT_LOCK:-1}" != 0 ] && ! flock -n 7; then
-		twr_log "boot: waiting for another lab boot to finish"
+		twr_log "boot: waiting for another lab boot to finish ($(cat "$TWR_CACHE/boot.owner" 2>/dev/null))"
 		flock 7
 	fi
+	echo "pid $$, scenarios $scenarios, since $(date -u +%H:%M:%S)" >"$TWR_CACHE/boot.owner"
 	truncate -s 0 "$run/results.img" && truncate -s 512M "$run/results.img"
 	: >"$log"
 	printf 'qemu_start\t%s\n' "$(date +%s.%N)" >"$run/host-phases.tsv"
