@@ -175,9 +175,11 @@ errs=$(awk '/rx_errors/ { s += $2 } END { print s + 0 }' "$TWR_RESULTS/net-stats
 twr_check net_no_protocol_errors "$([ "$errs" = 0 ] && echo true || echo false)" "rx_errors on both ends: $errs"
 
 twr_phase net_lifecycle
+# xenbus pins a driver's module while it has a bound device: a reload is
+# unbind + rmmod + modprobe (which binds the device again).
+FRONT_RELOAD="d=\$(basename /sys/bus/xen/drivers/twinnet/twinnet-*); echo \$d >/sys/bus/xen/drivers/twinnet/unbind; rmmod twinnet-front && modprobe twinnet-front"
 # The frontend module reloaded: the device closes and connects again.
-twr_domu_run "$TWR_AGENT" "rmmod twinnet-front && modprobe twinnet-front" || fail=1
-if net_wait_connected; then
+if twr_domu_run "$TWR_AGENT" "$FRONT_RELOAD" && net_wait_connected; then
 	twr_check net_front_reload true "reconnected, states $(net_states)"
 	net_domu_ip >/dev/null
 	net_ping front_reload
@@ -185,10 +187,20 @@ else
 	twr_check net_front_reload false "not reconnected, states $(net_states)"
 	fail=1
 fi
-# The backend module unloaded with the device live, then loaded again.
+# The backend module with a live device: rmmod is refused (the device holds
+# it) and nothing breaks; unbinding the live device unmaps everything, then
+# the module goes, comes back and the device connects again.
+if rmmod twinnet-back 2>/dev/null; then
+	twr_check net_back_unload_refused false "rmmod succeeded with a bound device"
+	fail=1
+else
+	twr_check net_back_unload_refused "$([ "$(net_states)" = 4/4 ] && echo true || echo false)" \
+		"rmmod refused, device still $(net_states)"
+fi
+echo "twinnet-$domid-0" >/sys/bus/xen-backend/drivers/twinnet/unbind
+sleep 2
 if rmmod twinnet-back; then
-	sleep 2
-	twr_check net_back_unload true "unloaded live, states $(net_states)"
+	twr_check net_back_unload true "unbound live and unloaded, states $(net_states)"
 	modprobe twinnet-back
 	if net_wait_connected; then
 		twr_check net_back_reload true "reconnected, states $(net_states)"
@@ -200,7 +212,7 @@ if rmmod twinnet-back; then
 		fail=1
 	fi
 else
-	twr_check net_back_unload false "rmmod twinnet-back refused"
+	twr_check net_back_unload false "rmmod twinnet-back refused after unbinding"
 	fail=1
 fi
 
@@ -214,7 +226,7 @@ else
 	fail=1
 fi
 # Closed now; reattach by reloading the frontend, then the other way round.
-twr_domu_run "$TWR_AGENT" "rmmod twinnet-front; modprobe twinnet-front" >/dev/null
+twr_domu_run "$TWR_AGENT" "$FRONT_RELOAD" >/dev/null
 net_wait_connected && net_domu_ip >/dev/null && net_ping after_hostile_front
 echo 1 >/sys/module/twinnet_back/parameters/inject_fault
 ping -c 1 -W 1 "$TWR_DOMU_IP" >/dev/null 2>&1
@@ -225,7 +237,7 @@ else
 	twr_check net_hostile_back false "the domU did not report the corrupt record (states $(net_states))"
 	fail=1
 fi
-twr_domu_run "$TWR_AGENT" "rmmod twinnet-front; modprobe twinnet-front" >/dev/null
+twr_domu_run "$TWR_AGENT" "$FRONT_RELOAD" >/dev/null
 net_wait_connected && net_domu_ip >/dev/null && net_ping after_hostile_back
 
 twr_phase net_destroy
