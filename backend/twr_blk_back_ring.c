@@ -11,8 +11,10 @@
  * side could observe, only the id range is checked.
  */
 #include <linux/kthread.h>
+#include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/string.h>
 
 #include "twr_blk_back.h"
@@ -45,6 +47,33 @@ static void twr_blk_back_eoi(struct twr_blk_back_queue *q)
 		q->ops->eoi(q, !q->did_work);
 		q->did_work = false;
 	}
+}
+
+/* Busy-poll window before sleeping (0: sleep at once). A request that comes
+ * within it costs the frontend no event; the price is a spinning CPU here. */
+static unsigned int poll_us;
+module_param(poll_us, uint, 0644);
+MODULE_PARM_DESC(poll_us, "poll ring A this long before sleeping (microseconds)");
+
+/* Ring A idle: watch its producer index for up to poll_us. Returns true if
+ * the frontend published something meanwhile. Reads the shared index only
+ * to compare it; twr_ring_peek() validates it as always. */
+static bool twr_blk_back_poll(struct twr_blk_back_queue *q)
+{
+	unsigned int us = READ_ONCE(poll_us);
+	u64 end;
+
+	if (!us)
+		return false;
+	end = local_clock() + (u64)us * NSEC_PER_USEC;
+	do {
+		if (READ_ONCE(q->req->sh->prod) != q->req->prod_seen)
+			return true;
+		if (kthread_should_stop() || need_resched())
+			return false;
+		cpu_relax();
+	} while (local_clock() < end);
+	return false;
 }
 
 static int twr_blk_back_fail(struct twr_blk_back_queue *q, const char *why)
@@ -185,6 +214,8 @@ static int twr_blk_back_thread(void *arg)
 		if (ret == -EAGAIN) {
 			twr_blk_back_push(q);
 			recs = bytes = 0;
+			if (twr_blk_back_poll(q))
+				continue;
 			/* Sleep only if the final check finds ring A empty. */
 			if (twr_ring_final_check(q->req))
 				continue;

@@ -19,7 +19,9 @@
 #  - xl destroy in the middle of fio: the backend lets go of everything
 #    (twinblk-back unloads: no channel, no mapping, no thread left) and the
 #    backing file keeps its size.
-# Stacks in the results: "blkfront" and "twinring-blk".
+# Stacks in the results: "blkfront", "twinring-blk" and
+# "twinring-blk-poll<us>" (the backend polls ring A <us> microseconds before
+# it sleeps; TWR_BLK_POLL_US, default 500, 0 skips it).
 . /lab/scenarios/lib.sh
 
 DOMU=twr-blk
@@ -138,6 +140,12 @@ for rep in $(seq "${TWR_REPS:-1}"); do
 	for t in seqwrite_1m seqread_1m randwrite_4k randread_4k; do
 		run_fio blkfront "$t" /dev/xvda || fail=1
 		run_fio twinring-blk "$t" /dev/$VDEV || fail=1
+		# The same with the backend polling ring A before it sleeps.
+		if [ "${TWR_BLK_POLL_US:-500}" != 0 ]; then
+			echo "${TWR_BLK_POLL_US:-500}" >/sys/module/twinblk_back/parameters/poll_us
+			run_fio "twinring-blk-poll${TWR_BLK_POLL_US:-500}" "$t" /dev/$VDEV || fail=1
+			echo 0 >/sys/module/twinblk_back/parameters/poll_us
+		fi
 	done
 done
 twr_domu_run "$TWR_AGENT" 'grep -H . /sys/block/'$VDEV'/twinblk/*' >"$TWR_RESULTS/raw/twinring-blk-sysfs.txt"
