@@ -76,6 +76,36 @@ static bool twr_blk_back_poll(struct twr_blk_back_queue *q)
 	return false;
 }
 
+/* Response coalescing (0: publish as soon as ring A runs dry). The
+ * frontend gets one event for the responses of every request that arrives
+ * within this window after the first unpublished response: fewer
+ * interrupts in the domU, at up to this much added latency. */
+static unsigned int hold_us;
+module_param(hold_us, uint, 0644);
+MODULE_PARM_DESC(hold_us, "hold responses this long for more requests (microseconds)");
+
+/* Ring A idle with responses unpublished since *@start (0: not yet): keep
+ * watching ring A until the window closes. Returns true if a request came. */
+static bool twr_blk_back_hold(struct twr_blk_back_queue *q, u64 *start)
+{
+	unsigned int us = READ_ONCE(hold_us);
+	u64 end;
+
+	if (!us)
+		return false;
+	if (!*start)
+		*start = local_clock();
+	end = *start + (u64)us * NSEC_PER_USEC;
+	while (local_clock() < end) {
+		if (READ_ONCE(q->req->sh->prod) != q->req->prod_seen)
+			return true;
+		if (kthread_should_stop() || need_resched())
+			return false;
+		cpu_relax();
+	}
+	return false;
+}
+
 static int twr_blk_back_fail(struct twr_blk_back_queue *q, const char *why)
 {
 	twr_ring_mark_broken(q->req, why);
@@ -201,6 +231,7 @@ static int twr_blk_back_thread(void *arg)
 {
 	struct twr_blk_back_queue *q = arg;
 	u32 recs = 0, bytes = 0;
+	u64 hold_start = 0;
 	int ret;
 
 	while (!kthread_should_stop()) {
@@ -212,8 +243,11 @@ static int twr_blk_back_thread(void *arg)
 		}
 		ret = twr_blk_back_one(q);
 		if (ret == -EAGAIN) {
+			if (recs && twr_blk_back_hold(q, &hold_start))
+				continue;
 			twr_blk_back_push(q);
 			recs = bytes = 0;
+			hold_start = 0;
 			if (twr_blk_back_poll(q))
 				continue;
 			/* Sleep only if the final check finds ring A empty. */
@@ -232,6 +266,7 @@ static int twr_blk_back_thread(void *arg)
 		    bytes >= TWR_BLK_BACK_BATCH_BYTES) {
 			twr_blk_back_push(q);
 			recs = bytes = 0;
+			hold_start = 0;
 		}
 		cond_resched();
 	}

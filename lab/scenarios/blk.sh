@@ -20,8 +20,9 @@
 #    (twinblk-back unloads: no channel, no mapping, no thread left) and the
 #    backing file keeps its size.
 # Stacks in the results: "blkfront", "twinring-blk" and
-# "twinring-blk-poll<us>" (the backend polls ring A <us> microseconds before
-# it sleeps; TWR_BLK_POLL_US, default 500, 0 skips it).
+# "twinring-blk-h<hold>p<poll>" (the backend holds responses up to <hold> us
+# for more requests and polls ring A <poll> us before it sleeps;
+# TWR_BLK_HOLD_US default 200, TWR_BLK_POLL_US default 500, both 0 skip it).
 . /lab/scenarios/lib.sh
 
 DOMU=twr-blk
@@ -140,10 +141,15 @@ for rep in $(seq "${TWR_REPS:-1}"); do
 	for t in seqwrite_1m seqread_1m randwrite_4k randread_4k; do
 		run_fio blkfront "$t" /dev/xvda || fail=1
 		run_fio twinring-blk "$t" /dev/$VDEV || fail=1
-		# The same with the backend polling ring A before it sleeps.
-		if [ "${TWR_BLK_POLL_US:-500}" != 0 ]; then
-			echo "${TWR_BLK_POLL_US:-500}" >/sys/module/twinblk_back/parameters/poll_us
-			run_fio "twinring-blk-poll${TWR_BLK_POLL_US:-500}" "$t" /dev/$VDEV || fail=1
+		# The same with the backend holding responses up to
+		# TWR_BLK_HOLD_US (coalescing) and polling ring A up to
+		# TWR_BLK_POLL_US before it sleeps; both 0 skips this stack.
+		hold=${TWR_BLK_HOLD_US:-200} poll=${TWR_BLK_POLL_US:-500}
+		if [ "$hold$poll" != 00 ]; then
+			echo "$hold" >/sys/module/twinblk_back/parameters/hold_us
+			echo "$poll" >/sys/module/twinblk_back/parameters/poll_us
+			run_fio "twinring-blk-h${hold}p${poll}" "$t" /dev/$VDEV || fail=1
+			echo 0 >/sys/module/twinblk_back/parameters/hold_us
 			echo 0 >/sys/module/twinblk_back/parameters/poll_us
 		fi
 	done
