@@ -23,6 +23,20 @@ toolstack_twinctl_SOURCES = toolstack/twinctl.c
 toolstack_twinctl_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
 toolstack_twinctl_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(XLUTIL_LIBS)
 
+# Seed-corpus replays of the fuzz targets, run by every make check.
+check_PROGRAMS += toolstack/fuzz/replay_spec toolstack/fuzz/replay_xlcfg
+TESTS += toolstack/fuzz/replay_spec toolstack/fuzz/replay_xlcfg
+toolstack_fuzz_replay_spec_SOURCES = toolstack/fuzz/replay.c toolstack/fuzz/fuzz_spec.c \
+	toolstack/twr_spec.c toolstack/twr_xsplan.c
+toolstack_fuzz_replay_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/toolstack/fuzz/corpus"'
+toolstack_fuzz_replay_xlcfg_SOURCES = toolstack/fuzz/replay.c toolstack/fuzz/fuzz_xlcfg.c \
+	toolstack/twr_spec.c toolstack/twr_xlcfg.c
+toolstack_fuzz_replay_xlcfg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/toolstack/fuzz/corpus-xlcfg"'
+toolstack_fuzz_replay_xlcfg_CFLAGS = $(AM_CFLAGS) $(XLUTIL_CFLAGS)
+toolstack_fuzz_replay_xlcfg_LDADD = $(XLUTIL_LIBS)
+
 # libFuzzer target for the device spec parser (configure --enable-fuzz, clang).
 # Run: toolstack/fuzz/fuzz_spec -dict=$(top_srcdir)/toolstack/fuzz/spec.dict CORPUS_COPY $(top_srcdir)/toolstack/fuzz/corpus
 EXTRA_DIST += toolstack/fuzz/corpus toolstack/fuzz/corpus-xlcfg toolstack/fuzz/spec.dict
