@@ -6,6 +6,35 @@
 TWR_QEMU_MEM=${TWR_QEMU_MEM:-3G}
 TWR_DOM0_MEM=${TWR_DOM0_MEM:-1536M}
 
+# twr_boot_lock: take the lab machine (flock on fd 7) in arrival order: flock
+# alone is not fair, and a run could starve behind a stream of newer ones.
+# Each waiter holds a ticket (arrival time, pid); the oldest live one goes.
+twr_boot_lock() {
+	local q=$TWR_CACHE/boot.queue me t first said=0
+	mkdir -p "$q"
+	me=$(date +%s%N)-$$
+	: >"$q/$me"
+	while :; do
+		first=
+		for t in $(ls "$q" | sort); do
+			if kill -0 "${t##*-}" 2>/dev/null; then
+				first=$t
+				break
+			fi
+			rm -f "$q/$t"
+		done
+		if [ "$first" = "$me" ] && flock -n 7; then
+			break
+		fi
+		if [ $said = 0 ]; then
+			twr_log "boot: waiting for the lab machine ($(cat "$TWR_CACHE/boot.owner" 2>/dev/null); $(ls "$q" | wc -l) in the queue)"
+			said=1
+		fi
+		sleep 2
+	done
+	rm -f "$q/$me"
+}
+
 # twr_boot RUNDIR XEN VMLINUX INITRD TIMEOUT SCENARIOS [TWR-ARGS]: boot, echo
 # the guest's TWR- progress lines, record when each phase started (host clock)
 # in RUNDIR/host-phases.tsv and unpack dom0's results into RUNDIR/guest.
@@ -26,10 +55,7 @@ twr_boot() {
 	# every number meaningless. The timeout starts once the machine is ours.
 	# TWR_BOOT_LOCK=0 skips the lock (debugging only: numbers suffer).
 	exec 7>"$TWR_CACHE/boot.lock"
-	if [ "${TWR_BOOT_LOCK:-1}" != 0 ] && ! flock -n 7; then
-		twr_log "boot: waiting for another lab boot to finish ($(cat "$TWR_CACHE/boot.owner" 2>/dev/null))"
-		flock 7
-	fi
+	[ "${TWR_BOOT_LOCK:-1}" != 0 ] && twr_boot_lock
 	echo "pid $$, scenarios $scenarios, since $(date -u +%H:%M:%S)" >"$TWR_CACHE/boot.owner"
 	truncate -s 0 "$run/results.img" && truncate -s 512M "$run/results.img"
 	: >"$log"
