@@ -28,10 +28,16 @@ done
 t0=$(date +%s)
 say() { printf '[tests %4ds] %s\n' $(( $(date +%s) - t0 )) "$*"; }
 failed_steps=()
+skipped_steps=()
 step() {	# step <name> <command...>: run, remember failure, keep going
-	local name=$1; shift
+	local name=$1 rc=0; shift
 	say "$name ..."
-	if "$@"; then say "$name: ok"; else say "$name: FAILED"; failed_steps+=("$name"); fi
+	"$@" || rc=$?
+	case $rc in
+	0) say "$name: ok" ;;
+	77) say "$name: SKIPPED (a prerequisite is missing, see above)"; skipped_steps+=("$name") ;;
+	*) say "$name: FAILED"; failed_steps+=("$name") ;;
+	esac
 }
 
 # --- dependencies ------------------------------------------------------------
@@ -109,5 +115,10 @@ say "done in $(( $(date +%s) - t0 ))s"
 if [ ${#failed_steps[@]} -gt 0 ]; then
 	say "failed steps: ${failed_steps[*]}"
 fi
-echo "$passed passed, $failed failed"
+if [ ${#skipped_steps[@]} -gt 0 ]; then
+	say "skipped steps: ${skipped_steps[*]}"
+	echo "$passed passed, $failed failed, ${#skipped_steps[@]} skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ $failed -eq 0 ]
