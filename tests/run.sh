@@ -7,6 +7,7 @@
 #   tests/run.sh            unit tests, stress, sanitizers, fuzzers, then the lab
 #   tests/run.sh --no-lab   everything but the lab system test
 #   tests/run.sh --lab-only only the lab system test
+#   tests/run.sh --build-only  install the dependencies and build, nothing else
 #
 # Ends with one line "N passed, N failed" counting the unit tests (CUnit) and
 # the lab checks, and exits non-zero if anything failed.
@@ -15,12 +16,13 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-run_unit=1 run_lab=1
+run_unit=1 run_lab=1 build_only=0
 for a in "$@"; do
 	case $a in
+	--build-only) build_only=1 ;;
 	--no-lab) run_lab=0 ;;
 	--lab-only) run_unit=0 ;;
-	-h|--help) sed -n '3,13p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,14p' "$0"; exit 0 ;;
 	*) echo "tests/run.sh: unknown option '$a' (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -81,6 +83,10 @@ check_main() {
 	return $rc
 }
 
+if [ $build_only = 1 ]; then
+	build_main
+	exit
+fi
 if [ $run_unit = 1 ]; then
 	step "build" build_main
 	step "unit tests (make check)" check_main
