@@ -247,6 +247,8 @@ netperf -H "$TWR_DOMU_IP" -t TCP_STREAM -l 20 -P 0 >/dev/null 2>&1 &
 np=$!
 sleep 4
 xl destroy "$DOMU" || fail=1
+# netperf would retransmit into the void for minutes: stop it.
+kill $np 2>/dev/null
 wait $np 2>/dev/null
 gone=false
 for i in $(seq 30); do
