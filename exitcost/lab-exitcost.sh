@@ -32,7 +32,7 @@ if [ ! -s "$guest/exitcost-guest.json" ]; then
 	exit 1
 fi
 rtt=()
-[ -f "$guest/exitcost-evtchn-rtt.json" ] && rtt=(--rtt "$guest/exitcost-evtchn-rtt.json")
+[ -s "$guest/exitcost-evtchn-rtt.json" ] && rtt=(--rtt "$guest/exitcost-evtchn-rtt.json")
 python3 "$top/exitcost/twr-costreport" "$res" --exitcost "$guest/exitcost-guest.json" \
 	"${rtt[@]}" "${also[@]}" --write
 # the timestamped copy carries the same costs

@@ -57,6 +57,17 @@ static double twr_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Consume and unmask whatever arrives within ms milliseconds. */
+static void twr_pong_drain(int ev, int ms)
+{
+	struct pollfd pfd = { .fd = ev, .events = POLLIN };
+	unsigned int p;
+
+	while (poll(&pfd, 1, ms) > 0 && read(ev, &p, sizeof(p)) == sizeof(p))
+		if (write(ev, &p, sizeof(p)) != sizeof(p))
+			break;
+}
+
 /* Echo count events on port, each within timeout seconds of the last. */
 static int twr_pong_loop(int ev, unsigned int port, unsigned int count, int timeout_s)
 {
@@ -135,6 +146,10 @@ int twr_pong_main(int argc, char **argv)
 		goto out_ev;
 	}
 	port = c;
+	/* Xen raises the new port once at bind time (lost-notification
+	 * fix-up): consume it here, or every echo would answer the ping
+	 * before the one it belongs to. */
+	twr_pong_drain(ev, 200);
 	snprintf(val, sizeof(val), "%u", port);
 	ret = twr_xsdev_write(xs, TWR_PONG_DIR "/domu-port", val);
 	if (ret) {

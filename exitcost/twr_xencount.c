@@ -305,6 +305,10 @@ static int twr_cmd_ping(const struct twr_xc_opts *o)
 		goto out_unbind;
 	}
 	free(s);
+	/* nothing may be pending before the first ping, or it would be taken
+	 * for the answer */
+	while (!twr_ping_wait(xce, port, 100))
+		;
 	for (i = 0; i < total; i++) {
 		t0 = twr_now();
 		if (xenevtchn_notify(xce, port) < 0) {
