@@ -3,7 +3,7 @@
 # Scenario toolstack-scale: 20 domUs created at once, each with a twinring
 # net and blk device in its xl config; twinringd attaches all 40, then all
 # are destroyed at once and nothing may be left. Needs the stage from
-# toolstack/lab-stage.sh. The domUs are created paused (xl create -p): the
+# make lab-stage. The domUs are created paused (xl create -p): the
 # control plane is all in dom0, and 20 booting kernels would not fit.
 #
 #   xl create -p ts-s01 .. ts-s20  (in parallel)
@@ -71,7 +71,7 @@ none_left() {
 
 twr_phase tss_setup
 if ! command -v twinringd >/dev/null; then
-	twr_check tss_staged false "twinringd not in dom0: stage with toolstack/lab-stage.sh"
+	twr_check tss_staged false "twinringd not in dom0: stage with make lab-stage"
 	exit 1
 fi
 free=$(xl info | awk '/^free_memory/ { print $3 }')

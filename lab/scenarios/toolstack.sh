@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Scenario toolstack: twinctl and twinringd in dom0 against a live domU.
-# Needs the stage from toolstack/lab-stage.sh; no twinring driver is loaded,
+# Needs the stage from make lab-stage; no twinring driver is loaded,
 # so device states stay Initialising: this checks the control plane only.
 #
 #   twinringd --search-path /run/twr ── watches @introduceDomain/@releaseDomain
@@ -58,7 +58,7 @@ daemon_start() {
 twr_phase ts_setup
 for t in twinctl twinringd; do
 	if ! command -v $t >/dev/null; then
-		twr_check ts_staged false "$t not in dom0: stage with toolstack/lab-stage.sh"
+		twr_check ts_staged false "$t not in dom0: stage with make lab-stage"
 		exit 1
 	fi
 done
