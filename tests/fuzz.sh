@@ -14,9 +14,16 @@ set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-secs=${TWR_FUZZ_SECONDS:-25}
+secs=${TWR_FUZZ_SECONDS:-20}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_consumer fuzz_producer)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_consumer fuzz_producer fuzz_spec fuzz_xlcfg)
+
+# Where each target is built and where its committed seed corpus lives.
+declare -A bin=([fuzz_consumer]=tests/fuzz/fuzz_consumer [fuzz_producer]=tests/fuzz/fuzz_producer
+		[fuzz_spec]=toolstack/fuzz/fuzz_spec [fuzz_xlcfg]=toolstack/fuzz/fuzz_xlcfg)
+declare -A corpus=([fuzz_consumer]=tests/fuzz/corpus/fuzz_consumer
+		   [fuzz_producer]=tests/fuzz/corpus/fuzz_producer
+		   [fuzz_spec]=toolstack/fuzz/corpus [fuzz_xlcfg]=toolstack/fuzz/corpus-xlcfg)
 
 if ! command -v clang >/dev/null; then
 	echo "tests/fuzz.sh: clang not found (apt-get install clang libclang-rt-14-dev)" >&2
@@ -38,7 +45,7 @@ if [ ! -f Makefile ] || [ "$(cat .fuzz-config 2>/dev/null)" != "$want" ]; then
 	../configure -q --enable-fuzz --with-kbuild=no CC=clang CFLAGS="$cflags" LDFLAGS="$san"
 	echo "$want" >.fuzz-config
 fi
-make -j2 $(printf 'tests/fuzz/%s ' "${targets[@]}") >make.out 2>&1 ||
+make -j2 $(for t in "${targets[@]}"; do printf '%s ' "${bin[$t]}"; done) >make.out 2>&1 ||
 	{ tail -40 make.out; echo "tests/fuzz.sh: build failed" >&2; exit 1; }
 
 # Inputs as big as each format needs: header, steps/ops, an 8 KiB data area.
@@ -48,13 +55,13 @@ mkdir -p artifacts
 rc=0
 for t in "${targets[@]}"; do
 	work=$(mktemp -d "${TMPDIR:-/tmp}/twr-$t.XXXXXX")
-	cp -r "../tests/fuzz/corpus/$t/." "$work/"
+	cp -r "../${corpus[$t]}/." "$work/"
 	args=(-max_total_time="$secs" -max_len="${max_len[$t]:-4096}" -timeout=10
 	      -rss_limit_mb=1024 -error_exitcode=1 -print_final_stats=1
 	      -artifact_prefix="artifacts/$t-")
 	[ -n "${TWR_FUZZ_SEED:-}" ] && args+=(-seed="$TWR_FUZZ_SEED")
 	trc=0
-	"./tests/fuzz/$t" "${args[@]}" "$work" >"$t.log" 2>&1 || trc=$?
+	"./${bin[$t]}" "${args[@]}" "$work" >"$t.log" 2>&1 || trc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$t.log")
 	cov=$(grep -o 'cov: [0-9]*' "$t.log" | tail -1 || true)
 	if [ $trc -ne 0 ]; then
