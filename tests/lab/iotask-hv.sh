@@ -13,6 +13,10 @@
 #   ref HELD: in a task, held mapped   <──   remove: -EBUSY with the count, then
 #                                            refused; removed after the unmap
 # Every refusal is then repeated with enforcement off and must succeed.
+# Status (01:00-02:15 UTC runs on the patched Xen): the hypervisor boots, xl
+# list/create work, the probe passes; the run then stalls after the domU's
+# agent answers (gntalloc load or the first background `share` through the
+# agent), not yet diagnosed.
 # While enforcing, dom0's vif for the domU is down: netback's own grant copies
 # for that domU would be refused too (docs/iotask.md, "Scope").
 . /lab/scenarios/lib.sh
