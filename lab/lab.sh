@@ -136,7 +136,8 @@ cmd_run() {
 	scenarios=$(IFS=+; echo "$*")
 	stamp=$(date -u +%Y%m%dT%H%M%SZ)
 	run=$LAB/results/logs/$stamp
-	# Keep the logs of the last 30 boots.
+	# Keep the logs of the last 30 boots (a fresh clone has no logs/ yet).
+	mkdir -p "$LAB/results/logs"
 	find "$LAB/results/logs" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | sort | head -n -30 |
 		xargs -r rm -rf
 	mkdir -p "$run"
