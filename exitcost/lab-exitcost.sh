@@ -19,23 +19,5 @@ make -C "$build" -j2 twr-exitcost twr-xencount >/dev/null
 rc=0
 "$top/lab/lab.sh" run --stage "$stage" exitcost || rc=$?
 
-res=$top/lab/results/latest-exitcost.json
-[ -f "$res" ] || { echo "lab-exitcost: no $res" >&2; exit 1; }
-logs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["lab"]["logs"])' "$res")
-guest=$top/lab/$logs/guest/raw
-also=()
-for s in blk net; do
-	[ -f "$top/lab/results/latest-$s.json" ] && also+=(--also "$top/lab/results/latest-$s.json")
-done
-if [ ! -s "$guest/exitcost-guest.json" ]; then
-	echo "lab-exitcost: no unit costs from the domU ($guest/exitcost-guest.json): no costs section" >&2
-	exit 1
-fi
-rtt=()
-[ -s "$guest/exitcost-evtchn-rtt.json" ] && rtt=(--rtt "$guest/exitcost-evtchn-rtt.json")
-python3 "$top/exitcost/twr-costreport" "$res" --exitcost "$guest/exitcost-guest.json" \
-	"${rtt[@]}" "${also[@]}" --write
-# the timestamped copy carries the same costs
-stamped=$top/lab/results/exitcost-$(basename "$logs").json
-[ -f "$stamped" ] && cp "$res" "$stamped"
+bash "$top/exitcost/lab-price.sh" || rc=1
 exit $rc

@@ -232,6 +232,10 @@ cmd_test() {
 		[ -z "$missing" ] || twr_log "test: no scenario file for$missing in this tree"
 		[ ${#scen[@]} -gt 0 ] || continue
 		cmd_run ${extra:+--extra-stage "$extra"} "${scen[@]}" || rc=1
+		# exitcost's unit costs price the other stacks' counts (docs/exitcost.md).
+		if [[ " ${scen[*]} " == *" exitcost "* ]] && [ -f "$TOP/exitcost/lab-price.sh" ]; then
+			bash "$TOP/exitcost/lab-price.sh" || rc=1
+		fi
 	done
 	return $rc
 }
