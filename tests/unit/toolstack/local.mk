@@ -28,3 +28,4 @@ tests_unit_toolstack_test_host_SOURCES = tests/unit/toolstack/test_host.c
 tests_unit_toolstack_test_host_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_host_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_host_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
+EXTRA_DIST += tests/unit/twr_cunit.h

@@ -13,8 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
-#include <CUnit/CUnit.h>
+#include "../twr_cunit.h"
 
 #include "../../../toolstack/twr_json.h"
 #include "../../../toolstack/twr_tool.h"
@@ -201,10 +200,7 @@ static int suite_cleanup(void)
 }
 
 #define T(fn) { #fn, fn }
-static const struct {
-	const char *name;
-	CU_TestFunc fn;
-} tests[] = {
+static const struct twr_cunit_test tests[] = {
 	T(test_bridge_check),
 	T(test_target_check),
 	T(test_mac_generate_uses_xen_oui),
@@ -216,17 +212,6 @@ static const struct {
 
 int main(void)
 {
-	unsigned int i, failed;
-	CU_pSuite s;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("toolstack_host", suite_init, suite_cleanup);
-	for (i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return twr_cunit_run("toolstack_host", suite_init, suite_cleanup, tests,
+			     sizeof(tests) / sizeof(tests[0]));
 }

@@ -11,8 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
-#include <CUnit/CUnit.h>
+#include "../twr_cunit.h"
 
 #include "../../../toolstack/twr_xlcfg.c"
 
@@ -240,10 +239,7 @@ static int suite_cleanup(void)
 }
 
 #define T(fn) { #fn, fn }
-static const struct {
-	const char *name;
-	CU_TestFunc fn;
-} tests[] = {
+static const struct twr_cunit_test tests[] = {
 	T(test_find_prefers_cfg_then_bare_then_next_dir),
 	T(test_find_skips_directories_and_empty_entries),
 	T(test_find_rejects_path_names),
@@ -261,17 +257,6 @@ static const struct {
 
 int main(void)
 {
-	unsigned int i, failed;
-	CU_pSuite s;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("toolstack_xlcfg", suite_init, suite_cleanup);
-	for (i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return twr_cunit_run("toolstack_xlcfg", suite_init, suite_cleanup, tests,
+			     sizeof(tests) / sizeof(tests[0]));
 }

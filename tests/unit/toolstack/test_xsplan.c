@@ -7,8 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include <CUnit/Basic.h>
-#include <CUnit/CUnit.h>
+#include "../twr_cunit.h"
 
 #include "../../../toolstack/twr_spec.c"
 #include "../../../toolstack/twr_xsplan.c"
@@ -293,10 +292,7 @@ static void test_task_ids_unique_and_nonzero(void)
 }
 
 #define T(fn) { #fn, fn }
-static const struct {
-	const char *name;
-	CU_TestFunc fn;
-} tests[] = {
+static const struct twr_cunit_test tests[] = {
 	T(test_paths_follow_xenbus_h),
 	T(test_net_plan_values),
 	T(test_blk_plan_values),
@@ -314,17 +310,6 @@ static const struct {
 
 int main(void)
 {
-	unsigned int i, failed;
-	CU_pSuite s;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("toolstack_xsplan", NULL, NULL);
-	for (i = 0; s && i < sizeof(tests) / sizeof(tests[0]); i++)
-		CU_add_test(s, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return twr_cunit_run("toolstack_xsplan", NULL, NULL, tests,
+			     sizeof(tests) / sizeof(tests[0]));
 }
