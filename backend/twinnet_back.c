@@ -5,8 +5,9 @@
  *
  * Xenbus handshake (include/twinring/xenbus.h), by frontend state:
  *   probe                   -> write max-ring-order, go InitWait
- *   Initialised / Connected -> validate num-queues, map one channel per
- *                              queue, carrier on, go Connected
+ *   Initialised / Connected -> once the toolstack's go-ahead (iotask-ready)
+ *                              exists: validate num-queues, map one
+ *                              channel per queue, carrier on, go Connected
  *   Closing                 -> unmap everything, go Closing
  *   Closed                  -> unmap, go Closed; device gone if offline
  *   Initialising (after Closed, frontend reloaded) -> InitWait again
@@ -42,6 +43,7 @@ struct twinnet_back {
 	struct twinnet_port port;	/* first: netdev_priv() */
 	struct mutex lock;		/* connect / disconnect */
 	unsigned int nr_chans;		/* channels mapped */
+	struct twr_chan_back_goahead goahead;
 };
 
 static struct twr_chan_back *twinnet_back_chan(struct twinnet_queue *q)
@@ -180,6 +182,9 @@ static void twinnet_back_frontend_changed(struct xenbus_device *xdev,
 	case XenbusStateConnected:
 		if (xdev->state != XenbusStateInitWait)
 			break;
+		/* No I/O task yet: a map now would be refused. */
+		if (!twr_chan_back_goahead_given(&be->goahead))
+			break;
 		twinnet_back_connect(be);
 		break;
 	case XenbusStateClosing:
@@ -204,6 +209,17 @@ static void twinnet_back_frontend_changed(struct xenbus_device *xdev,
 	default:
 		break;
 	}
+}
+
+/* iotask-ready appeared (or changed): connect if the frontend waits. */
+static void twinnet_back_goahead(struct twr_chan_back_goahead *ga)
+{
+	struct twinnet_back *be = container_of(ga, struct twinnet_back, goahead);
+	struct xenbus_device *xdev = be->port.xdev;
+	enum xenbus_state fstate = xenbus_read_driver_state(xdev->otherend);
+
+	if (fstate == XenbusStateInitialised || fstate == XenbusStateConnected)
+		twinnet_back_frontend_changed(xdev, fstate);
 }
 
 static const struct net_device_ops twinnet_back_netdev_ops = {
@@ -282,6 +298,10 @@ static int twinnet_back_probe(struct xenbus_device *xdev,
 	ret = twinnet_back_advertise(be);
 	if (ret)
 		goto out_unregister;
+	ret = twr_chan_back_goahead_watch(&be->goahead, xdev,
+					  twinnet_back_goahead);
+	if (ret)
+		goto out_unregister;
 	return 0;
 
 out_unregister:
@@ -302,6 +322,7 @@ static void twinnet_back_remove(struct xenbus_device *xdev)
 	if (!be)
 		return;
 	netdev = be->port.netdev;
+	twr_chan_back_goahead_unwatch(&be->goahead);
 	twinnet_back_disconnect(be);
 	unregister_netdev(netdev);
 	twinnet_port_uninit(&be->port);

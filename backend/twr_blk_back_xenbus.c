@@ -6,7 +6,8 @@
  *
  * States (ours, driven by the frontend's):
  *   probe: target opened, sectors/sector-size/info written -> InitWait
- *   frontend Initialised|Connected: channels mapped, workers run -> Connected
+ *   frontend Initialised|Connected, once the toolstack's go-ahead
+ *     (iotask-ready) exists: channels mapped, workers run -> Connected
  *   frontend Closing: workers stopped, channels unmapped -> Closing
  *   frontend Closed|Unknown: -> Closed; unregistered once offline
  *   peer caught breaking the protocol: TWR_F_BROKEN, -> Closing
@@ -38,6 +39,7 @@ struct twr_blk_back {
 	struct mutex lock;		/* connect/disconnect */
 	struct twr_blk_back_dq *queues;
 	unsigned int nr_queues;
+	struct twr_chan_back_goahead goahead;
 	struct work_struct close_work;
 };
 
@@ -308,6 +310,8 @@ again:
 	return ret;
 }
 
+static void twr_blk_back_goahead(struct twr_chan_back_goahead *ga);
+
 static int twr_blk_back_probe(struct xenbus_device *dev,
 			      const struct xenbus_device_id *id)
 {
@@ -365,6 +369,10 @@ static int twr_blk_back_probe(struct xenbus_device *dev,
 	ret = xenbus_switch_state(dev, XenbusStateInitWait);
 	if (ret)
 		goto out_sysfs;
+	ret = twr_chan_back_goahead_watch(&be->goahead, dev,
+					  twr_blk_back_goahead);
+	if (ret)
+		goto out_sysfs;
 	return 0;
 
 out_sysfs:
@@ -391,6 +399,9 @@ static void twr_blk_back_frontend_changed(struct xenbus_device *dev,
 	case XenbusStateConnected:
 		if (dev->state == XenbusStateConnected)
 			break;
+		/* No I/O task yet: a map now would be refused. */
+		if (!twr_chan_back_goahead_given(&be->goahead))
+			break;
 		if (twr_blk_back_connect(be))
 			break;	/* xenbus_dev_fatal() said why */
 		xenbus_switch_state(dev, XenbusStateConnected);
@@ -414,12 +425,23 @@ static void twr_blk_back_frontend_changed(struct xenbus_device *dev,
 	}
 }
 
+/* iotask-ready appeared (or changed): connect if the frontend waits. */
+static void twr_blk_back_goahead(struct twr_chan_back_goahead *ga)
+{
+	struct twr_blk_back *be = container_of(ga, struct twr_blk_back, goahead);
+	enum xenbus_state fstate = xenbus_read_driver_state(be->dev->otherend);
+
+	if (fstate == XenbusStateInitialised || fstate == XenbusStateConnected)
+		twr_blk_back_frontend_changed(be->dev, fstate);
+}
+
 static void twr_blk_back_remove(struct xenbus_device *dev)
 {
 	struct twr_blk_back *be = dev_get_drvdata(&dev->dev);
 
 	if (!be)
 		return;
+	twr_chan_back_goahead_unwatch(&be->goahead);
 	sysfs_remove_group(&dev->dev.kobj, &twr_blk_back_stat_group);
 	twr_blk_back_disconnect(be);
 	cancel_work_sync(&be->close_work);

@@ -28,6 +28,11 @@
 
 #define TWR_UNMAP_BATCH	16
 
+static bool require_go_ahead = true;
+module_param(require_go_ahead, bool, 0644);
+MODULE_PARM_DESC(require_go_ahead,
+		 "map a channel only once the toolstack wrote iotask-ready (docs/iotask.md)");
+
 /* Unmap in batches from the stack: teardown must not need memory. */
 static void twr_chan_back_unmap(struct twr_chan_back_map *m)
 {
@@ -386,6 +391,56 @@ void twr_chan_back_notify(struct twr_chan_back *ch)
 	notify_remote_via_irq(ch->irq);
 }
 EXPORT_SYMBOL_GPL(twr_chan_back_notify);
+
+static void twr_chan_back_goahead_changed(struct xenbus_watch *watch,
+					  const char *path, const char *token)
+{
+	struct twr_chan_back_goahead *ga =
+		container_of(watch, struct twr_chan_back_goahead, watch);
+
+	ga->ready(ga);
+}
+
+int twr_chan_back_goahead_watch(struct twr_chan_back_goahead *ga,
+				struct xenbus_device *dev,
+				void (*ready)(struct twr_chan_back_goahead *ga))
+{
+	ga->dev = dev;
+	ga->ready = ready;
+	ga->waiting_logged = false;
+	/* xenbus_dev_fatal() on failure; the watch fires once at once. */
+	return xenbus_watch_pathfmt(dev, &ga->watch, NULL,
+				    twr_chan_back_goahead_changed, "%s/%s",
+				    dev->nodename, TWR_XS_IOTASK_READY);
+}
+EXPORT_SYMBOL_GPL(twr_chan_back_goahead_watch);
+
+void twr_chan_back_goahead_unwatch(struct twr_chan_back_goahead *ga)
+{
+	if (!ga->watch.node)
+		return;
+	unregister_xenbus_watch(&ga->watch);
+	kfree(ga->watch.node);
+	ga->watch.node = NULL;
+}
+EXPORT_SYMBOL_GPL(twr_chan_back_goahead_unwatch);
+
+bool twr_chan_back_goahead_given(struct twr_chan_back_goahead *ga)
+{
+	/* Only the node's existence counts: its value is the toolstack's. */
+	if (!require_go_ahead ||
+	    xenbus_exists(XBT_NIL, ga->dev->nodename, TWR_XS_IOTASK_READY)) {
+		ga->waiting_logged = false;
+		return true;
+	}
+	if (!ga->waiting_logged)
+		dev_info(&ga->dev->dev,
+			 "%s: waiting for the toolstack's go-ahead (%s; twinringd, or twinctl attach --go-ahead)\n",
+			 ga->dev->nodename, TWR_XS_IOTASK_READY);
+	ga->waiting_logged = true;
+	return false;
+}
+EXPORT_SYMBOL_GPL(twr_chan_back_goahead_given);
 
 MODULE_DESCRIPTION("twinring channel core, backend side");
 MODULE_LICENSE("Dual MIT/GPL");

@@ -87,6 +87,35 @@ void twr_chan_back_set_closing(struct twr_chan_back *ch);
 /* Kick the frontend (one EVTCHNOP_send). */
 void twr_chan_back_notify(struct twr_chan_back *ch);
 
+/*
+ * The toolstack's go-ahead (docs/iotask.md, "Ordering with the channels"):
+ * a backend maps no page of its frontend until the toolstack wrote
+ * <backend dir>/iotask-ready, so the device's I/O tasks are in Xen's table
+ * before the first map and a correct backend never sees a spurious denial.
+ * The node is the toolstack's (the backend only reads it); its absence
+ * keeps the device in InitWait, never fails it. Module parameter
+ * require_go_ahead=0 of twinring-chan-back turns the wait off (a host
+ * whose toolstack predates the node).
+ *
+ * twr_chan_back_goahead_watch() watches the node; @ready runs in the
+ * xenwatch thread (like otherend_changed, so the two never race) once at
+ * registration and whenever the node changes. twr_chan_back_goahead_given()
+ * reads it; while it is absent it says once in the log what it waits for.
+ */
+struct twr_chan_back_goahead {
+	struct xenbus_watch watch;
+	struct xenbus_device *dev;
+	void (*ready)(struct twr_chan_back_goahead *ga);
+	bool waiting_logged;
+};
+
+int twr_chan_back_goahead_watch(struct twr_chan_back_goahead *ga,
+				struct xenbus_device *dev,
+				void (*ready)(struct twr_chan_back_goahead *ga));
+/* Safe on a never-watched (zeroed) @ga; waits for a running @ready. */
+void twr_chan_back_goahead_unwatch(struct twr_chan_back_goahead *ga);
+bool twr_chan_back_goahead_given(struct twr_chan_back_goahead *ga);
+
 /* The flags word the frontend writes, read once. */
 static inline u32 twr_chan_back_front_flags(const struct twr_chan_back *ch)
 {

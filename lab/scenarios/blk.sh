@@ -38,7 +38,7 @@ blk_attach_xs() {
 	# One xenstore-write is one transaction: the backend probes a complete
 	# directory.
 	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
-		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" 4 "$be/state" 1 &&
+		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" 4 "$be/iotask-ready" 1 "$be/state" 1 &&
 		xenstore-chmod -r "$be" n0 "r$domid" &&
 		xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 &&
 		xenstore-chmod -r "$fe" "n$domid" r0
@@ -90,7 +90,7 @@ blk_attach() {
 	devid=0
 	if command -v twinctl >/dev/null 2>&1; then
 		how=twinctl
-		out=$(twinctl attach "$DOMU" blk target=/run/twr/disk1.img vdev=$VDEV mode=w queues=4 2>&1)
+		out=$(twinctl --go-ahead attach "$DOMU" blk target=/run/twr/disk1.img vdev=$VDEV mode=w queues=4 2>&1)
 		rc=$?
 		echo "$out"
 		devid=$(echo "$out" | sed -n 's/.*twinblk device \([0-9]*\).*/\1/p' | head -n1)

@@ -45,7 +45,7 @@ net_attach_xs() {
 		"$fe/backend" "$be" "$fe/backend-id" 0 "$fe/mac" "$TWR_MAC" &&
 		xenstore-chmod -r "$be" n0 "r$domid" &&
 		xenstore-chmod -r "$fe" "n$domid" r0 &&
-		xenstore-write "$be/state" 1 "$fe/state" 1
+		xenstore-write "$be/state" 1 "$fe/state" 1 "$be/iotask-ready" 1
 }
 
 # net_states: "<backend state>/<frontend state>" of device 0.
@@ -123,7 +123,21 @@ fi
 how=xenstore-write
 if command -v twinctl >/dev/null 2>&1 && [ "${TWR_NET_ATTACH:-twinctl}" = twinctl ]; then
 	how=twinctl
+	# No twinringd and no --go-ahead: the backend must hold off mapping
+	# until the toolstack's iotask-ready exists (docs/iotask.md).
 	twinctl attach "$DOMU" net bridge=xenbr1 mac=$TWR_MAC queues=4 || fail=1
+	be=/local/domain/0/backend/twinnet/$domid/0
+	if net_dmesg_has "backend/twinnet/$domid/0: waiting for the toolstack's go-ahead"; then
+		st=$(net_states)
+		ok=true
+		[ "${st%/*}" = 2 ] || { ok=false; fail=1; }
+		twr_check net_waits_for_go_ahead $ok \
+			"frontend Initialised without iotask-ready: states $st (backend must stay InitWait)"
+	else
+		twr_check net_waits_for_go_ahead false "no 'waiting for the go-ahead' line; states $(net_states)"
+		fail=1
+	fi
+	xenstore-write "$be/iotask-ready" 1
 else
 	net_attach_xs "$domid" || fail=1
 	net_bridge
