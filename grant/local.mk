@@ -20,3 +20,9 @@ grant_twr_iotask_SOURCES = grant/twr_iotask_tool.c grant/twr_iotask_tool.h \
 	grant/twr_grantprobe.c
 grant_twr_iotask_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
 grant_twr_iotask_LDADD = libtwriotask.a $(XENCTRL_LIBS) -lxengnttab -lxencall
+
+# twr-gntshare: the domU's grants for that scenario, through /dev/xen/gntalloc
+# alone; static, because the lab's domU root has no libxen*.
+noinst_PROGRAMS += grant/twr-gntshare
+grant_twr_gntshare_SOURCES = grant/twr_gntshare.c
+grant_twr_gntshare_LDFLAGS = -static

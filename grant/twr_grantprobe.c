@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <xencall.h>
 #include <xengnttab.h>
@@ -50,104 +51,111 @@ static void twr_probe_on_signal(int sig)
 	twr_probe_stop = 1;
 }
 
-int twr_probe_share(uint16_t domid, bool writable)
+/*
+ * One device map of @ref and, when it worked, its unmap. A device map needs
+ * no virtual address, so user space can make it and read the hypervisor's
+ * status directly (PV dom0 only; the hypervisor refuses device maps to
+ * PVH/HVM callers). Returns the map's GNTST_* status, or 1 when a
+ * hypercall itself failed (errno set).
+ */
+static int twr_probe_map_once(xencall_handle *xcall, struct gnttab_map_grant_ref *map,
+			      struct gnttab_unmap_grant_ref *unmap, uint16_t domid,
+			      uint32_t ref, bool writable)
 {
-	struct sigaction sa = { .sa_handler = twr_probe_on_signal };
-	xengntshr_handle *xgs;
-	uint32_t ref;
-	void *page;
-	int fd;
+	int status;
 
-	/*
-	 * It outlives whoever started it (a remote shell, the lab's agent):
-	 * drop inherited descriptors beyond stdio so that no connection is
-	 * kept open by this process.
-	 */
-	for (fd = 3; fd < 1024; fd++)
-		close(fd);
+	memset(map, 0, sizeof(*map));
+	map->flags = GNTMAP_device_map | (writable ? 0 : GNTMAP_readonly);
+	map->ref = ref;
+	map->dom = domid;
+	if (xencall3(xcall, __HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref,
+		     (uint64_t)(uintptr_t)map, 1) < 0)
+		return 1;
+	status = map->status;
+	if (status != GNTST_okay)
+		return status;
+	memset(unmap, 0, sizeof(*unmap));
+	unmap->dev_bus_addr = map->dev_bus_addr;
+	unmap->handle = map->handle;
+	if (xencall3(xcall, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref,
+		     (uint64_t)(uintptr_t)unmap, 1) < 0 || unmap->status != GNTST_okay) {
+		fprintf(stderr, "map: unmapping d%u ref %u failed (%s): the grant stays pinned\n",
+			domid, ref, twr_gntst_name(unmap->status));
+		return 1;
+	}
+	return status;
+}
 
-	xgs = xengntshr_open(NULL, 0);
-	if (!xgs) {
-		fprintf(stderr, "share: cannot open /dev/xen/gntalloc: %s (is xen-gntalloc loaded?)\n",
+/* A map and an unmap buffer from privcmd's hypercall memory. */
+static struct gnttab_map_grant_ref *twr_probe_map_open(const char *who, xencall_handle **xcall)
+{
+	struct gnttab_map_grant_ref *map;
+
+	*xcall = xencall_open(NULL, 0);
+	if (!*xcall) {
+		fprintf(stderr, "%s: cannot open privcmd: %s (run as root in dom0)\n", who,
 			strerror(errno));
-		return 2;
+		return NULL;
 	}
-	page = xengntshr_share_pages(xgs, domid, 1, &ref, writable);
-	if (!page) {
-		fprintf(stderr, "share: granting a page to d%u failed: %s\n", domid, strerror(errno));
-		xengntshr_close(xgs);
-		return 2;
+	map = xencall_alloc_buffer(*xcall, sizeof(*map) + sizeof(struct gnttab_unmap_grant_ref));
+	if (!map) {
+		fprintf(stderr, "%s: no hypercall buffer: %s\n", who, strerror(errno));
+		xencall_close(*xcall);
 	}
-	memcpy(page, TWR_PROBE_PATTERN, sizeof(TWR_PROBE_PATTERN));
-
-	/* The ref on stdout, then hold the grant until told to stop. */
-	printf("%u\n", ref);
-	fflush(stdout);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	while (!twr_probe_stop)
-		pause();
-
-	xengntshr_unshare(xgs, page, 1);
-	xengntshr_close(xgs);
-	return 0;
+	return map;
 }
 
 int twr_probe_map(uint16_t domid, uint32_t ref, bool writable)
 {
 	struct gnttab_map_grant_ref *map;
-	struct gnttab_unmap_grant_ref *unmap;
 	xencall_handle *xcall;
-	int status, ret;
+	int status;
 
-	xcall = xencall_open(NULL, 0);
-	if (!xcall) {
-		fprintf(stderr, "map: cannot open privcmd: %s (run as root in dom0)\n", strerror(errno));
+	map = twr_probe_map_open("map", &xcall);
+	if (!map)
 		return 2;
-	}
-	map = xencall_alloc_buffer(xcall, sizeof(*map) + sizeof(*unmap));
-	if (!map) {
-		fprintf(stderr, "map: no hypercall buffer: %s\n", strerror(errno));
-		xencall_close(xcall);
-		return 2;
-	}
-	unmap = (struct gnttab_unmap_grant_ref *)(map + 1);
-
-	/*
-	 * A device map needs no virtual address, so user space can make it
-	 * and read the hypervisor's status directly (PV dom0 only; the
-	 * hypervisor refuses device maps to PVH/HVM callers).
-	 */
-	memset(map, 0, sizeof(*map));
-	map->flags = GNTMAP_device_map | (writable ? 0 : GNTMAP_readonly);
-	map->ref = ref;
-	map->dom = domid;
-	ret = xencall3(xcall, __HYPERVISOR_grant_table_op, GNTTABOP_map_grant_ref,
-		       (uint64_t)(uintptr_t)map, 1);
-	if (ret < 0) {
+	status = twr_probe_map_once(xcall, map, (struct gnttab_unmap_grant_ref *)(map + 1),
+				    domid, ref, writable);
+	if (status == 1) {
 		fprintf(stderr, "map: hypercall failed: %s\n", strerror(errno));
 		status = 2;
-		goto out;
+	} else {
+		printf("map d%u ref %u %s: %s (%d)\n", domid, ref, writable ? "rw" : "ro",
+		       twr_gntst_name(status), status);
+		status = twr_gntst_exit(status);
 	}
-	status = map->status;
-	printf("map d%u ref %u %s: %s (%d)\n", domid, ref, writable ? "rw" : "ro",
-	       twr_gntst_name(status), status);
-
-	if (status == GNTST_okay) {
-		memset(unmap, 0, sizeof(*unmap));
-		unmap->dev_bus_addr = map->dev_bus_addr;
-		unmap->handle = map->handle;
-		ret = xencall3(xcall, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref,
-			       (uint64_t)(uintptr_t)unmap, 1);
-		if (ret < 0 || unmap->status != GNTST_okay)
-			fprintf(stderr, "map: unmapping d%u ref %u failed (%d, %s): the grant stays pinned\n",
-				domid, ref, ret < 0 ? -errno : 0, twr_gntst_name(unmap->status));
-	}
-	status = twr_gntst_exit(status);
-out:
 	xencall_free_buffer(xcall, map);
 	xencall_close(xcall);
 	return status;
+}
+
+int twr_probe_mapbench(uint16_t domid, uint32_t ref, uint32_t count)
+{
+	struct gnttab_map_grant_ref *map;
+	struct timespec t0, t1;
+	xencall_handle *xcall;
+	uint32_t i;
+	int status = GNTST_okay;
+	double ns;
+
+	map = twr_probe_map_open("mapbench", &xcall);
+	if (!map)
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < count && status == GNTST_okay; i++)
+		status = twr_probe_map_once(xcall, map, (struct gnttab_unmap_grant_ref *)(map + 1),
+					    domid, ref, false);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
+	if (status == GNTST_okay)
+		printf("mapbench d%u ref %u: %u map+unmap, %.0f ns each\n", domid, ref, count,
+		       ns / count);
+	else
+		fprintf(stderr, "mapbench d%u ref %u: map %u of %u: %s\n", domid, ref, i, count,
+			status == 1 ? strerror(errno) : twr_gntst_name(status));
+	xencall_free_buffer(xcall, map);
+	xencall_close(xcall);
+	return status == GNTST_okay ? 0 : status == GNTST_permission_denied ? 1 : 2;
 }
 
 int twr_probe_gntdev_map(uint16_t domid, uint32_t ref, bool writable, bool hold)

@@ -27,9 +27,8 @@ static void twr_tool_usage(void)
 	      "  gntdev-map DOMID REF ro|rw [hold]     map through /dev/xen/gntdev, print the result;\n"
 	      "                                        hold: keep it mapped until SIGTERM\n"
 	      "  copy DOMID REF from|to                grant copy of a few bytes, print GNTST\n"
-	      "in a domU:\n"
-	      "  share DOMID ro|rw                     grant a page to DOMID, print the ref, hold it\n"
-	      "                                        until SIGTERM\n"
+	      "  mapbench DOMID REF COUNT              COUNT read-only maps+unmaps, print the time of one\n"
+	      "(the domU side of the probes is twr-gntshare: grants to hold and map)\n"
 	      "exit: 0 allowed/done, 1 denied/refused, 2 other failure, 64 usage\n", stderr);
 }
 
@@ -175,13 +174,11 @@ static int twr_tool_probe_cmd(int argc, char **argv)
 {
 	const char *cmd = argv[1];
 	uint16_t domid;
-	uint32_t ref;
+	uint32_t ref, count;
 	bool flag;
 
 	if (argc < 4 || !twr_parse_domid(argv[2], &domid))
 		return TWR_EXIT_USAGE;
-	if (!strcmp(cmd, "share") && argc == 4 && twr_parse_choice(argv[3], "ro", "rw", &flag))
-		return twr_probe_share(domid, flag);
 	if (!strcmp(cmd, "gntdev-map") && argc == 6 && !strcmp(argv[5], "hold") &&
 	    twr_parse_u32(argv[3], UINT32_MAX, &ref) && twr_parse_choice(argv[4], "ro", "rw", &flag))
 		return twr_probe_gntdev_map(domid, ref, flag, true);
@@ -193,6 +190,8 @@ static int twr_tool_probe_cmd(int argc, char **argv)
 		return twr_probe_gntdev_map(domid, ref, flag, false);
 	if (!strcmp(cmd, "copy") && twr_parse_choice(argv[4], "from", "to", &flag))
 		return twr_probe_copy(domid, ref, flag);
+	if (!strcmp(cmd, "mapbench") && twr_parse_u32(argv[4], 1000000, &count) && count)
+		return twr_probe_mapbench(domid, ref, count);
 	return TWR_EXIT_USAGE;
 }
 

@@ -15,10 +15,14 @@
  * GNTST_permission_denied (or, for gntdev-map, refused it at all), 2 on
  * any other failure.
  */
-/* In a domU: grant one page to @domid, print its ref, hold it until SIGTERM. */
-int twr_probe_share(uint16_t domid, bool writable);
 /* In a PV dom0: GNTTABOP_map_grant_ref (device map) then unmap. */
 int twr_probe_map(uint16_t domid, uint32_t ref, bool writable);
+/*
+ * In a PV dom0: @count read-only device maps and unmaps of @ref, one after
+ * the other; prints the mean time of one map+unmap (what a check adds is
+ * the difference with the granter's enforcement on and off).
+ */
+int twr_probe_mapbench(uint16_t domid, uint32_t ref, uint32_t count);
 /*
  * In dom0: map through /dev/xen/gntdev, as a user-space backend does; with
  * @hold, keep the mapping until SIGTERM.
