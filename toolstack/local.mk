@@ -8,6 +8,7 @@ toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_host.c \
 	toolstack/twr_json.c \
 	toolstack/twr_json.h \
+	toolstack/twr_killpoint.c \
 	toolstack/twr_spec.c \
 	toolstack/twr_spec.h \
 	toolstack/twr_stats.c \

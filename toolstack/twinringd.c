@@ -93,6 +93,24 @@ out:
 	return 0;
 }
 
+/* The restart test's hook (twinringd(8), TESTING). A name that is not a
+ * point is an error: a typo must not turn a crash test into a no-op. */
+static int killpoint_arm(struct daemon *dm)
+{
+	const char *at = getenv(TWR_KILL_ENV);
+
+	if (!at || !*at)
+		return 0;
+	if (!twr_killpoint_valid(at)) {
+		twrd_log(dm, LOG_ERR, "%s=%s: not a kill point (%s, %s or %s)", TWR_KILL_ENV, at,
+			 TWR_KILL_DEVICE_HALF, TWR_KILL_BETWEEN_DEVICES, TWR_KILL_TASKS_ADDED);
+		return 2;
+	}
+	dm->tool.kill_at = at;
+	twrd_log(dm, LOG_WARNING, "test hook armed: SIGKILL at the first '%s'", at);
+	return 0;
+}
+
 /* --- main --- */
 
 static void usage(FILE *f)
@@ -258,6 +276,9 @@ int main(int argc, char **argv)
 		twrd_log(&dm, LOG_ERR, "%s", twr_tool_error(&dm.tool));
 		return 1;
 	}
+	ret = killpoint_arm(&dm);
+	if (ret)
+		goto out_tool;
 	dm.xch = xc_interface_open(NULL, NULL, 0);
 	if (!dm.xch) {
 		twrd_log(&dm, LOG_ERR, "cannot open the Xen control interface (%s): run as root in dom0",

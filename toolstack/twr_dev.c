@@ -41,9 +41,10 @@ static void perm_to_xs(const struct twr_xs_perm *p, struct xs_permissions *x)
 	}
 }
 
-static int plan_write(struct xs_handle *xsh, xs_transaction_t tx,
+static int plan_write(struct twr_tool *t, xs_transaction_t tx,
 		      const struct twr_xs_plan *plan, const char **failed)
 {
+	struct xs_handle *xsh = t->xsh;
 	struct xs_permissions perms[2];
 	const struct twr_xs_node *node;
 	unsigned int i;
@@ -52,6 +53,8 @@ static int plan_write(struct xs_handle *xsh, xs_transaction_t tx,
 	for (i = 0; i < plan->n; i++) {
 		node = &plan->nodes[i];
 		*failed = node->path;
+		if (!strcmp(node->path, plan->be_dir))
+			twr_killpoint(t, TWR_KILL_DEVICE_HALF);
 		if (node->is_dir)
 			ok = xs_mkdir(xsh, tx, node->path);
 		else
@@ -247,7 +250,7 @@ int twr_dev_create(struct twr_tool *t, uint32_t domid,
 				      strerror(-ret));
 			goto out_abort;
 		}
-		ret = plan_write(t->xsh, tx, plan, &failed);
+		ret = plan_write(t, tx, plan, &failed);
 		if (!ret && record)
 			ret = record_write(t->xsh, tx, d, record, &failed);
 		if (ret) {

@@ -42,6 +42,7 @@ struct twr_tool {
 	struct xs_handle *xsh;
 	char err[TWR_TOOL_ERR_MAX];
 	const char *sysfs;	/* "/sys", or a fake tree for tests */
+	const char *kill_at;	/* test hook: twr_killpoint(), NULL when off */
 };
 
 /* Connect to xenstore. Returns 0 or a negative errno (message set). */
@@ -57,6 +58,23 @@ static inline const char *twr_tool_error(const struct twr_tool *t)
 /* Record a failure message; returns @err for "return twr_tool_fail(...)". */
 int twr_tool_fail(struct twr_tool *t, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* --- the restart test's hook (twr_killpoint.c, twinringd(8) TESTING) --- */
+
+#define TWR_KILL_ENV		"TWINRINGD_TEST_KILL_AT"
+/* Inside a device's transaction: its frontend directory written, the
+ * backend's not yet (nothing is committed). */
+#define TWR_KILL_DEVICE_HALF	"device-half-written"
+/* A domain's device committed, another of its entries still to create. */
+#define TWR_KILL_BETWEEN_DEVICES "between-devices"
+/* A device's I/O tasks added, its go-ahead (iotask-ready) not written. */
+#define TWR_KILL_TASKS_ADDED	"tasks-added"
+
+/* Is @name one of the points above? */
+bool twr_killpoint_valid(const char *name);
+
+/* If @t->kill_at is @name: log it to syslog and SIGKILL this process. */
+void twr_killpoint(const struct twr_tool *t, const char *name);
 
 /* --- domains (twr_domain.c) --- */
 

@@ -81,6 +81,16 @@ static unsigned int records_read(struct daemon *dm, uint32_t domid, char **rec,
 	return k;
 }
 
+/* Does an entry after @i remain to be created? (The test hook's
+ * "between-devices" point.) */
+static bool more_to_create(const struct twr_xlcfg *cfg, const bool *create, unsigned int i)
+{
+	while (++i < cfg->n)
+		if (cfg->items[i] && create[i])
+			return true;
+	return false;
+}
+
 static void apply_entries(struct daemon *dm, uint32_t domid, const char *who,
 			  const char *path, const struct twr_xlcfg *cfg,
 			  unsigned int *nerr)
@@ -119,6 +129,8 @@ static void apply_entries(struct daemon *dm, uint32_t domid, const char *who,
 				     twr_tool_error(&dm->tool));
 			continue;
 		}
+		if (more_to_create(cfg, create, i))
+			twr_killpoint(&dm->tool, TWR_KILL_BETWEEN_DEVICES);
 		if (spec.kind == TWR_DEV_NET) {
 			twr_mac_format(d.spec.net.mac, mac, sizeof(mac));
 			twrd_log(dm, LOG_INFO, "%s: twinnet %u attached (bridge %s, mac %s, %u queue%s)",

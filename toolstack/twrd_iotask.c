@@ -230,6 +230,7 @@ int twrd_iotask_connect(struct twrd_iotask *io, struct twr_tool *t, uint32_t dom
 		}
 		(*ntasks)++;
 	}
+	twr_killpoint(t, TWR_KILL_TASKS_ADDED);
 	ret = ready_write(t, backend, kind, domid, devid, true);
 	if (!ret)
 		return 0;

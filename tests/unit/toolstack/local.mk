@@ -4,9 +4,11 @@
 # (libxlutil parses, as in xl) and its restart reconciliation. Nothing here
 # needs a running Xen.
 check_PROGRAMS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
-	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host
+	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
+	tests/unit/toolstack/test_killpoint
 TESTS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
-	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host
+	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
+	tests/unit/toolstack/test_killpoint
 
 tests_unit_toolstack_test_spec_SOURCES = tests/unit/toolstack/test_spec.c
 tests_unit_toolstack_test_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
@@ -29,3 +31,9 @@ tests_unit_toolstack_test_host_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolsta
 tests_unit_toolstack_test_host_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_host_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
 EXTRA_DIST += tests/unit/twr_cunit.h
+
+# The restart test's hook: SIGKILL at the armed point only (forks).
+tests_unit_toolstack_test_killpoint_SOURCES = tests/unit/toolstack/test_killpoint.c
+tests_unit_toolstack_test_killpoint_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+tests_unit_toolstack_test_killpoint_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_toolstack_test_killpoint_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
