@@ -37,3 +37,7 @@ tests_unit_toolstack_test_killpoint_SOURCES = tests/unit/toolstack/test_killpoin
 tests_unit_toolstack_test_killpoint_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_killpoint_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_killpoint_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
+
+# make install DESTDIR=<tmp> installs every expected file (tests/install.sh).
+TESTS += tests/install.sh
+EXTRA_DIST += tests/install.sh
