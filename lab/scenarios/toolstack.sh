@@ -1,10 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Scenario toolstack: twinctl and twinringd in dom0 against a live domU.
-# Needs the stage from make lab-stage; no twinring driver is loaded,
-# so device states stay Initialising: this checks the control plane only.
+# Scenario toolstack: twinctl and twinringd in dom0 against live domUs.
+# Needs the stage from make lab-stage. twinringd runs as its systemd unit
+# runs it (toolstack-lib.sh: the unit's ExecStart, /etc/twinring/twinringd.conf).
 #
-#   twinringd --search-path /run/twr ── watches @introduceDomain/@releaseDomain
+# Part 1, the control plane (here; no twinring driver is loaded, so device
+# states stay Initialising):
+#
+#   twinringd (search_path = "/run/twr") ── watches @introduceDomain/@releaseDomain
 #        │ reads /run/twr/twr-ts.cfg: twinring = [ net, blk, 2 bad entries ]
 #        ▼
 #   xenstore: /local/domain/<id>/device/twin{net,blk}/<n>   (n<id>,r0)
@@ -12,33 +15,16 @@
 #        ▲
 #   twinctl attach/detach/list/show/stats, and its refusals
 #
-# Then kill -9 + restart of the daemon (nothing created twice) and
+# then kill -9 + restart of the daemon (nothing created twice) and
 # xl destroy (nothing left behind).
+#
+# Part 2, drivers, traffic and the daemon killed mid-setup and mid-traffic:
+# toolstack-io.sh (also a scenario of its own).
 . /lab/scenarios/lib.sh
+. /lab/scenarios/toolstack-lib.sh
 
 DOMU=twr-ts
 DATA=/run/twr/ts-data.img
-LOG=$TWR_RESULTS/twinringd.log
-fail=0
-
-# check NAME CONDITION-STATUS DETAIL: twr_check from an exit status.
-check() {
-	if [ "$2" = 0 ]; then
-		twr_check "ts_$1" true "$3"
-	else
-		twr_check "ts_$1" false "$3"
-		fail=1
-	fi
-}
-
-# count_devs DOMID: the number of twinring backend directories of DOMID.
-count_devs() {
-	local k n=0
-	for k in twinnet twinblk; do
-		n=$((n + $(xenstore-list "/local/domain/0/backend/$k/$1" 2>/dev/null | wc -l)))
-	done
-	echo "$n"
-}
 
 # perms_ok DIR WANT: every node under DIR (and DIR) has permissions WANT.
 perms_ok() {
@@ -49,19 +35,8 @@ perms_ok() {
 	[ -z "$bad" ] || { echo "$bad"; return 1; }
 }
 
-# daemon_start: twinringd in the background, logging to $LOG.
-daemon_start() {
-	twinringd --foreground --search-path /run/twr --close-timeout 3 >>"$LOG" 2>&1 &
-	daemon_pid=$!
-}
-
 twr_phase ts_setup
-for t in twinctl twinringd; do
-	if ! command -v $t >/dev/null; then
-		twr_check ts_staged false "$t not in dom0: stage with make lab-stage"
-		exit 1
-	fi
-done
+ts_setup_daemon /run/twr
 twr_disk_create "$DATA" 16
 daemon_start
 
@@ -111,7 +86,7 @@ twinctl show "$DOMU" >"$TWR_RESULTS/ts-show-daemon.txt" 2>&1
 grep -q "missing.img" "$TWR_RESULTS/ts-show-daemon.txt" &&
 	grep -q "unknown device type 'nic'" "$TWR_RESULTS/ts-show-daemon.txt"
 check daemon_errors_in_show $? "twinctl show names both bad entries (ts-show-daemon.txt)"
-grep -q "twinring entry 3 'blk, target=/run/twr/missing.img" "$LOG"
+wait_for 10 grep -q "twinring entry 3 'blk, target=/run/twr/missing.img" "$LOG"
 check daemon_errors_logged $? "the log names the domain, the file, the entry"
 
 # The domU's xenbus reads its frontend directories (it has no driver for
@@ -188,13 +163,13 @@ twr_phase ts_restart
 kill -9 "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null
 before=$(count_devs "$domid")
-twinringd --once --search-path /run/twr >>"$LOG" 2>&1
+twinringd --once >>"$LOG" 2>&1
 check restart_once_rc $? "twinringd --once after kill -9"
 [ "$(count_devs "$domid")" = "$before" ]
 check restart_no_duplicate $? "devices before $before, after $(count_devs "$domid")"
 # A device removed behind the daemon's back is re-created from the config.
 xenstore-rm "$blk_be" && xenstore-rm "$blk_fe"
-twinringd --once --search-path /run/twr >>"$LOG" 2>&1
+twinringd --once >>"$LOG" 2>&1
 [ "$(count_devs "$domid")" = "$before" ] && [ "$(xenstore-read "$blk_be/target" 2>/dev/null)" = "$DATA" ]
 check restart_recreates_missing $? "the removed twinblk came back"
 daemon_start
@@ -212,31 +187,22 @@ check detach_removed $? "both directories of twinnet 1 are gone"
 # its channel), and gets it at once where it has none; a Closed backend
 # loses it again.
 twr_phase ts_iotask
-# wait_for CONDITION...: up to 20 s for CONDITION to hold.
-wait_for() {
-	local i
-	for i in $(seq 20); do
-		"$@" && return 0
-		sleep 1
-	done
-	return 1
-}
 has_ready() { xenstore-exists "$net_be/iotask-ready"; }
 no_ready() { ! xenstore-exists "$net_be/iotask-ready"; }
 xenstore-write "$net_fe/num-queues" 1 "$net_fe/queue-0/ctrl-ref" 8 \
 	"$net_fe/queue-0/ring-a-dir-ref" 9 "$net_fe/queue-0/ring-b-dir-ref" 10 \
 	"$net_fe/queue-0/ring-a-order" 0 "$net_fe/queue-0/ring-b-order" 0 "$net_fe/state" 3
-if grep -q "I/O tasks: register (the hypervisor has the task table)" "$LOG"; then
-	wait_for grep -q "twinnet 0: no go-ahead: cannot read the grant refs of $net_fe/queue-0" "$LOG"
+if wait_for 5 grep -q "I/O tasks: register (the hypervisor has the task table)" "$LOG"; then
+	wait_for 20 grep -q "twinnet 0: no go-ahead: cannot read the grant refs of $net_fe/queue-0" "$LOG"
 	check iotask_ungranted_refs_refused $? "refs 8-10, never granted to dom0: logged, no task"
 	no_ready
 	check iotask_no_go_ahead $? "no $net_be/iotask-ready"
 else
-	wait_for has_ready
+	wait_for 20 has_ready
 	check iotask_go_ahead_without_table $? "no task table: $net_be/iotask-ready written at Initialised"
 fi
 xenstore-write "$net_be/state" 6
-wait_for no_ready
+wait_for 20 no_ready
 check iotask_go_ahead_withdrawn $? "backend Closed: iotask-ready absent"
 twinctl show "$DOMU" >"$TWR_RESULTS/ts-show-iotask.txt" 2>&1
 
@@ -255,6 +221,8 @@ done
 check destroy_nothing_left $gone "backend directories and daemon records of domain $domid removed"
 xenstore-ls -p /local/domain/0 >"$TWR_RESULTS/ts-xenstore-after.txt" 2>&1
 
-kill "$daemon_pid" 2>/dev/null
-wait "$daemon_pid" 2>/dev/null
+daemon_stop
+
+# Part 2 in the same boot, its checks counted as this scenario's.
+bash /lab/scenarios/toolstack-io.sh || fail=1
 exit $fail

@@ -1,0 +1,296 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck disable=SC2016,SC2086,SC2317 # eval'd conditions, word splitting of sums, functions run by wait_for
+# Scenario toolstack-io (also part 2 of the toolstack scenario, which runs
+# it): the devices twinringd attaches from a domU's xl config load their
+# drivers and pass traffic, and the daemon survives kill -9 in the middle of
+# a setup and in the middle of traffic. twinringd runs as its unit does
+# (toolstack-lib.sh).
+#
+#   dom0 10.99.0.1 ── xenbr0 ── vif ══ netfront ── eth0 10.99.0.2 (the agent)
+#   dom0 10.99.1.1 ── xenbr1 ── twr<d>.0 ══ twinnet ══ ethN 10.99.1.2
+#   /run/twr/tsio-data.img ── twinblk-back ══ twinblk ══ /dev/twa
+#   both from /run/twr/twr-tsio.cfg: twinring = [ 'net, ...', 'blk, ...' ]
+#
+# Setup, the daemon SIGKILLing itself at each test-hook point in turn
+# (TWINRINGD_TEST_KILL_AT, twinringd(8)) and started again each time:
+#   device-half-written  nothing of the device is visible
+#   between-devices      the net device only, with its record
+#   tasks-added          (frontends loaded) tasks but no go-ahead: backends wait
+#   no hook              stale tasks replaced, go-ahead, both Connected,
+#                        one I/O task per queue, no device twice
+# Traffic: ping; 16 MiB each way over twinnet, 16 MiB written and read back
+# on twinblk, sha256 compared (and in the backing file).
+# Mid-traffic: a 48 MiB TCP stream over twinnet and a 48 MiB O_DIRECT write
+# to twinblk, each held by two gates (after 8 and after 40 MiB): gate 1
+# opens, kill -9, restart, gate 2 opens. Both complete with the right
+# sha256; the new daemon creates and registers nothing; the task table is
+# unchanged.
+# Teardown: xl destroy leaves no xenstore directory, record or backend
+# netdev; the backend modules unload.
+. /lab/scenarios/lib.sh
+. /lab/scenarios/toolstack-lib.sh
+
+IODOMU=twr-tsio
+AGENT=10.99.0.2
+TWR_AGENT=$AGENT
+IO_DATA=/run/twr/tsio-data.img
+IO_XVDA=/run/twr/tsio-xvda.img
+IO_MAC=00:16:3e:7a:00:11
+IO_IP=10.99.1.2
+NET_SPEC="net, bridge=xenbr1, mac=$IO_MAC, queues=2"
+BLK_SPEC="blk, target=$IO_DATA, vdev=twa, queues=2"
+MiB=1048576
+
+# io_dir be|fe KIND: device 0's backend or frontend directory.
+io_dir() {
+	if [ "$1" = be ]; then
+		echo "/local/domain/0/backend/$2/$iodomid/0"
+	else
+		echo "/local/domain/$iodomid/device/$2/0"
+	fi
+}
+
+# io_states KIND: "<backend state>/<frontend state>" of device 0.
+io_states() {
+	echo "$(xenstore-read "$(io_dir be "$1")/state" 2>/dev/null)/$(
+		xenstore-read "$(io_dir fe "$1")/state" 2>/dev/null)"
+}
+
+io_connected() {
+	[ "$(io_states twinnet)" = 4/4 ] && [ "$(io_states twinblk)" = 4/4 ]
+}
+
+io_states_all() {
+	echo "net $(io_states twinnet), blk $(io_states twinblk)"
+}
+
+# io_records: twinringd's records of the domain, one line.
+io_records() {
+	xenstore-list "/local/domain/0/twinringd/$iodomid/devices" 2>/dev/null | sort | tr '\n' ' '
+}
+
+# io_tasks: the domain's I/O tasks, without their counters.
+io_tasks() {
+	twr-iotask list "$iodomid" 2>&1 | awk '/ task / { print $1, $2, $3, $4, $5, $6, $7 }'
+}
+
+# agent CMD...: twr_domu_run at the agent, but bounded (300 s): a command
+# stuck in the domU fails its check instead of stalling the boot.
+agent() {
+	local out rc
+	out=$(printf '%s\n' "$*" | timeout 300 socat -t 300 -T 300 - \
+		"TCP:$AGENT:$TWR_AGENT_PORT,connect-timeout=2" 2>/dev/null)
+	rc=$(printf '%s\n' "$out" | sed -n 's/^TWR-RC \([0-9]*\)$/\1/p' | tail -n1)
+	printf '%s\n' "$out" | sed '/^TWR-RC [0-9]*$/d'
+	return "${rc:-255}"
+}
+
+# fe_initialised KIND: the frontend of device 0 is Initialised or beyond.
+fe_initialised() {
+	[ "$(xenstore-read "$(io_dir fe "$1")/state" 2>/dev/null || echo 0)" -ge 3 ]
+}
+
+# io_domu_ip: address the domU's twinnet netdev, found by its MAC.
+io_domu_ip() {
+	agent "for i in \$(seq 30); do ifc=\$(grep -il $IO_MAC /sys/class/net/*/address | cut -d/ -f5 | head -n1); [ -n \"\$ifc\" ] && break; sleep 1; done; ip addr replace $IO_IP/24 dev \$ifc && ip link set \$ifc up && echo \$ifc"
+}
+
+# log_count PATTERN: lines of the daemon's log matching PATTERN.
+log_count() {
+	grep -c -- "$1" "$LOG"
+}
+
+twr_phase ts_io_setup
+ts_setup_daemon /run/twr
+for m in twinnet-back twinblk-back; do
+	if ! modprobe "$m"; then
+		check "io_modprobe_$m" 1 "modprobe $m failed in dom0 (staged? see staged-modules.txt)"
+		exit 1
+	fi
+done
+if [ ! -e /sys/class/net/xenbr1 ]; then
+	ip link add xenbr1 type bridge && ip addr add 10.99.1.1/24 dev xenbr1 && ip link set xenbr1 up
+fi
+twr_disk_create "$IO_DATA" 64
+twr_disk_create "$IO_XVDA" 8
+
+# --- setup, killed at each point ----------------------------------------
+twr_phase ts_io_kill_device_half
+daemon_start TWINRINGD_TEST_KILL_AT=device-half-written
+twr_domu_create "$IODOMU" "$AGENT/24" "$IO_XVDA" "twinring = [ '$NET_SPEC', '$BLK_SPEC' ]" || exit 1
+iodomid=$(xl domid "$IODOMU") || exit 1
+daemon_wait_killed device-half-written
+[ "$(count_devs "$iodomid")" = 0 ] && [ -z "$(xenstore-list "/local/domain/$iodomid/device/twinnet" 2>/dev/null)" ] &&
+	[ -z "$(io_records)" ]
+check io_half_nothing_visible $? "killed inside the transaction: $(count_devs "$iodomid") backend dirs, records '$(io_records)'"
+
+twr_phase ts_io_kill_between
+daemon_start TWINRINGD_TEST_KILL_AT=between-devices
+daemon_wait_killed between-devices
+xenstore-exists "$(io_dir be twinnet)" && xenstore-exists "$(io_dir fe twinnet)" &&
+	! xenstore-exists "$(io_dir be twinblk)" && [ "$(io_records)" = "twinnet-0 " ]
+check io_between_net_only $? "twinnet 0 and its record only: $(count_devs "$iodomid") devices, records '$(io_records)'"
+
+twr_phase ts_io_kill_tasks
+daemon_start TWINRINGD_TEST_KILL_AT=tasks-added
+wait_for 30 eval '[ "$(count_devs "$iodomid")" = 2 ]'
+check io_blk_created_once $? "the restarted daemon added twinblk 0 only: records '$(io_records)'"
+# In the background: xenbus makes a frontend's modprobe wait (up to 300 s)
+# for its devices to connect, and they cannot before the go-ahead.
+agent "(setsid sh -c 'modprobe twinnet-front & modprobe twinblk-front & wait' </dev/null >/dev/null 2>&1 &)"
+wait_for 60 eval 'fe_initialised twinnet && fe_initialised twinblk'
+check io_frontends_initialised $? "twinnet-front and twinblk-front loaded in the domU: $(io_states_all)"
+daemon_wait_killed tasks-added
+leaked=$(io_tasks | grep -c task)
+! xenstore-exists "$(io_dir be twinnet)/iotask-ready" && ! xenstore-exists "$(io_dir be twinblk)/iotask-ready" &&
+	[ "$leaked" -ge 1 ]
+check io_tasks_without_go_ahead $? "$leaked task(s) left by the dead daemon, no iotask-ready ($(io_states_all))"
+[ "$(xenstore-read "$(io_dir be twinnet)/state")" != 4 ] && [ "$(xenstore-read "$(io_dir be twinblk)/state")" != 4 ]
+check io_backends_wait $? "no backend Connected without the go-ahead ($(io_states_all))"
+
+twr_phase ts_io_restart
+daemon_start
+wait_for 90 io_connected
+check io_connected $? "after the restart: $(io_states_all)"
+[ "$(count_devs "$iodomid")" = 2 ] && [ "$(io_records)" = "twinblk-0 twinnet-0 " ]
+check io_no_duplicate $? "$(count_devs "$iodomid") devices, records '$(io_records)'"
+twinctl show "$IODOMU" >"$TWR_RESULTS/ts-io-show.txt" 2>&1
+io_tasks >"$TWR_RESULTS/ts-io-tasks.txt"
+nq=$(( $(xenstore-read "$(io_dir fe twinnet)/num-queues" 2>/dev/null || echo 0) +
+	$(xenstore-read "$(io_dir fe twinblk)/num-queues" 2>/dev/null || echo 0) ))
+ntask=$(grep -c task "$TWR_RESULTS/ts-io-tasks.txt")
+dup=$(awk '{ print $3 }' "$TWR_RESULTS/ts-io-tasks.txt" | sort | uniq -d | tr '\n' ' ')
+[ "$nq" -gt 0 ] && [ "$ntask" = "$nq" ] && [ -z "$dup" ]
+check io_one_task_per_queue $? "$ntask tasks for $nq queues (was $leaked before the restart), duplicate ids '$dup' (ts-io-tasks.txt)"
+
+# --- traffic --------------------------------------------------------------
+twr_phase ts_io_traffic
+wait_for 30 eval '[ "$(basename "$(readlink "/sys/class/net/twr$iodomid.0/master" 2>/dev/null)")" = xenbr1 ]'
+check io_net_bridged $? "the daemon put twr$iodomid.0 on xenbr1"
+ifc=$(io_domu_ip)
+twr_log "domU twinnet interface: $ifc"
+wait_for 20 ping -c 1 -W 1 "$IO_IP" >/dev/null 2>&1
+check io_net_ping $? "$IO_IP over twinnet ($(io_states twinnet))"
+head -c 16M /dev/urandom >/run/twr/ts-blob16
+want=$(sha256sum </run/twr/ts-blob16 | cut -d' ' -f1)
+agent "rm -f /tmp/rx16; (socat -u TCP-LISTEN:7101,reuseaddr OPEN:/tmp/rx16,creat,trunc >/dev/null 2>&1 &); sleep 1" >/dev/null
+socat -u FILE:/run/twr/ts-blob16 "TCP:$IO_IP:7101,connect-timeout=5"
+wait_for 10 eval '[ "$(agent "sha256sum </tmp/rx16" | cut -d" " -f1)" = "$want" ]'
+check io_net_rx_sha256 $? "16 MiB dom0->domU over twinnet, sha256 $want"
+rm -f /run/twr/ts-back16
+(socat -u TCP-LISTEN:7102,reuseaddr OPEN:/run/twr/ts-back16,creat,trunc </dev/null >/dev/null 2>&1 &)
+sleep 1
+agent "socat -u FILE:/tmp/rx16 TCP:10.99.1.1:7102,connect-timeout=5; rm -f /tmp/rx16"
+wait_for 10 eval '[ "$(sha256sum </run/twr/ts-back16 | cut -d" " -f1)" = "$want" ]'
+check io_net_tx_sha256 $? "16 MiB domU->dom0 over twinnet, sha256 $want"
+rm -f /run/twr/ts-blob16 /run/twr/ts-back16
+wait_for 30 agent test -b /dev/twa
+# (The agent runs one line.)
+sums=$(agent "head -c 16M /dev/urandom >/tmp/b16 && dd if=/tmp/b16 of=/dev/twa bs=1M oflag=direct status=none && sha256sum </tmp/b16 && dd if=/dev/twa bs=1M count=16 iflag=direct status=none | sha256sum; rm -f /tmp/b16" |
+	cut -d' ' -f1 | tr '\n' ' ')
+fsum=$(head -c 16M "$IO_DATA" | sha256sum | cut -d' ' -f1)
+set -- $sums
+[ -n "${1:-}" ] && [ "$1" = "${2:-}" ] && [ "$1" = "$fsum" ]
+check io_blk_sha256 $? "16 MiB written to /dev/twa and read back: written $1, read ${2:-?}, in the file $fsum"
+
+# --- kill -9 in the middle of traffic --------------------------------------
+twr_phase ts_io_kill_mid_traffic
+blob=/run/twr/ts-blob48
+head -c 48M /dev/urandom >"$blob"
+want=$(sha256sum <"$blob" | cut -d' ' -f1)
+rm -f /run/twr/ts-g1 /run/twr/ts-g2
+mkfifo /run/twr/ts-g1 /run/twr/ts-g2
+agent "rm -f /tmp/rx48; (socat -u TCP-LISTEN:7103,reuseaddr OPEN:/tmp/rx48,creat,trunc >/dev/null 2>&1 &); sleep 1" >/dev/null
+# The sender stops at each gate (a fifo) until it is opened for writing.
+{
+	dd if="$blob" bs=1M count=8 status=none
+	cat /run/twr/ts-g1 >/dev/null
+	dd if="$blob" bs=1M skip=8 count=32 status=none
+	cat /run/twr/ts-g2 >/dev/null
+	dd if="$blob" bs=1M skip=40 status=none
+} | socat -u - "TCP:$IO_IP:7103,connect-timeout=5" 2>/dev/null &
+sender=$!
+# The domU's writer, the same gates, O_DIRECT onto /dev/twa.
+bw=$(base64 -w0 <<'EOF'
+#!/bin/bash
+head -c 48M /dev/urandom >/tmp/bsrc
+sha256sum </tmp/bsrc | cut -d' ' -f1 >/tmp/bsrc.sum
+rm -f /tmp/bg1 /tmp/bg2 /tmp/bw.rc
+mkfifo /tmp/bg1 /tmp/bg2
+{
+	dd if=/tmp/bsrc bs=1M count=8 status=none
+	cat /tmp/bg1 >/dev/null
+	dd if=/tmp/bsrc bs=1M skip=8 count=32 status=none
+	cat /tmp/bg2 >/dev/null
+	dd if=/tmp/bsrc bs=1M skip=40 status=none
+} | dd of=/dev/twa bs=1M oflag=direct iflag=fullblock status=none &
+echo $! >/tmp/bw.pid
+wait $!
+echo $? >/tmp/bw.rc
+EOF
+)
+agent "echo $bw | base64 -d >/tmp/bw.sh && (setsid bash /tmp/bw.sh </dev/null >/dev/null 2>&1 &)"
+# Both at gate 1: 8 MiB through each device.
+net_at() { [ "$(agent "stat -c %s /tmp/rx48 2>/dev/null")" -ge $((8 * MiB)) ] 2>/dev/null; }
+blk_at() { [ "$(agent "awk '/^wchar/ { print \$2 }' /proc/\$(cat /tmp/bw.pid)/io 2>/dev/null")" -ge $((8 * MiB)) ] 2>/dev/null; }
+wait_for 120 net_at && wait_for 120 blk_at
+check io_mid_first_8m $? "8 MiB through twinnet and twinblk before the kill"
+tasks_before=$(io_tasks)
+attached_before=$(log_count "$IODOMU ($iodomid): 2 of 2 twinring entries already attached")
+lines_before=$(wc -l <"$LOG")
+# Gate 1 open: 32 MiB on their way through each device, and the daemon dies.
+echo >/run/twr/ts-g1
+agent "echo >/tmp/bg1"
+kill -9 "$daemon_pid"
+wait "$daemon_pid" 2>/dev/null
+st=$?
+daemon_start
+wait_for 60 eval '[ "$(log_count "$IODOMU ($iodomid): 2 of 2 twinring entries already attached")" -gt "$attached_before" ]'
+check io_mid_restarted $? "kill -9 (status $st) with both transfers past gate 1, restarted: it found both entries attached"
+# Gate 2 still shut: neither transfer can have ended.
+kill -0 "$sender" 2>/dev/null && agent "test ! -e /tmp/bw.rc" >/dev/null
+check io_mid_in_flight $? "both transfers still open across the kill and the restart"
+echo >/run/twr/ts-g2
+agent "echo >/tmp/bg2"
+wait_for 180 eval '! kill -0 $sender 2>/dev/null'
+wait "$sender"
+src=$?
+wait_for 30 eval '[ "$(agent "sha256sum </tmp/rx48" | cut -d" " -f1)" = "$want" ]'
+check io_mid_net_sha256 $? "48 MiB over twinnet across kill -9 and restart: sender exit $src, sha256 $want"
+wait_for 180 agent "test -e /tmp/bw.rc" >/dev/null
+sums=$(agent "cat /tmp/bw.rc /tmp/bsrc.sum; dd if=/dev/twa bs=1M count=48 iflag=direct status=none | sha256sum" |
+	cut -d' ' -f1 | tr '\n' ' ')
+set -- $sums
+[ "${1:-}" = 0 ] && [ -n "${2:-}" ] && [ "$2" = "${3:-}" ]
+check io_mid_blk_sha256 $? "48 MiB O_DIRECT write across kill -9 and restart: dd exit ${1:-?}, written ${2:-?}, read back ${3:-?}"
+io_connected
+check io_mid_still_connected $? "$(io_states_all)"
+[ "$(io_tasks)" = "$tasks_before" ] && [ -n "$tasks_before" ]
+check io_mid_tasks_unchanged $? "same tasks before the kill and after the restart: $(echo "$tasks_before" | awk '{ print $3 }' | tr '\n' ' ')"
+tail -n +"$((lines_before + 1))" "$LOG" >"$TWR_RESULTS/ts-io-restart.log"
+! grep -E "twin(net|blk) [0-9]+ attached|registered, go-ahead given|no go-ahead" "$TWR_RESULTS/ts-io-restart.log"
+check io_mid_nothing_redone $? "the new daemon created no device and registered no task (ts-io-restart.log)"
+[ "$(count_devs "$iodomid")" = 2 ]
+check io_mid_no_duplicate $? "$(count_devs "$iodomid") devices, records '$(io_records)'"
+agent "rm -f /tmp/rx48 /tmp/bsrc" >/dev/null
+rm -f "$blob" /run/twr/ts-g1 /run/twr/ts-g2
+
+# --- teardown ---------------------------------------------------------------
+twr_phase ts_io_destroy
+agent dmesg >"$TWR_RESULTS/domU-$IODOMU-dmesg.txt" 2>&1
+xl destroy "$IODOMU"
+twr_domu_unfollow "$IODOMU"
+io_gone() {
+	! xenstore-exists "/local/domain/0/backend/twinnet/$iodomid" &&
+		! xenstore-exists "/local/domain/0/backend/twinblk/$iodomid" &&
+		! xenstore-exists "/local/domain/0/twinringd/$iodomid" &&
+		[ ! -e "/sys/class/net/twr$iodomid.0" ]
+}
+wait_for 60 io_gone
+check io_destroy_nothing_left $? "no backend directory, record or twr$iodomid.0 of domain $iodomid"
+# (a backend's workers may outlive its device by a moment)
+wait_for 30 eval 'rmmod twinblk-back 2>/dev/null; rmmod twinnet-back 2>/dev/null; ! grep -qE "^twin(net|blk)_back " /proc/modules'
+check io_backends_unload $? "twinnet-back and twinblk-back unload: nothing holds them"
+daemon_stop
+exit $fail
