@@ -53,7 +53,8 @@ twr_disk_create() {
 
 # twr_domu_create NAME IP/N DISK [XL-LINE...]: boot a PV domU pinned to pCPU 1
 # with a netfront on xenbr0 and a blkfront (xvda) on DISK, then wait for its
-# agent. Extra xl config lines (e.g. a twinring key) are appended as given.
+# agent. Extra xl config lines (e.g. a twinring key) are appended as given;
+# TWR_DOMU_MEM sets its memory in MiB (default 768).
 # Returns 0 when the agent answers, 1 otherwise (with a failed check).
 twr_domu_create() {
 	local name=$1 ip=$2 disk=$3 cfg=/run/twr/$1.cfg initrd=/run/twr/$1.initrd
@@ -65,7 +66,7 @@ type = "pv"
 kernel = "/lab/boot/domU-vmlinux"
 ramdisk = "$initrd"
 extra = "console=hvc0 clocksource=xen rdinit=/init twr.ip=$ip"
-memory = 768
+memory = ${TWR_DOMU_MEM:-768}
 vcpus = 1
 cpus = "1"
 on_crash = "preserve"
