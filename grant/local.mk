@@ -22,7 +22,8 @@ grant_twr_iotask_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
 grant_twr_iotask_LDADD = libtwriotask.a $(XENCTRL_LIBS) -lxengnttab -lxencall
 
 # twr-gntshare: the domU's grants for that scenario, through /dev/xen/gntalloc
-# alone; static, because the lab's domU root has no libxen*.
+# alone; static (where configure found that possible), because the lab's
+# domU root has no libxen*.
 noinst_PROGRAMS += grant/twr-gntshare
 grant_twr_gntshare_SOURCES = grant/twr_gntshare.c
-grant_twr_gntshare_LDFLAGS = -static
+grant_twr_gntshare_LDFLAGS = $(TWR_STATIC_LDFLAGS)
