@@ -26,6 +26,10 @@
 # opens, kill -9, restart, gate 2 opens. Both complete with the right
 # sha256; the new daemon creates and registers nothing; the task table is
 # unchanged.
+# twinctl alone (no daemon): attach --go-ahead connects a second disk, no
+# I/O task; detach closes it while Connected, in time.
+# Orphans: a paused domU attached by the daemon is destroyed while no daemon
+# runs; its directories remain until the next twinringd removes them.
 # Teardown: xl destroy leaves no xenstore directory, record or backend
 # netdev; the backend modules unload.
 . /lab/scenarios/lib.sh
@@ -36,25 +40,26 @@ AGENT=10.99.0.2
 TWR_AGENT=$AGENT
 IO_DATA=/run/twr/tsio-data.img
 IO_XVDA=/run/twr/tsio-xvda.img
+IO_DATA2=/run/twr/tsio-data2.img
 IO_MAC=00:16:3e:7a:00:11
 IO_IP=10.99.1.2
 NET_SPEC="net, bridge=xenbr1, mac=$IO_MAC, queues=2"
 BLK_SPEC="blk, target=$IO_DATA, vdev=twa, queues=2"
 MiB=1048576
 
-# io_dir be|fe KIND: device 0's backend or frontend directory.
+# io_dir be|fe KIND [DEVID]: a device's backend or frontend directory.
 io_dir() {
 	if [ "$1" = be ]; then
-		echo "/local/domain/0/backend/$2/$iodomid/0"
+		echo "/local/domain/0/backend/$2/$iodomid/${3:-0}"
 	else
-		echo "/local/domain/$iodomid/device/$2/0"
+		echo "/local/domain/$iodomid/device/$2/${3:-0}"
 	fi
 }
 
-# io_states KIND: "<backend state>/<frontend state>" of device 0.
+# io_states KIND [DEVID]: "<backend state>/<frontend state>" of a device.
 io_states() {
-	echo "$(xenstore-read "$(io_dir be "$1")/state" 2>/dev/null)/$(
-		xenstore-read "$(io_dir fe "$1")/state" 2>/dev/null)"
+	echo "$(xenstore-read "$(io_dir be "$1" "${2:-0}")/state" 2>/dev/null)/$(
+		xenstore-read "$(io_dir fe "$1" "${2:-0}")/state" 2>/dev/null)"
 }
 
 io_connected() {
@@ -136,9 +141,12 @@ twr_phase ts_io_kill_tasks
 daemon_start TWINRINGD_TEST_KILL_AT=tasks-added
 wait_for 30 eval '[ "$(count_devs "$iodomid")" = 2 ]'
 check io_blk_created_once $? "the restarted daemon added twinblk 0 only: records '$(io_records)'"
-# In the background: xenbus makes a frontend's modprobe wait (up to 300 s)
-# for its devices to connect, and they cannot before the go-ahead.
-agent "(setsid sh -c 'modprobe twinnet-front & modprobe twinblk-front & wait' </dev/null >/dev/null 2>&1 &)"
+# The agent call in the background: xenbus makes a frontend's modprobe wait
+# (up to 300 s) for its devices to connect, which they cannot before the
+# go-ahead, i.e. before the restart below.
+agent "modprobe twinnet-front & p=\$!; modprobe twinblk-front; r=\$?; wait \$p && exit \$r" \
+	>"$TWR_RESULTS/ts-io-modprobe.txt" 2>&1 &
+modprobe_pid=$!
 wait_for 60 eval 'fe_initialised twinnet && fe_initialised twinblk'
 check io_frontends_initialised $? "twinnet-front and twinblk-front loaded in the domU: $(io_states_all)"
 daemon_wait_killed tasks-added
@@ -153,6 +161,8 @@ twr_phase ts_io_restart
 daemon_start
 wait_for 90 io_connected
 check io_connected $? "after the restart: $(io_states_all)"
+wait "$modprobe_pid"
+check io_frontends_loaded $? "both modprobes in the domU returned once their devices connected (ts-io-modprobe.txt)"
 [ "$(count_devs "$iodomid")" = 2 ] && [ "$(io_records)" = "twinblk-0 twinnet-0 " ]
 check io_no_duplicate $? "$(count_devs "$iodomid") devices, records '$(io_records)'"
 twinctl show "$IODOMU" >"$TWR_RESULTS/ts-io-show.txt" 2>&1
@@ -275,6 +285,58 @@ check io_mid_nothing_redone $? "the new daemon created no device and registered 
 check io_mid_no_duplicate $? "$(count_devs "$iodomid") devices, records '$(io_records)'"
 agent "rm -f /tmp/rx48 /tmp/bsrc" >/dev/null
 rm -f "$blob" /run/twr/ts-g1 /run/twr/ts-g2
+
+# --- twinctl alone, with real drivers ---------------------------------------
+# A host without twinringd: twinctl attach --go-ahead connects a device (no
+# I/O task), and twinctl detach closes a Connected one in time.
+twr_phase ts_io_twinctl
+daemon_stop
+twr_disk_create "$IO_DATA2" 16
+out=$(twinctl --go-ahead attach "$IODOMU" blk target="$IO_DATA2" vdev=twb 2>&1)
+check io_twinctl_attach $? "without twinringd: $out"
+wait_for 60 agent test -b /dev/twb
+check io_twinctl_go_ahead_connects $? "/dev/twb in the domU, twinblk 1 $(io_states twinblk 1)"
+[ "$(io_tasks | grep -c task)" = "$ntask" ]
+check io_twinctl_no_task $? "twinctl registers no I/O task: $(io_tasks | grep -c task) tasks, as before"
+out=$(twinctl --timeout 20 detach "$IODOMU" blk 1 2>&1)
+rc=$?
+wait_for 30 eval '! agent test -b /dev/twb' && [ "$rc" = 0 ] &&
+	! xenstore-exists "$(io_dir be twinblk 1)" && ! xenstore-exists "$(io_dir fe twinblk 1)"
+check io_twinctl_detach_connected $? "exit $rc (1: the backend did not close in time): $out"
+io_connected
+check io_twinctl_others_untouched $? "$(io_states_all)"
+
+# --- a domain that dies while no daemon runs --------------------------------
+# Its twinring directories outlive it (libxl does not remove kinds it does not
+# know); the next twinringd finds and removes them.
+twr_phase ts_io_orphan
+daemon_start
+cat >/run/twr/twr-tsorph.cfg <<EOF
+name = "twr-tsorph"
+type = "pv"
+kernel = "/lab/boot/domU-vmlinux"
+memory = 80
+vcpus = 1
+cpus = "1"
+twinring = [ 'net, bridge=xenbr1', 'blk, target=$IO_DATA2, vdev=twa' ]
+EOF
+xl create -p /run/twr/twr-tsorph.cfg >"$TWR_RESULTS/xl-create-twr-tsorph.log" 2>&1
+odomid=$(xl domid twr-tsorph)
+wait_for 30 eval '[ "$(count_devs "$odomid")" = 2 ]'
+check io_orphan_attached $? "paused domain $odomid: $(count_devs "$odomid") devices attached"
+daemon_stop
+xl destroy twr-tsorph
+[ "$(count_devs "$odomid")" = 2 ]
+check io_orphan_left_behind $? "after xl destroy with no daemon: $(count_devs "$odomid") backend directories remain"
+daemon_start
+orph_gone() {
+	[ "$(count_devs "$odomid")" = 0 ] && ! xenstore-exists "/local/domain/0/twinringd/$odomid" &&
+		[ ! -e "/sys/class/net/twr$odomid.0" ]
+}
+wait_for 60 orph_gone
+check io_orphan_swept $? "the next twinringd removed them: $(count_devs "$odomid") left, records '$(xenstore-list "/local/domain/0/twinringd/$odomid" 2>/dev/null | tr '\n' ' ')'"
+io_connected
+check io_orphan_others_untouched $? "$(io_states_all)"
 
 # --- teardown ---------------------------------------------------------------
 twr_phase ts_io_destroy

@@ -79,9 +79,11 @@ EOF
 		rm -f /dev/log
 		# glibc's syslog() falls back to a stream socket, each message
 		# ended by a NUL.
-		# Also on the console, where a run that hangs still shows it.
+		# twinringd's lines also on the console, where a run that hangs
+		# still shows them.
 		socat -u UNIX-LISTEN:/dev/log,mode=666,fork STDOUT </dev/null 2>/dev/null |
-			stdbuf -o0 tr '\0' '\n' | tee -a "$LOG" | sed -u 's/^/[syslog] /' >/dev/console 2>&1 &
+			stdbuf -o0 tr '\0' '\n' | tee -a "$LOG" | grep --line-buffered ' twinringd\[' |
+			sed -u 's/^<[0-9]*>/[syslog] /' >/dev/console 2>&1 &
 		for _ in $(seq 50); do
 			[ -S /dev/log ] && break
 			sleep 0.1
