@@ -5,6 +5,7 @@
  */
 #include "../../../grant/iotask.c"
 
+#include "../twr_cunit.h"
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <string.h>
@@ -603,10 +604,7 @@ static void test_destroy_frees_everything(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct twr_cunit_test tests[] = {
 		TEST(test_add_then_lookup_finds_task),
 		TEST(test_lookup_in_many_tasks),
 		TEST(test_add_rejects_id_zero),
@@ -645,30 +643,13 @@ int main(void)
 		TEST(test_query_walks_tasks_in_id_order),
 		TEST(test_destroy_frees_everything),
 	};
-	CU_pSuite suite;
-	unsigned int i, failed;
+	int ret;
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	suite = CU_add_suite("grant/iotask", setup, NULL);
-	if (!suite)
-		goto err;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			goto err;
-
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	ret = twr_cunit_run("grant/iotask", setup, NULL, tests, sizeof(tests) / sizeof(tests[0]));
 	reset();
 	if (harness_live_allocs != 0) {
 		fprintf(stderr, "leak: %ld allocations left\n", harness_live_allocs);
-		failed++;
+		ret = 1;
 	}
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-
-err:
-	CU_cleanup_registry();
-	return CU_get_error();
+	return ret;
 }

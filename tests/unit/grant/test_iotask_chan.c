@@ -6,6 +6,7 @@
  */
 #include "twr_iotask_chan.h"
 
+#include "../twr_cunit.h"
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -230,10 +231,7 @@ static void test_chan_refs_reports_mapping_failures(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct twr_cunit_test tests[] = {
 		TEST(test_chan_refs_lists_pages_with_their_access),
 		TEST(test_chan_refs_largest_rings),
 		TEST(test_chan_refs_refuses_dir_granted_elsewhere),
@@ -244,25 +242,5 @@ int main(void)
 		TEST(test_chan_refs_needs_room),
 		TEST(test_chan_refs_reports_mapping_failures),
 	};
-	CU_pSuite suite;
-	unsigned int i, failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	suite = CU_add_suite("grant/twr_iotask_chan", NULL, NULL);
-	if (!suite)
-		goto err;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			goto err;
-
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-
-err:
-	CU_cleanup_registry();
-	return CU_get_error();
+	return twr_cunit_run("grant/twr_iotask_chan", NULL, NULL, tests, sizeof(tests) / sizeof(tests[0]));
 }

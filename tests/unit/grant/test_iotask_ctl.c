@@ -6,6 +6,7 @@
  */
 #include "twr_iotask_ctl.h"
 
+#include "../twr_cunit.h"
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <stdio.h>
@@ -264,10 +265,7 @@ static void test_strerror_says_what_to_do(void)
 
 int main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct twr_cunit_test tests[] = {
 		TEST(test_add_sends_task_and_refs),
 		TEST(test_add_refuses_bad_arguments_without_hypercall),
 		TEST(test_add_reports_hypervisor_error_and_frees_buffer),
@@ -282,25 +280,5 @@ int main(void)
 		TEST(test_probe_passes_other_errors),
 		TEST(test_strerror_says_what_to_do),
 	};
-	CU_pSuite suite;
-	unsigned int i, failed;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	suite = CU_add_suite("grant/twr_iotask_ctl", NULL, NULL);
-	if (!suite)
-		goto err;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
-			goto err;
-
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
-
-err:
-	CU_cleanup_registry();
-	return CU_get_error();
+	return twr_cunit_run("grant/twr_iotask_ctl", NULL, NULL, tests, sizeof(tests) / sizeof(tests[0]));
 }
