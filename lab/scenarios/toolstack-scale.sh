@@ -18,13 +18,16 @@
 # Each domU needs 80 MiB (the lab's 58 MiB kernel must fit in what the domain
 # builder leaves): 20 of them need TWR_QEMU_MEM=5G on the host
 # (TWR_QEMU_MEM=5G lab/lab.sh run toolstack-scale); with less memory the
-# scenario runs as many as fit and says so.
+# scenario runs as many as fit and says so. twinringd runs as its unit does
+# (toolstack-lib.sh), configured for /run/twr/scale.
 . /lab/scenarios/lib.sh
+. /lab/scenarios/toolstack-lib.sh
 
 N=${TWR_SCALE_DOMUS:-20}
 MEM=80
 LOG=$TWR_RESULTS/twinringd-scale.log
 fail=0
+pids=()
 
 check() {
 	if [ "$2" = 0 ]; then
@@ -54,13 +57,14 @@ wait_until() {
 	done
 	"$@"
 }
-# wait_creates: wait for the xl processes, not for the daemon.
+# wait_creates: wait for the xl processes started since the last call
+# (not for the daemon or the syslog listener).
 wait_creates() {
-	local p pids
-	pids=$(jobs -p | grep -vx "$daemon")
-	for p in $pids; do
+	local p
+	for p in "${pids[@]}"; do
 		wait "$p" 2>/dev/null
 	done
+	pids=()
 }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 all_attached() { [ "$(count twinnet)" = "$N" ] && [ "$(count twinblk)" = "$N" ]; }
@@ -70,10 +74,7 @@ none_left() {
 }
 
 twr_phase tss_setup
-if ! command -v twinringd >/dev/null; then
-	twr_check tss_staged false "twinringd not in dom0: stage with make lab-stage"
-	exit 1
-fi
+ts_setup_daemon /run/twr/scale
 free=$(xl info | awk '/^free_memory/ { print $3 }')
 fit=$(( (free - 64) / MEM ))
 if [ "$fit" -lt "$N" ]; then
@@ -94,13 +95,13 @@ cpus = "1"
 twinring = [ 'net, bridge=xenbr0', 'blk, target=/run/twr/scale/ts-s$i.img, vdev=twa' ]
 EOF
 done
-twinringd --foreground --search-path /run/twr/scale >"$LOG" 2>&1 &
-daemon=$!
+daemon_start
 
 twr_phase tss_create
 t0=$(twr_uptime)
 for i in $(seq -w 1 "$N"); do
 	xl create -p "/run/twr/scale/ts-s$i.cfg" >"$TWR_RESULTS/xl-create-ts-s$i.log" 2>&1 &
+	pids+=($!)
 done
 wait_creates
 created=$(xl list | grep -c '^ts-s')
@@ -109,13 +110,15 @@ wait_until 300 all_attached
 rc=$?
 t1=$(twr_uptime)
 check all_attached $rc "$(count twinnet) twinnet + $(count twinblk) twinblk of $N each, $(secs "$t0" "$t1") s after the first xl create"
-errors=$(grep -c "error" "$LOG")
+# syslog priority <24+severity> (facility daemon): emerg .. err
+errors=$(grep -cE '^<2[4-7]>' "$LOG")
 check no_daemon_errors "$([ "$errors" = 0 ]; echo $?)" "$errors error lines in twinringd-scale.log"
 
 twr_phase tss_destroy
 t0=$(twr_uptime)
 for i in $(seq -w 1 "$N"); do
 	xl destroy "ts-s$i" >/dev/null 2>&1 &
+	pids+=($!)
 done
 wait_creates
 wait_until 600 none_left
@@ -125,6 +128,5 @@ check nothing_left $rc "backend directories $(count twinnet)+$(count twinblk), r
 n=$(ls /sys/class/net | grep -c '^twr')
 check no_netdev_left "$([ "$n" = 0 ]; echo $?)" "$n twr* netdevs left in dom0"
 
-kill "$daemon" 2>/dev/null
-wait "$daemon" 2>/dev/null
+daemon_stop
 exit $fail
