@@ -12,10 +12,11 @@ libtwriotask_a_SOURCES = grant/twr_iotask_ctl.c grant/twr_iotask_ctl.h \
 	grant/twr_iotask_chan.c grant/twr_iotask_chan.h
 libtwriotask_a_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
 
-# twr-iotask: the table by hand, and the grant probes of the lab's iotask
+# twr-iotask: the table by hand (installed: an administrator's view of the
+# tasks twinringd registered), and the grant probes of the lab's iotask
 # scenario. libxengnttab and libxencall come with libxen-dev, which
 # configure already requires for libxenctrl.
-noinst_PROGRAMS += grant/twr-iotask
+sbin_PROGRAMS += grant/twr-iotask
 grant_twr_iotask_SOURCES = grant/twr_iotask_tool.c grant/twr_iotask_tool.h \
 	grant/twr_grantprobe.c
 grant_twr_iotask_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)

@@ -145,7 +145,7 @@ const char *twr_iotask_strerror(int err)
 	case EEXIST:
 		return "task id already in use, or one of its grant refs belongs to "
 		       "another task of this domain (a stale task? list them with "
-		       "twinctl)";
+		       "twr-iotask list <domid>)";
 	case EINVAL:
 		return "invalid task: id 0, no refs, ref 0 or 1 (console and "
 		       "xenstore, always allowed), a ref listed twice, or a "
