@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The install test (make check runs it from the build tree): `make install
 # DESTDIR=<tmp>` must put every file a user needs where the docs say
-# (docs/toolstack.md, "Installing"): twinringd and twinctl in sbindir, the
-# systemd unit whose ExecStart names that twinringd, the man pages, and,
+# (docs/toolstack.md, "Installing"): twinringd, twinctl and twr-iotask in
+# sbindir, the systemd unit whose ExecStart names that twinringd, the man
+# pages, and,
 # when the tree builds kernel modules, every module under
 # lib/modules/<kver>/extra.
 #
@@ -49,7 +50,7 @@ fi
 echo "PASS: make install DESTDIR=$dest"
 sbindir=$(var sbindir) mandir=$(var mandir) unitdir=$(var systemdunitdir)
 
-for f in twinringd twinctl; do
+for f in twinringd twinctl twr-iotask; do
 	ok "$sbindir/$f installed, executable" test -x "$dest$sbindir/$f"
 done
 unit=$dest$unitdir/twinringd.service
