@@ -5,11 +5,13 @@
 # counters on, and this directory's patch series applied in order.
 #
 #   hypervisor-patch/build-xen.sh          build if not cached; print the xen ELF path
+#                                          (xen.gz, what a Xen host boots, lies beside it)
 #   hypervisor-patch/build-xen.sh --force  rebuild even if cached
 #   hypervisor-patch/build-xen.sh --dir    print the cache directory only
 #
 # Cache: $TWR_CACHE/xen/<version>-<hash of series, patches, config, recipe>/
 #   xen        the multiboot ELF QEMU boots (-kernel)
+#   xen.gz     the same, gzipped: install it as /boot/xen-4.17-amd64.gz on a host
 #   xen-syms   symbols, .config, build.log
 # The series file lists patch files (git format-patch style, applied with
 # `patch -p1`), one per line; '#' starts a comment. A missing or empty series
@@ -65,6 +67,10 @@ main() {
 		flock 9
 	fi
 	if [ $force = 0 ] && [ -s "$out/xen" ]; then
+		# (Caches from before xen.gz was kept get it now.)
+		if [ ! -s "$out/xen.gz" ]; then
+			gzip -9nc "$out/xen" >"$out/xen.gz.tmp" && mv "$out/xen.gz.tmp" "$out/xen.gz"
+		fi
 		echo "$out/xen"
 		exit 0
 	fi
@@ -109,6 +115,7 @@ main() {
 	# own directory; the last rename wins, every result is whole.
 	tmpout=$(mktemp -d "$out.XXXXXX")
 	cp xen/xen xen/xen-syms xen/.config "$work/build.log" "$tmpout/"
+	gzip -9nc xen/xen >"$tmpout/xen.gz"
 	rm -rf "$out" && mv -T "$tmpout" "$out"
 	twr_log "xen: built $out/xen"
 	echo "$out/xen"
