@@ -9,6 +9,7 @@ toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_json.c \
 	toolstack/twr_json.h \
 	toolstack/twr_killpoint.c \
+	toolstack/twr_lock.c \
 	toolstack/twr_spec.c \
 	toolstack/twr_spec.h \
 	toolstack/twr_stats.c \

@@ -78,6 +78,7 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 	uint32_t domid;
 	size_t len = 0;
 	bool bridged = false;
+	long holder;
 	int i, ret;
 
 	if (argc < 2)
@@ -121,6 +122,12 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 		}
 		fflush(stdout);
 	}
+	if (!c->go_ahead && d.backend == 0 &&
+	    !twr_daemon_holder(TWR_DAEMON_LOCK, &holder) && !holder)
+		fprintf(stderr, "twinctl: note: twinringd is not running, so nobody gives this device its go-ahead:\n"
+			"  the backend maps nothing until %s exists (docs/iotask.md). Start twinringd,\n"
+			"  or detach and attach again with --go-ahead (only without I/O task enforcement).\n",
+			TWR_XS_IOTASK_READY);
 	if (d.spec.kind == TWR_DEV_NET && c->bridge && d.backend == 0) {
 		ret = twr_net_bridge(&c->tool, domid, d.devid, d.spec.net.bridge,
 				     c->timeout_ms);

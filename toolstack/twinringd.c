@@ -256,7 +256,8 @@ int main(int argc, char **argv)
 {
 	struct daemon dm = { .close_timeout_ms = 10000, .iomode = TWRD_IOTASK_REGISTER };
 	struct sigaction sa = { .sa_handler = on_signal };
-	int ret;
+	int ret, lock_fd = -1;
+	long holder;
 
 	snprintf(dm.conf_path, sizeof(dm.conf_path), "%s", DAEMON_CONF);
 	snprintf(dm.search, sizeof(dm.search), "%s", TWR_XLCFG_SEARCH);
@@ -272,9 +273,22 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* One daemon per host: a second would attach and tear down too. */
+	ret = twr_daemon_lock(TWR_DAEMON_LOCK, &lock_fd, &holder);
+	if (ret == -EBUSY) {
+		twrd_log(&dm, LOG_ERR, "another twinringd (pid %ld) is running and follows every domain already; stop it first (systemctl stop twinringd)",
+			 holder);
+		return 1;
+	} else if (ret) {
+		twrd_log(&dm, LOG_ERR, "cannot lock %s: %s (run as root in dom0)", TWR_DAEMON_LOCK,
+			 strerror(-ret));
+		return 1;
+	}
+
 	if (twr_tool_open(&dm.tool)) {
 		twrd_log(&dm, LOG_ERR, "%s", twr_tool_error(&dm.tool));
-		return 1;
+		ret = 1;
+		goto out_lock;
 	}
 	ret = killpoint_arm(&dm);
 	if (ret)
@@ -316,6 +330,8 @@ out_xc:
 	xc_interface_close(dm.xch);
 out_tool:
 	twr_tool_close(&dm.tool);
+out_lock:
+	close(lock_fd);
 	free(dm.doms);
 	free(dm.tracks);
 	closelog();

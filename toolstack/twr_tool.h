@@ -45,6 +45,20 @@ struct twr_tool {
 	const char *kill_at;	/* test hook: twr_killpoint(), NULL when off */
 };
 
+/*
+ * twinringd's single-instance lock, TWR_DAEMON_LOCK: a POSIX write lock on
+ * the whole file, held for the daemon's life, dropped by the kernel when it
+ * exits or is killed.
+ *
+ * twr_daemon_lock(): take it; 0 and the open descriptor in *@fd_out (keep it
+ * open), -EBUSY with the holder's pid in *@holder, or another -errno.
+ * twr_daemon_holder(): who holds it, without taking it: 0 and *@holder = pid,
+ * or 0 when nobody does; a negative errno if the file cannot be read.
+ */
+#define TWR_DAEMON_LOCK		"/run/twinringd.lock"
+int twr_daemon_lock(const char *path, int *fd_out, long *holder);
+int twr_daemon_holder(const char *path, long *holder);
+
 /* Connect to xenstore. Returns 0 or a negative errno (message set). */
 int twr_tool_open(struct twr_tool *t);
 void twr_tool_close(struct twr_tool *t);

@@ -159,6 +159,16 @@ check stats_rc $? "twinctl stats without drivers exits 0 (ts-stats.txt)"
 grep -q "no statistics available" "$TWR_RESULTS/ts-stats.txt"
 check stats_says_unavailable $? "and says plainly that nothing is exposed"
 
+twr_phase ts_single_instance
+# A second daemon would attach and tear down too: it refuses to start,
+# naming the running one (whose pid is env's: env execs the daemon).
+before=$(count_devs "$domid")
+out=$(twinringd --once 2>&1)
+rc=$?
+[ $rc = 1 ] && grep -q "another twinringd (pid $daemon_pid) is running" <<<"$out" &&
+	[ "$(count_devs "$domid")" = "$before" ]
+check second_daemon_refused $? "exit $rc: $out"
+
 twr_phase ts_restart
 kill -9 "$daemon_pid"
 wait "$daemon_pid" 2>/dev/null

@@ -5,10 +5,10 @@
 # needs a running Xen.
 check_PROGRAMS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
-	tests/unit/toolstack/test_killpoint
+	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock
 TESTS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
-	tests/unit/toolstack/test_killpoint
+	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock
 
 tests_unit_toolstack_test_spec_SOURCES = tests/unit/toolstack/test_spec.c
 tests_unit_toolstack_test_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
@@ -37,6 +37,12 @@ tests_unit_toolstack_test_killpoint_SOURCES = tests/unit/toolstack/test_killpoin
 tests_unit_toolstack_test_killpoint_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_killpoint_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_killpoint_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
+
+# twinringd's single-instance lock (forks: POSIX locks are per process).
+tests_unit_toolstack_test_lock_SOURCES = tests/unit/toolstack/test_lock.c
+tests_unit_toolstack_test_lock_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+tests_unit_toolstack_test_lock_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_toolstack_test_lock_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
 
 # make install DESTDIR=<tmp> installs every expected file (tests/install.sh).
 TESTS += tests/install.sh
