@@ -109,11 +109,13 @@ twr_domu_wait() {
 }
 
 # twr_domu_run IP CMD...: run CMD in the domU whose agent is at IP; its output
-# goes to stdout; returns its exit status (255 if the agent is unreachable).
+# goes to stdout; returns its exit status (255 if the agent is unreachable, or
+# silent for TWR_AGENT_TIMEOUT seconds, default 3600).
 twr_domu_run() {
 	local ip=$1 out rc
 	shift
-	out=$(printf '%s\n' "$*" | socat -t 3600 -T 3600 - "TCP:$ip:$TWR_AGENT_PORT,connect-timeout=2" 2>/dev/null)
+	out=$(printf '%s\n' "$*" | timeout "${TWR_AGENT_TIMEOUT:-3600}" \
+		socat -t 3600 -T 3600 - "TCP:$ip:$TWR_AGENT_PORT,connect-timeout=2" 2>/dev/null)
 	rc=$(printf '%s\n' "$out" | sed -n 's/^TWR-RC \([0-9]*\)$/\1/p' | tail -n1)
 	printf '%s\n' "$out" | sed '/^TWR-RC [0-9]*$/d'
 	return "${rc:-255}"
