@@ -2,11 +2,15 @@
 /*
  * twr-gntshare: the domU half of the lab's iotask scenario (docs/iotask.md).
  *
- *   twr-gntshare DOMID ro|rw [COUNT]
+ *   twr-gntshare [-b] DOMID ro|rw [COUNT]
  *
  * grants COUNT (default 1, at most 64) pages of this domain to DOMID through
  * Linux's /dev/xen/gntalloc, fills each with a known pattern, prints the
- * refs on one line and holds the grants until SIGTERM or SIGINT. The pages
+ * refs on one line and holds the grants until SIGTERM or SIGINT. With -b the
+ * holding is done by a detached child (its own session, stdio on /dev/null,
+ * no other descriptor but gntalloc's) and the command returns once the refs
+ * are printed: a remote shell, such as the lab's agent, gets its connection
+ * back at once. The pages
  * are outside every twinring channel, so no I/O task names them: a map of
  * them by the driver domain is exactly what an enforcing hypervisor refuses.
  *
@@ -39,11 +43,43 @@ static void twr_gntshare_on_signal(int sig)
 	twr_gntshare_stop = 1;
 }
 
+/*
+ * -b: fork; the child leaves the caller's session and keeps no descriptor
+ * of the caller's (stdio on /dev/null, everything but @keep_fd closed), so
+ * nothing the caller waits on stays open. Returns 1 in the parent, 0 in the
+ * child or when the fork failed (then this process holds the grants).
+ */
+static int twr_gntshare_detach(int keep_fd)
+{
+	int fd, null;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0) {
+		perror("twr-gntshare: fork (holding the grants in the foreground)");
+		return 0;
+	}
+	if (pid > 0)
+		return 1;
+	setsid();
+	null = open("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+	}
+	for (fd = 3; fd < 1024; fd++)
+		if (fd != keep_fd)
+			close(fd);
+	return 0;
+}
+
 static int twr_gntshare_usage(void)
 {
-	fputs("usage: twr-gntshare DOMID ro|rw [COUNT]\n"
+	fputs("usage: twr-gntshare [-b] DOMID ro|rw [COUNT]\n"
 	      "Grant COUNT (1..64) pages to DOMID with /dev/xen/gntalloc, print their refs\n"
-	      "on one line, hold them until SIGTERM.\n", stderr);
+	      "on one line, hold them until SIGTERM (-b: in a detached child; return now).\n",
+	      stderr);
 	return 2;
 }
 
@@ -63,8 +99,13 @@ int main(int argc, char **argv)
 	struct ioctl_gntalloc_dealloc_gref dealloc;
 	unsigned long domid, count = 1, i;
 	uint8_t *pages;
-	int fd, writable, ret = 2;
+	int fd, writable, background = 0, ret = 2;
 
+	if (argc > 1 && !strcmp(argv[1], "-b")) {
+		background = 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 3 || argc > 4 || !twr_gntshare_parse(argv[1], 0x7fef, &domid))
 		return twr_gntshare_usage();
 	if (!strcmp(argv[2], "rw"))
@@ -119,6 +160,8 @@ int main(int argc, char **argv)
 		printf("%s%u", i ? " " : "", req->gref_ids[i]);
 	printf("\n");
 	fflush(stdout);
+	if (background && twr_gntshare_detach(fd))
+		_exit(0);	/* the parent: the child holds the grants */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	while (!twr_gntshare_stop)

@@ -78,9 +78,28 @@ both_connected() {
 	[ "$(states "$net_be" "$net_fe")" = 4/4 ] && [ "$(states "$blk_be" "$blk_fe")" = 4/4 ]
 }
 
-# agent CMD: twr_domu_run at the enforced domU's twinnet address.
+# agent CMD: twr_domu_run at the enforced domU's twinnet address, at most
+# 180 s; a silent agent (twinnet is its only way out) gets diagnosed.
 agent() {
-	twr_domu_run "$TIP" "$@"
+	local rc
+	TWR_AGENT_TIMEOUT=180 twr_domu_run "$TIP" "$@"
+	rc=$?
+	# (Not on stdout: callers capture it.)
+	[ $rc = 255 ] && agent_diag "$*" 2>&1 | tee -a "$TWR_RESULTS/iotask-agent-diag.txt" >/dev/console
+	return $rc
+}
+
+# agent_diag CMD: what the twinnet path looked like when the agent went silent.
+agent_diag() {
+	echo "--- iotask: agent at $TIP silent running: $1"
+	ping -c 2 -W 1 "$TIP"
+	echo "states: twinnet $(states "$net_be" "$net_fe"), twinblk $(states "$blk_be" "$blk_fe")"
+	cat "/sys/class/net/twr$U.0/twinnet/stats" 2>&1 | tr '\n' ' '
+	echo
+	ip -s link show "twr$U.0"
+	tail -n 20 "/var/log/xen/console/guest-$DOMU.log"
+	dmesg | tail -n 20
+	xl dmesg | tail -n 10
 }
 
 twr_phase iotask_probe
@@ -170,22 +189,23 @@ check net_tx "$([ "$got" = "$want" ] && echo true || echo false)" "32 MiB domU->
 out=$(agent "dd if=/tmp/blob of=/dev/twa bs=1M oflag=direct status=none && echo 3 >/proc/sys/vm/drop_caches && dd if=/dev/twa bs=1M count=32 iflag=direct status=none | sha256sum" 2>&1)
 got=$(echo "$out" | cut -d' ' -f1)
 check blk_rw "$([ "$got" = "$want" ] && echo true || echo false)" "32 MiB written to and read back from twinblk: ${out:0:120}"
+# Many short connections, each a handful of small packets both ways.
+answered=0
+for n in $(seq 50); do
+	[ "$(agent "echo $n")" = "$n" ] || break
+	answered=$n
+done
+check agent_round_trips "$([ "$answered" = 50 ] && echo true || echo false)" \
+	"$answered of 50 agent connections in a row answered over twinnet"
 checks1=$(counter "gnttab: I/O task checks")
 check no_check_on_data_path "$([ "$checks1" = "$checks0" ] && echo true || echo false)" \
-	"I/O task checks $checks0 -> $checks1 while 96 MiB moved (the channels were mapped once, at connect)"
+	"I/O task checks $checks0 -> $checks1 while 96 MiB and 50 connections moved (the channels were mapped once, at connect)"
 rm -f /run/twr/blob /run/twr/blob.back
 
 twr_phase iotask_enforced_denials
-# (Only twr-gntshare in the background, every fd redirected: a backgrounded
-# list would keep the agent's connection open for as long as it runs.)
-out=$(agent "modprobe xen-gntalloc || exit 1; setsid twr-gntshare 0 rw 3 >/run/gs.out 2>&1 </dev/null &" 2>&1) ||
-	{ check gntalloc false "xen-gntalloc in the domU: $out"; exit 1; }
-refs=
-for _ in $(seq 30); do
-	refs=$(agent "cat /run/gs.out")
-	[ -n "$refs" ] && break
-	sleep 1
-done
+# -b: the grants are held by a detached child, the agent answers at once.
+refs=$(agent "modprobe xen-gntalloc || exit 1; twr-gntshare -b 0 rw 3" 2>&1) ||
+	{ check gntalloc false "xen-gntalloc and twr-gntshare in the domU: $refs"; exit 1; }
 read -r OUT RO HELD <<<"$refs"
 case "$OUT.$RO.$HELD" in
 *[!0-9.]* | .* | *.. | *.) check shares false "twr-gntshare in the domU: $refs"; exit 1 ;;
@@ -273,7 +293,11 @@ twr_phase iotask_unenforced
 expect enforce_off 0 twr-iotask enforce "$U" 0 off
 refusals unenforced 0
 expect remove_ro 0 twr-iotask remove "$U" $TASK_RO
-agent "pkill -f 'twr-gntshare'" >/dev/null
+# (-x: by name; -f would match this very shell's command line and kill it)
+out=$(agent "pkill -x twr-gntshare && echo stopped" 2>&1)
+check agent_after_probes "$([ "$out" = stopped ] && echo true || echo false)" \
+	"twinnet still carries the agent; the domU's grants released: $out"
+cat "/sys/class/net/twr$U.0/twinnet/stats" >"$TWR_RESULTS/iotask-net-stats-dom0.txt" 2>&1
 
 twr_phase iotask_teardown
 xl destroy $DOMU
