@@ -83,18 +83,37 @@ if ! twr_domu_run "$TWR_AGENT" modprobe twinblk-front; then
 	exit 1
 fi
 
-# blk_attach: attach disk1.img as /dev/$VDEV (sets how, devid); 0 when the
-# disk is there.
+# blk_attach [wait]: attach disk1.img as /dev/$VDEV (sets how, devid); 0 when
+# the disk is there. With "wait" (twinctl only), attach without the go-ahead
+# first and check that the backend holds off until iotask-ready exists.
 blk_attach() {
-	local out rc
+	local out rc ga=--go-ahead be st i seen
 	devid=0
 	if command -v twinctl >/dev/null 2>&1; then
 		how=twinctl
-		out=$(twinctl --go-ahead attach "$DOMU" blk target=/run/twr/disk1.img vdev=$VDEV mode=w queues=4 2>&1)
+		[ "${1:-}" = wait ] && ga=
+		out=$(twinctl $ga attach "$DOMU" blk target=/run/twr/disk1.img vdev=$VDEV mode=w queues=4 2>&1)
 		rc=$?
 		echo "$out"
 		devid=$(echo "$out" | sed -n 's/.*twinblk device \([0-9]*\).*/\1/p' | head -n1)
 		devid=${devid:-0}
+		if [ -z "$ga" ]; then
+			be=/local/domain/0/backend/twinblk/$domid/$devid
+			seen=no
+			for i in $(seq 30); do
+				dmesg | grep -q "backend/twinblk/$domid/$devid: waiting for the toolstack's go-ahead" &&
+					{ seen=yes; break; }
+				sleep 1
+			done
+			st=$(xenstore-read "$be/state" 2>/dev/null)/$(xenstore-read "/local/domain/$domid/device/twinblk/$devid/state" 2>/dev/null)
+			if [ $seen = yes ] && [ "$st" = 2/3 ] && ! twr_domu_run "$TWR_AGENT" test -b /dev/$VDEV >/dev/null 2>&1; then
+				twr_check blk_waits_for_go_ahead true "no iotask-ready: states $st, no /dev/$VDEV, the backend says it waits"
+			else
+				twr_check blk_waits_for_go_ahead false "states $st (want 2/3), dmesg line seen: $seen"
+				fail=1
+			fi
+			xenstore-write "$be/iotask-ready" 1
+		fi
 	else
 		how=xenstore-write
 		blk_attach_xs "$domid" /run/twr/disk1.img $VDEV
@@ -122,7 +141,7 @@ blk_detach() {
 	[ $rc = 0 ] && blk_domu_wait_dev absent
 }
 
-if blk_attach; then
+if blk_attach wait; then
 	twr_check blk_attach true "/dev/$VDEV in the domU ($how)"
 else
 	twr_check blk_attach false "/dev/$VDEV did not appear ($how)"
