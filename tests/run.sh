@@ -28,6 +28,10 @@ for a in "$@"; do
 done
 
 t0=$(date +%s)
+# The lab results this run writes are the ones newer than this stamp (not
+# whole seconds: a clone checked out in the same second as t0 would count).
+t0_stamp=$(mktemp)
+trap 'rm -f "$t0_stamp"' EXIT
 say() { printf '[tests %4ds] %s\n' $(( $(date +%s) - t0 )) "$*"; }
 failed_steps=()
 skipped_steps=()
@@ -111,7 +115,7 @@ while read -r _ _ ran pass fail _; do
 done < <(find build build-asan -name '*.log' 2>/dev/null | xargs -r grep -h -E '^ +tests +[0-9]+' 2>/dev/null)
 # Lab checks from the results written by this run.
 if [ $run_lab = 1 ] && [ -d lab/results ]; then
-	for f in $(find lab/results -name 'latest-*.json' -newermt "@$t0" 2>/dev/null); do
+	for f in $(find lab/results -name 'latest-*.json' -newer "$t0_stamp" 2>/dev/null); do
 		p=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1])).get("checks",[]); print(sum(1 for x in c if x.get("pass")), sum(1 for x in c if not x.get("pass")))' "$f" 2>/dev/null || echo "0 1")
 		passed=$((passed + ${p% *})); failed=$((failed + ${p#* }))
 	done
