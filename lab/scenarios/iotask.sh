@@ -142,9 +142,7 @@ twinring = [ 'net, bridge=$BR, mac=$MAC', 'blk, target=$DATA, vdev=twa' ]
 EOF
 xl create $CFGDIR/$DOMU.cfg >"$TWR_RESULTS/xl-create-$DOMU.log" 2>&1 ||
 	{ check domu_create false "xl create failed (xl-create-$DOMU.log)"; exit 1; }
-(tail -n +1 -F "/var/log/xen/console/guest-$DOMU.log" | sed -u "s/^/[$DOMU] /") \
-	</dev/null >/dev/console 2>&1 &
-echo $! >"/run/twr/$DOMU.follow.pid"
+twr_domu_follow $DOMU
 U=$(xl domid $DOMU)
 net_be=/local/domain/0/backend/twinnet/$U/0
 net_fe=/local/domain/$U/device/twinnet/0

@@ -79,13 +79,18 @@ EOF
 		twr_check "domu_create_$name" false "xl create failed (xl-create-$name.log)"
 		return 1
 	fi
-	# Follow the domU's console live on dom0's (and so the host's) console.
-	# (All its fds away from ours: an inherited stdout would keep the
-	# scenario's output pipe open after the scenario ends.)
-	(tail -n +1 -F "/var/log/xen/console/guest-$name.log" | sed -u "s/^/[$name] /") \
-		</dev/null >/dev/console 2>&1 &
-	echo $! >"/run/twr/$name.follow.pid"
+	twr_domu_follow "$name"
 	twr_domu_wait "$name" "${ip%/*}"
+}
+
+# twr_domu_follow NAME: echo NAME's console live on dom0's (and so the
+# host's) console until twr_domu_unfollow. (All its fds away from ours: an
+# inherited stdout would keep the scenario's output pipe open after the
+# scenario ends.)
+twr_domu_follow() {
+	(tail -n +1 -F "/var/log/xen/console/guest-$1.log" | sed -u "s/^/[$1] /") \
+		</dev/null >/dev/console 2>&1 &
+	echo $! >"/run/twr/$1.follow.pid"
 }
 
 # twr_domu_wait NAME IP: wait up to 180 s for the agent at IP.
