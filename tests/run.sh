@@ -51,8 +51,10 @@ kver=""
 if [ -x lab/versions.sh ]; then
 	kver=$(lab/versions.sh kver 2>/dev/null || true)
 fi
+# kmod: tests/install.sh reads the modules' vermagic with modinfo; python3:
+# the cost-report test and the lab summary below.
 deps=(autoconf automake libtool pkg-config make gcc libcunit1-dev clang
-      libclang-rt-14-dev cppcheck libxen-dev)
+      libclang-rt-14-dev cppcheck libxen-dev kmod python3)
 [ -n "$kver" ] && deps+=("linux-headers-$kver")
 need=()
 for p in "${deps[@]}"; do
