@@ -10,8 +10,8 @@
 #   (usr/lib, not lib: the lab roots are merged-/usr, /lib is a symlink)
 #   STAGE/domU/usr/local/bin/twr-exitcost
 #   STAGE/domU/usr/lib/modules/$KVER/extra/twr-exitcost.ko   built here, Kbuild
-#   STAGE/domU/usr/lib/modules/$KVER/extra/xen-evtchn.ko  the lab kernel's own,
-#                       for 'twr-exitcost pong' (the lab's domU root lacks it)
+#   (xen-evtchn.ko, which 'twr-exitcost pong' needs, is in the lab's domU
+#   root: lab/lib/roots.sh)
 #   STAGE/dom0/usr/local/sbin/twr-xencount
 set -euo pipefail
 
@@ -20,7 +20,6 @@ build=$(cd "${1:-$top/build}" && pwd)
 stage=${2:-$top/build/lab-stage}
 kver=$("$top/lab/versions.sh" | sed -n 's/^TWR_KVER=//p')
 hdr=/usr/src/linux-headers-$kver
-cache=${TWR_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/twinring}
 
 die() { echo "exitcost/lab-stage.sh: $*" >&2; exit 1; }
 
@@ -40,11 +39,4 @@ mkdir -p "$mods" "$stage/domU/usr/local/bin" "$stage/dom0/usr/local/sbin"
 install -m 644 "$kb/twr-exitcost.ko" "$mods/"
 install -m 755 "$build/twr-exitcost" "$stage/domU/usr/local/bin/"
 install -m 755 "$build/twr-xencount" "$stage/dom0/usr/local/sbin/"
-evtchn=$(find "$cache/kernel" -path "*/lib/modules/$kver/*" -name 'xen-evtchn.ko*' 2>/dev/null | head -n1)
-if [ -n "$evtchn" ]; then
-	install -m 644 "$evtchn" "$mods/"
-else
-	echo "exitcost/lab-stage.sh: no cached xen-evtchn.ko for $kver (run lab/lab.sh build): " \
-		"the ping-pong will be skipped" >&2
-fi
 echo "$stage"
