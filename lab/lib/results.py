@@ -11,6 +11,7 @@ passed, 1 otherwise.
 import argparse
 import glob
 import json
+import math
 import os
 import re
 import shutil
@@ -47,9 +48,27 @@ FAIL_PATTERNS = [
 TEST_UNITS = {
     "tcp_stream_tx": "Mbit/s", "tcp_stream_rx": "Mbit/s",
     "tcp_rr": "trans/s", "udp_rr": "trans/s",
+    "g2g_tcp_stream": "Mbit/s", "g2g_tcp_rr": "trans/s", "g2g_udp_rr": "trans/s",
+    "mq_tcp_stream": "Mbit/s",
     "randread_4k": "IOPS", "randwrite_4k": "IOPS",
     "seqread_1m": "MiB/s", "seqwrite_1m": "MiB/s",
+    "randread_4k_bdev": "IOPS", "randwrite_4k_bdev": "IOPS",
+    "randread_4k_delay_qd1": "IOPS", "randread_4k_delay_qd16": "IOPS",
+    "randread_4k_delay_qd64": "IOPS", "randwrite_4k_delay_qd64": "IOPS",
+    "mq_randread_4k": "IOPS",
 }
+
+# fio jobs that write a fixed volume and read it back (verify=crc32c): their
+# read bytes must equal their written bytes.
+VERIFIED_TESTS = ("seqwrite_1m", "randwrite_4k")
+
+# How many earlier results files of a scenario a baseline is held against, and
+# how far outside their medians' median it may fall before the run is suspect.
+HISTORY_RUNS = 5
+HISTORY_FACTOR = 3.0
+BASELINE_STACKS = ("netfront", "blkfront")
+# Fewer samples than this give no interval worth a ratio.
+MIN_SAMPLES = 5
 
 
 def read_tsv(path):
@@ -119,15 +138,15 @@ def parse_fio(path, test):
     job = data["jobs"][0]
     rd, wr = job.get("read", {}), job.get("write", {})
     moved = int(rd.get("io_bytes", 0)) + int(wr.get("io_bytes", 0))
-    side = rd if "read" in test else wr
-    if test.endswith("_4k"):
+    side = wr if "write" in test else rd
+    if TEST_UNITS.get(test, "IOPS") == "IOPS":
         value = side.get("iops", 0.0)
     else:
         value = side.get("bw_bytes", side.get("bw", 0) * 1024) / 1048576.0
     err = None
     if job.get("error"):
         err = "fio job error %s" % job["error"]
-    elif "write" in test and int(rd.get("io_bytes", 0)) != int(wr.get("io_bytes", 0)):
+    elif test in VERIFIED_TESTS and int(rd.get("io_bytes", 0)) != int(wr.get("io_bytes", 0)):
         err = "verify read %s bytes of %s written" % (rd.get("io_bytes"), wr.get("io_bytes"))
     return value, moved, None, err
 
@@ -189,7 +208,7 @@ def build_results(run, scen, rows):
             else:
                 value, moved, trans, err = None, 0, None, "unknown kind " + kind
         name = "result_%s_%s" % (stack, test)
-        if kind == "fio" and "write" in test:
+        if kind == "fio" and test in VERIFIED_TESTS:
             checks.append({"name": "verify_%s_%s" % (stack, test), "pass": err is None,
                            "detail": err or "verify=crc32c read back all %d written bytes, 0 errors"
                            % (moved // 2)})
@@ -217,6 +236,10 @@ def build_results(run, scen, rows):
         med = statistics.median(s)
         g["value"] = round(med, 3)
         g["samples"] = s
+        g["min"], g["max"] = min(s), max(s)
+        lo, hi, level = median_ci(s)
+        g["ci95"] = [lo, hi]
+        g["ci_level"] = round(level, 4)
         g["spread"] = round((max(s) - min(s)) / med, 3) if med else 0.0
         gb = g["bytes"] / 1e9
         g["per_gb"] = {k: round(v / gb, 1) for k, v in g["hypercalls"].items()} if gb else {}
@@ -232,6 +255,78 @@ def build_results(run, scen, rows):
     return results, checks
 
 
+def median_ci(samples, level=0.95):
+    """Distribution-free interval of the median: the order statistics
+    (x_(j), x_(n+1-j)) with the largest j whose coverage, from the binomial
+    distribution of how many samples fall below the median, is at least
+    LEVEL. Returns (lo, hi, coverage). With fewer than 6 samples no pair
+    reaches 95%: then it is (min, max) and the coverage says how much less
+    (93.75% for 5)."""
+    x = sorted(samples)
+    n = len(x)
+    if n == 0:
+        return None, None, 0.0
+    # cdf[k] = P(B <= k), B ~ Binomial(n, 1/2)
+    pmf = [math.comb(n, k) / 2.0 ** n for k in range(n + 1)]
+    best = 1
+    for j in range(1, n // 2 + 1):
+        cover = 1.0 - 2.0 * sum(pmf[:j])
+        if cover >= level:
+            best = j
+        else:
+            break
+    cover = 1.0 - 2.0 * sum(pmf[:best])
+    return x[best - 1], x[n - best], cover
+
+
+def overlap(a, b):
+    """True if two results' ci95 intervals overlap (or one has none)."""
+    ia, ib = a.get("ci95"), b.get("ci95")
+    if not ia or not ib or None in ia or None in ib:
+        return True
+    return not (ia[1] < ib[0] or ib[1] < ia[0])
+
+
+def history(outdir, scen, stamp):
+    """The last HISTORY_RUNS earlier results files of SCEN (by stamp)."""
+    docs = {}
+    # latest-SCEN.json is the last run's until this one replaces it: on a
+    # fresh clone it is the committed one, the only history there is.
+    for path in glob.glob(os.path.join(outdir, "%s-*.json" % scen)) + \
+            [os.path.join(outdir, "latest-%s.json" % scen)]:
+        try:
+            with open(path) as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            continue
+        st = str(doc.get("lab", {}).get("stamp", ""))
+        # Another scenario's files share the prefix (toolstack-scale-...).
+        if doc.get("scenario") != scen or not re.match(r"^\d{8}T\d{6}Z$", st) or st >= stamp:
+            continue
+        docs[st] = doc
+    return sorted(docs.items())[-HISTORY_RUNS:]
+
+
+def suspect_reasons(results, past):
+    """A baseline far outside its own recent history makes the run suspect:
+    under TCG one boot can be several times slower than the next, and a ratio
+    against such a baseline flatters or wrongs twinring."""
+    reasons = []
+    for r in results:
+        if r["stack"] not in BASELINE_STACKS or not r.get("value"):
+            continue
+        meds = [p["value"] for _, d in past for p in d.get("results", [])
+                if p.get("stack") == r["stack"] and p.get("test") == r["test"] and p.get("value")]
+        if not meds:
+            continue
+        ref = statistics.median(meds)
+        if r["value"] < ref / HISTORY_FACTOR or r["value"] > ref * HISTORY_FACTOR:
+            reasons.append("%s %s median %.1f %s is outside 1/%g..%gx of its last %d runs' median %.1f"
+                           % (r["stack"], r["test"], r["value"], r["unit"], HISTORY_FACTOR,
+                              HISTORY_FACTOR, len(meds), ref))
+    return reasons
+
+
 def first_line(path, default="unknown"):
     try:
         with open(path) as f:
@@ -243,19 +338,47 @@ def first_line(path, default="unknown"):
 PAIRS = [("netfront", "twinring-net"), ("blkfront", "twinring-blk")]
 
 
+def ratio_text(a, b):
+    """twinring over standard: the ratio of medians with the interval that the
+    two medians' ci95 allow, or "no difference shown" when they overlap."""
+    if not a or not b or not a["value"]:
+        return "-"
+    n = min(len(a.get("samples", [])), len(b.get("samples", [])))
+    if n < MIN_SAMPLES:
+        return "too few samples (n=%d)" % n
+    if overlap(a, b):
+        return "no difference shown"
+    (alo, ahi), (blo, bhi) = a["ci95"], b["ci95"]
+    lo = blo / ahi if ahi else float("inf")
+    hi = bhi / alo if alo else float("inf")
+    return "%.2fx [%.2f-%.2f]" % (b["value"] / a["value"], lo, hi)
+
+
+def value_text(r):
+    if not r:
+        return "-"
+    ci = r.get("ci95")
+    if ci and None not in ci:
+        return "%.1f [%.1f-%.1f] n=%d" % (r["value"], ci[0], ci[1], len(r.get("samples", [])))
+    return "%.1f n=%d" % (r["value"], len(r.get("samples", [])))
+
+
 def compare(paths):
-    """The quick start's table: each test, standard driver vs twinring."""
+    """The quick start's table: each test, standard driver vs twinring, the
+    medians with their 95% intervals and the ratio only where they differ."""
     by = {}
+    suspect = []
     for path in paths:
         with open(path) as f:
             doc = json.load(f)
+        suspect += ["%s: %s" % (doc.get("scenario"), r) for r in doc.get("suspect", [])]
         for r in doc.get("results", []):
             by.setdefault((r["stack"], r["test"]), r)
     out = sys.stdout
-    hdr = "%-14s %-8s %12s %12s %7s %14s %14s %7s\n"
-    out.write("\n== standard Xen drivers vs twinring (same boot; TCG: compare ratios, not absolutes)\n")
-    out.write(hdr % ("test", "unit", "standard", "twinring", "ratio",
-                     "std hc/unit", "twr hc/unit", "ratio"))
+    hdr = "%-24s %-8s %-30s %-30s %-24s %10s %10s\n"
+    out.write("\n== standard Xen drivers vs twinring (same boot, interleaved; median [95% interval] n=samples)\n")
+    out.write(hdr % ("test", "unit", "standard", "twinring", "twinring/standard",
+                     "std hc/u", "twr hc/u"))
     for std, twr in PAIRS:
         for test in TEST_UNITS:
             a, b = by.get((std, test)), by.get((twr, test))
@@ -269,14 +392,15 @@ def compare(paths):
                 d = r.get("per_transaction" if rr else "per_gb") or {}
                 return sum(d.values())
             ca, cb = cost(a), cost(b)
-            out.write(hdr % (test, TEST_UNITS[test],
-                             "%.1f" % a["value"] if a else "-",
-                             "%.1f" % b["value"] if b else "-",
-                             "%.2f" % (b["value"] / a["value"]) if a and b and a["value"] else "-",
+            out.write(hdr % (test, TEST_UNITS[test], value_text(a), value_text(b),
+                             ratio_text(a, b),
                              "%.1f" % ca if ca is not None else "-",
-                             "%.1f" % cb if cb is not None else "-",
-                             "%.2f" % (cb / ca) if ca and cb is not None else "-"))
-    out.write("hc/unit: hypercalls (all domains) per GB moved, or per transaction for *_rr\n")
+                             "%.1f" % cb if cb is not None else "-"))
+    out.write("hc/u: hypercalls (all domains) per GB moved, or per transaction for *_rr\n")
+    if suspect:
+        out.write("SUSPECT RUN (a baseline far outside its own history; its ratios mean little):\n")
+        for r in suspect:
+            out.write("  " + r + "\n")
     return 0
 
 
@@ -328,8 +452,9 @@ def main():
         checks += rchecks + log_checks
         if not results and not any(c["name"].startswith("scenario_") for c in checks):
             checks.append({"name": "scenario_" + scen, "pass": False, "detail": "did not run"})
+        suspect = suspect_reasons(results, history(a.outdir, scen, a.stamp))
         doc = {"scenario": scen, "xen": xen, "kernel": kernel, "phases": phases,
-               "checks": checks, "results": results,
+               "checks": checks, "results": results, "suspect": suspect,
                "lab": dict(json.loads(a.meta), logs=os.path.relpath(run, os.path.dirname(a.outdir)))}
         path = os.path.join(a.outdir, "%s-%s.json" % (scen, a.stamp))
         with open(path, "w") as f:
@@ -345,18 +470,20 @@ def print_summary(doc, path):
     out = sys.stdout
     out.write("\n== %s  (xen %s, kernel %s) -> %s\n" % (doc["scenario"], doc["xen"], doc["kernel"], path))
     out.write("phases: " + ", ".join("%s %.0fs" % kv for kv in doc["phases"].items()) + "\n")
-    hdr = "%-13s %-14s %12s %-8s %6s %14s %14s %14s %14s\n"
-    out.write(hdr % ("stack", "test", "value", "unit", "spread", "hcalls/GB",
+    hdr = "%-22s %-24s %-30s %-8s %6s %12s %12s %12s %12s\n"
+    out.write(hdr % ("stack", "test", "median [95% interval] n", "unit", "spread", "hcalls/GB",
                      "grant_op/GB", "evtchn_op/GB", "hcalls/trans"))
     for r in doc["results"]:
         pg = r.get("per_gb", {})
         pt = r.get("per_transaction")
-        out.write(hdr % (r["stack"], r["test"], "%.1f" % r["value"], r["unit"],
+        out.write(hdr % (r["stack"], r["test"], value_text(r), r["unit"],
                          "%.0f%%" % (100 * r.get("spread", 0)),
                          "%.0f" % sum(pg.values()),
                          "%.0f" % pg.get("grant_table_op", 0),
                          "%.0f" % pg.get("event_channel_op", 0),
                          "%.1f" % sum(pt.values()) if pt else "-"))
+    for reason in doc.get("suspect", []):
+        out.write("SUSPECT: %s\n" % reason)
     bad = [c for c in doc["checks"] if not c["pass"]]
     out.write("checks: %d passed, %d failed\n" % (len(doc["checks"]) - len(bad), len(bad)))
     for c in bad:
