@@ -14,8 +14,9 @@
 #   headers                   install linux-headers-$TWR_KVER; print its build dir
 #   run [OPTS] SCENARIO...    boot once and run the scenarios (lab/scenarios/*.sh)
 #       --stage DIR           overlay stage (default build/lab-stage, may be absent)
-#       --timeout SECONDS     hard limit for the boot (default 1200)
-#       --reps N              repetitions inside each scenario (default 1)
+#       --timeout SECONDS     hard limit for the boot (default 1800)
+#       --reps N              repetitions inside each scenario (default
+#                             $TWR_REPS, else 6: docs/lab.md, Statistics)
 #   test                      the system test: every scenario group of
 #                             TWR_TEST_GROUPS, one boot each (exit 0/1/77)
 #   main                      the quick start's main job: the comparison scenarios
@@ -116,7 +117,7 @@ cmd_headers() {
 }
 
 cmd_run() {
-	local stage=$TOP/build/lab-stage timeout=1200 reps=1 extra_stage=""
+	local stage=$TOP/build/lab-stage timeout=1800 reps=${TWR_REPS:-6} extra_stage=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--stage) stage=$2; shift 2 ;;

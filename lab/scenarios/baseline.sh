@@ -7,7 +7,8 @@
 #
 # netperf TCP_STREAM both ways, TCP_RR, UDP_RR; fio 4k random and 1M
 # sequential, reads and verified writes; xenperf around each.
-# TWR_REPS (default 1) repeats the whole set; the report takes the median.
+# TWR_REPS (lab.sh: 6) repeats the whole set after a discarded warm-up; the
+# results keep every sample, the median and its 95% interval.
 . /lab/scenarios/lib.sh
 
 DOMU_IP=10.99.0.2
@@ -19,6 +20,9 @@ twr_phase baseline_domu_create
 twr_disk_create /run/twr/disk0.img "$TWR_DISK_MB"
 twr_domu_create twr-base "$DOMU_IP/24" /run/twr/disk0.img || exit 1
 
+twr_phase baseline_warmup
+twr_warmup_net "$DOMU_IP"
+twr_warmup_fio /dev/xvda
 for rep in $(seq "${TWR_REPS:-1}"); do
 	twr_phase "baseline_netperf_$rep"
 	for t in tcp_stream_rx tcp_stream_tx tcp_rr udp_rr; do

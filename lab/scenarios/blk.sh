@@ -154,6 +154,9 @@ size_file=$(stat -c %s /run/twr/disk1.img)
 twr_check blk_size "$([ "$size_twr" = "$size_file" ] && echo true || echo false)" \
 	"/dev/$VDEV has $size_twr bytes, the file $size_file"
 
+twr_phase blk_warmup
+twr_warmup_fio /dev/xvda
+twr_warmup_fio /dev/$VDEV
 for rep in $(seq "${TWR_REPS:-1}"); do
 	twr_phase "blk_fio_$rep"
 	# seqwrite first: it fills the disks the read jobs then read.

@@ -232,3 +232,25 @@ run_fio() {
 	result_raw "$stack" "$test" fio "raw/$base.json" "perf/$base.txt"
 	return $rc
 }
+
+# twr_warmup_net DOMU-IP: a discarded TCP_STREAM and TCP_RR to DOMU-IP. Under
+# TCG the first netperf runs of a boot come out several times slower (code
+# translated for the first time); the measured repetitions start warm.
+twr_warmup_net() {
+	twr_log "warm-up: netperf to $1 (discarded)"
+	netperf -H "$1" -t TCP_STREAM -l 2 -P 0 >/dev/null 2>&1 ||
+		twr_check "warmup_net_$1" false "warm-up TCP_STREAM to $1 failed"
+	netperf -H "$1" -t TCP_RR -l 2 -P 0 >/dev/null 2>&1 ||
+		twr_check "warmup_net_$1" false "warm-up TCP_RR to $1 failed"
+}
+
+# twr_warmup_fio DEV: a discarded randread and sequential read of DEV in the
+# domU ($TWR_AGENT), for the same reason.
+twr_warmup_fio() {
+	twr_log "warm-up: fio on $1 (discarded)"
+	twr_domu_run "$TWR_AGENT" fio --name=warmup --filename="$1" --direct=1 --ioengine=libaio \
+		--rw=randread --bs=4k --iodepth=16 --runtime=2 --time_based --output=/dev/null >/dev/null 2>&1 &&
+		twr_domu_run "$TWR_AGENT" fio --name=warmup --filename="$1" --direct=1 --ioengine=libaio \
+			--rw=read --bs=1m --iodepth=4 --runtime=2 --time_based --output=/dev/null >/dev/null 2>&1 ||
+		twr_check "warmup_fio_${1##*/}" false "warm-up fio on $1 failed"
+}

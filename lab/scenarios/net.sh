@@ -156,6 +156,9 @@ ifc=$(net_domu_ip)
 twr_log "domU twinnet interface: $ifc"
 net_ping attach || exit 1
 
+twr_phase net_warmup
+twr_warmup_net "$DOMU_IP"
+twr_warmup_net "$TWR_DOMU_IP"
 for rep in $(seq "${TWR_REPS:-1}"); do
 	twr_phase "net_netperf_$rep"
 	for t in tcp_stream_rx tcp_stream_tx tcp_rr udp_rr; do
