@@ -54,7 +54,7 @@ fi
 # kmod: tests/install.sh reads the modules' vermagic with modinfo; python3:
 # the cost-report test and the lab summary below.
 deps=(autoconf automake libtool pkg-config make gcc libcunit1-dev clang
-      libclang-rt-14-dev cppcheck libxen-dev kmod python3)
+      libclang-rt-14-dev cppcheck libxen-dev kmod python3 python3-matplotlib)
 [ -n "$kver" ] && deps+=("linux-headers-$kver")
 need=()
 for p in "${deps[@]}"; do
