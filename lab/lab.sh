@@ -22,6 +22,8 @@
 #   main                      the quick start's main job: the comparison scenarios
 #                             (test and main first fill the stage: $TWR_STAGE_CMD,
 #                             or `make -C build lab-stage` if that target exists)
+#   report                    plots and one HTML page of lab/results/ (latest runs
+#                             and their history) in lab/results/report/index.html
 #   clean                     drop the cache ($TWR_CACHE)
 # Results: lab/results/<scenario>-<UTC ts>.json and latest-<scenario>.json
 # (schema: docs/lab.md); logs of each boot in lab/results/logs/<ts>/.
@@ -255,7 +257,39 @@ cmd_main() {
 		[ -f "$LAB/results/latest-$s.json" ] && files+=("$LAB/results/latest-$s.json")
 	done
 	[ ${#files[@]} -gt 0 ] && python3 "$LAB/lib/results.py" --compare "${files[@]}"
+	# A report that cannot be drawn must not change or hide the run's verdict.
+	(cmd_report) || twr_log "ERROR: report: could not render lab/results/report/ (the run's status stands)"
 	return $rc
+}
+
+# cmd_report: render lab/results/ with lib/report.py (docs/lab.md, Report).
+# Debian's python3-matplotlib serves /usr/bin/python3, which need not be the
+# python3 on PATH: use the first that imports matplotlib.
+cmd_report() {
+	local py out=$LAB/results/report
+	py=$(report_python) || return 1
+	"$py" "$LAB/lib/report.py" --results "$LAB/results" --out "$out" || return 1
+	echo "report: ${out#"$TOP"/}/index.html"
+}
+
+report_python() {
+	local py
+	for py in python3 /usr/bin/python3; do
+		"$py" -c 'import matplotlib' >/dev/null 2>&1 && { echo "$py"; return 0; }
+	done
+	if [ "$(id -u)" != 0 ]; then
+		twr_log "report: needs the Debian package python3-matplotlib; as root: apt-get install python3-matplotlib"
+		return 1
+	fi
+	twr_log "report: apt-get install python3-matplotlib"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get -qq install -y --no-install-recommends python3-matplotlib >/dev/null 2>&1 || {
+		apt-get -qq update >/dev/null 2>&1 || true
+		apt-get -qq install -y --no-install-recommends python3-matplotlib >/dev/null
+	} || { twr_log "report: apt-get could not install python3-matplotlib"; return 1; }
+	/usr/bin/python3 -c 'import matplotlib' >/dev/null 2>&1 && { echo /usr/bin/python3; return 0; }
+	twr_log "report: python3-matplotlib installed but /usr/bin/python3 cannot import matplotlib"
+	return 1
 }
 
 # Everything runs from main, parsed whole before it starts, and `exit` ends it:
@@ -271,6 +305,7 @@ main() {
 	run) cmd_run "$@" ;;
 	test) cmd_test ;;
 	main) cmd_main "$@" ;;
+	report) cmd_report ;;
 	clean) rm -rf "$TWR_CACHE" ;;
 	*)
 		sed -n '/^# Usage/,/^# Results/p' "$0" | sed 's/^# \{0,1\}//'
