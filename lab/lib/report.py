@@ -193,12 +193,20 @@ def comparisons(doc):
                 if number(a.get("value")) and number(b.get("value")) and a["value"] else None
             ia, ib = ci95(a), ci95(b)
             nodiff = bool(ia and ib and ia[0] <= ib[1] and ib[0] <= ia[1])
+            # As results.py's table: fewer than 5 samples give no interval
+            # worth a ratio.
+            n = min(len(a.get("samples") or []), len(b.get("samples") or []))
             out.append({"test": test, "stack": s, "std": std, "a": a, "b": b,
-                        "ratio": ratio, "nodiff": nodiff})
+                        "ratio": ratio, "nodiff": nodiff, "n": n})
     return out
 
 
+MIN_SAMPLES = 5
+
+
 def verdict(c):
+    if c.get("n", MIN_SAMPLES) < MIN_SAMPLES:
+        return "too few samples (n=%d)" % c["n"]
     if c["nodiff"]:
         return NODIFF
     return "%.2f" % c["ratio"] if c["ratio"] is not None else "-"
@@ -261,8 +269,9 @@ def plot_values(doc, scen, path):
             ax.scatter(xs, pts, s=14, color="black", alpha=0.75, zorder=4, linewidths=0)
             c = cmp.get((test, s))
             if c:
-                labels.append("%s\n%s" % (s, NODIFF if c["nodiff"] else
-                                          "%s\u00d7 %s" % (verdict(c), c["std"])))
+                v = verdict(c)
+                labels.append("%s\n%s" % (s, v if v[:1].isalpha() else
+                                          "%s\u00d7 %s" % (v, c["std"])))
             else:
                 labels.append(s)
         ax.set_xticks(range(len(names)))
@@ -444,7 +453,7 @@ def comparison_table(doc):
                 "unit", "ratio"), head=True)]
     for c in cs:
         v = verdict(c)
-        if c["nodiff"]:
+        if c["nodiff"] and c.get("n", MIN_SAMPLES) >= MIN_SAMPLES:
             v = '%s <span class="meta">(95%% CIs overlap; ratio %.2f)</span>' % (NODIFF, c["ratio"]) \
                 if c["ratio"] is not None else NODIFF
         attrs = ' class="cmp" data-test="%s" data-stack="%s"' % (esc(c["test"]), esc(c["stack"]))

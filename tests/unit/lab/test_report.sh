@@ -35,13 +35,13 @@ def net(stamp, rx_twr, rr_twr, ci=False, suspect=None):
     doc = {"scenario": "net", "xen": "4.17.5", "kernel": "6.1.0-99-amd64",
            "checks": [{"name": "a", "pass": True, "detail": ""}],
            "results": [
-               r("netfront", "tcp_stream_rx", 300.0, "Mbit/s", [290.0, 300.0, 310.0],
+               r("netfront", "tcp_stream_rx", 300.0, "Mbit/s", [290.0, 295.0, 300.0, 305.0, 310.0],
                  [285.0, 315.0] if ci else None),
-               r("twinring-net", "tcp_stream_rx", rx_twr, "Mbit/s", [rx_twr - 10, rx_twr, rx_twr + 10],
+               r("twinring-net", "tcp_stream_rx", rx_twr, "Mbit/s", [rx_twr - 10, rx_twr - 5, rx_twr, rx_twr + 5, rx_twr + 10],
                  [rx_twr - 15, rx_twr + 15] if ci else None, gb={"event_channel_op": 100.0}),
-               r("netfront", "tcp_rr", 800.0, "trans/s", [790.0, 800.0, 810.0],
+               r("netfront", "tcp_rr", 800.0, "trans/s", [790.0, 795.0, 800.0, 805.0, 810.0],
                  [780.0, 820.0] if ci else None, tr=rt),
-               r("twinring-net", "tcp_rr", rr_twr, "trans/s", [rr_twr - 10, rr_twr, rr_twr + 10],
+               r("twinring-net", "tcp_rr", rr_twr, "trans/s", [rr_twr - 10, rr_twr - 5, rr_twr, rr_twr + 5, rr_twr + 10],
                  [rr_twr - 20, rr_twr + 20] if ci else None, tr={"event_channel_op": 2.0}),
                r("netfront", "udp_rr", 900.0, "trans/s", [900.0], tr=rt)],
            "lab": {"git": "abc%s" % stamp[6:8], "stamp": stamp}}
@@ -60,9 +60,11 @@ put("latest-net.json", net("20261203T101500Z", 310.0, 1200.0, ci=True,
                            suspect=["host load 3.2 during the run"]))
 put("latest-blk.json", {
     "scenario": "blk", "checks": [], "lab": {"git": "abc03", "stamp": "20261203T102000Z"},
-    "results": [r("blkfront", "randread_4k", 1000.0, "IOPS", [1000.0]),
-                r("twinring-blk", "randread_4k", 1250.0, "IOPS", [1250.0]),
-                r("twinring-blk-h200p500", "randread_4k", 1100.0, "IOPS", [1100.0])]})
+    "results": [r("blkfront", "randread_4k", 1000.0, "IOPS", [1000.0] * 5),
+                r("twinring-blk", "randread_4k", 1250.0, "IOPS", [1250.0] * 5),
+                r("twinring-blk-h200p500", "randread_4k", 1100.0, "IOPS", [1100.0] * 5),
+                r("blkfront", "seqread_1m", 100.0, "MiB/s", [100.0]),
+                r("twinring-blk", "seqread_1m", 300.0, "MiB/s", [300.0])]})
 put("latest-selfcheck.json", {"scenario": "selfcheck", "results": [],
                               "checks": [{"name": "hello", "pass": True}],
                               "lab": {"git": "abc03", "stamp": "20261203T100000Z"}})
@@ -107,6 +109,8 @@ check("one stack only: no comparison", cmp_row("udp_rr", "twinring-net") is None
 v = cmp_row("randread_4k", "twinring-blk-h200p500")
 check("no ci95: the ratio of a variant", v is not None and ">1.10<" in v and "no difference" not in v)
 check("no ci95: the ratio", ">1.25<" in (cmp_row("randread_4k", "twinring-blk") or ""))
+check("one sample each: too few for a ratio",
+      "too few samples (n=1)" in (cmp_row("seqread_1m", "twinring-blk") or ""))
 check("suspect shown", re.search(r'class="suspect">.*host load 3\.2 during the run', page) is not None)
 check("3-run history", "3 run(s), 20261201T100000Z to 20261203T101500Z" in page)
 check("history ratio of the first run", ">1.10<" in page.split("20261201T100000Z</td>", 1)[-1][:400])
