@@ -23,7 +23,7 @@
 #include <xen/xenbus.h>
 
 #include "twinring/xenbus.h"
-#include "../frontend/twinnet.h"
+#include "twinnet.h"
 #include "twr_chan_back.h"
 
 static unsigned int max_ring_order = TWR_RING_ORDER_MAX;
@@ -33,6 +33,12 @@ MODULE_PARM_DESC(max_ring_order, "largest ring order accepted (5..10), advertise
 static unsigned int max_queues_cap = 16;
 module_param_named(max_queues, max_queues_cap, uint, 0644);
 MODULE_PARM_DESC(max_queues, "cap on the max-queues the toolstack writes");
+
+/* Test mode for the lab's hostile-peer checks: the next packet sent goes
+ * out with a non-zero reserved header field, which the frontend must refuse. */
+static bool inject_fault;
+module_param(inject_fault, bool, 0644);
+MODULE_PARM_DESC(inject_fault, "test only: corrupt the next packet record sent (one shot)");
 
 struct twinnet_back_queue {
 	struct twinnet_queue q;		/* first: twinnet_port_init() */
@@ -72,6 +78,7 @@ static const struct twinnet_ops twinnet_back_ops = {
 	.notify = twinnet_back_notify,
 	.set_broken = twinnet_back_set_broken,
 	.broken_work = twinnet_back_broken_work,
+	.inject_fault = &inject_fault,
 };
 
 static struct twinnet_back_queue *twinnet_back_q(struct twinnet_back *be,

@@ -9,7 +9,8 @@
  *   backend Closing/Closed -> stop, end foreign access, go Closed; a later
  *                         backend InitWait (e.g. its module reloaded)
  *                         connects again.
- * The data path is twinnet_queue.c, shared with the backend.
+ * The netdev and its data path are twinnet-core.ko (netcore/), shared with
+ * the backend.
  */
 #include <linux/etherdevice.h>
 #include <linux/module.h>
@@ -29,6 +30,12 @@ MODULE_PARM_DESC(max_queues, "most queues (channels) per device; also capped by 
 static unsigned int ring_order = TWR_NET_RING_ORDER_DEFAULT;
 module_param(ring_order, uint, 0644);
 MODULE_PARM_DESC(ring_order, "ring size as a page order (5..10: 128 KiB..4 MiB; default 8, 1 MiB), capped by the backend's max-ring-order");
+
+/* Test mode for the lab's hostile-peer checks: the next packet sent goes
+ * out with a non-zero reserved header field, which the backend must refuse. */
+static bool inject_fault;
+module_param(inject_fault, bool, 0644);
+MODULE_PARM_DESC(inject_fault, "test only: corrupt the next packet record sent (one shot)");
 
 struct twinnet_front_queue {
 	struct twinnet_queue q;		/* first: twinnet_port_init() */
@@ -67,6 +74,7 @@ static const struct twinnet_ops twinnet_front_ops = {
 	.notify = twinnet_front_notify,
 	.set_broken = twinnet_front_set_broken,
 	.broken_work = twinnet_front_broken_work,
+	.inject_fault = &inject_fault,
 };
 
 /* Stop the data path and give every channel back. */

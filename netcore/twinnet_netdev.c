@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * twinnet data path, the same on both sides (see twinnet.h): TX copies each
+ * twinnet netdev, the same on both sides (see twinnet.h): TX copies each
  * packet into the producer ring and frees it at once (no completions), RX
  * is a NAPI poll over the consumer ring.
  *
@@ -22,12 +22,6 @@
 
 /* Give released RX space back early once this share of the ring is free. */
 #define TWINNET_RX_RELEASE_SHIFT	2	/* a quarter */
-
-/* Test mode for the lab's hostile-peer checks: the next packet sent goes
- * out with a non-zero reserved header field, which the peer must refuse. */
-static bool inject_fault;
-module_param(inject_fault, bool, 0644);
-MODULE_PARM_DESC(inject_fault, "test only: corrupt the next packet record sent (one shot)");
 
 static void twinnet_broken(struct twinnet_queue *q, struct twr_ring *r)
 {
@@ -88,7 +82,8 @@ netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	q = port->queues[qid];
 	ret = twinnet_rec_put(q->tx, skb, port->has_data_valid,
-			      unlikely(inject_fault) && xchg(&inject_fault, false));
+			      unlikely(*port->ops->inject_fault) &&
+			      xchg(port->ops->inject_fault, false));
 	if (unlikely(ret == -EAGAIN)) {
 		/* Only if the peer moved cons backwards... or we raced; the
 		 * queue normally stops below before the ring can fill. */
@@ -130,6 +125,7 @@ netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		twinnet_tx_flush(q);
 	return NETDEV_TX_OK;
 }
+EXPORT_SYMBOL_GPL(twinnet_start_xmit);
 
 /* NAPI: give released RX bytes back to the producer, kick if asked. */
 static void twinnet_rx_release(struct twinnet_queue *q)
@@ -224,6 +220,7 @@ irqreturn_t twinnet_interrupt(int irq, void *dev_id)
 	napi_schedule(&q->napi);
 	return IRQ_HANDLED;
 }
+EXPORT_SYMBOL_GPL(twinnet_interrupt);
 
 static void twinnet_queue_napi_on(struct twinnet_queue *q)
 {
@@ -254,6 +251,7 @@ int twinnet_open(struct net_device *dev)
 	netif_tx_start_all_queues(dev);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(twinnet_open);
 
 int twinnet_close(struct net_device *dev)
 {
@@ -265,6 +263,7 @@ int twinnet_close(struct net_device *dev)
 	netif_tx_disable(dev);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(twinnet_close);
 
 int twinnet_port_up(struct twinnet_port *port, unsigned int nr)
 {
@@ -293,6 +292,7 @@ int twinnet_port_up(struct twinnet_port *port, unsigned int nr)
 		netif_tx_wake_all_queues(dev);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(twinnet_port_up);
 
 static void twinnet_stats_add(struct twinnet_stats *to,
 			      const struct twinnet_stats *from)
@@ -326,6 +326,7 @@ unsigned int twinnet_port_down(struct twinnet_port *port)
 	port->nr_queues = 0;
 	return nr;
 }
+EXPORT_SYMBOL_GPL(twinnet_port_down);
 
 int twinnet_port_init(struct twinnet_port *port, struct net_device *netdev,
 		      struct xenbus_device *xdev, const struct twinnet_ops *ops,
@@ -357,6 +358,7 @@ fail:
 	twinnet_port_uninit(port);
 	return -ENOMEM;
 }
+EXPORT_SYMBOL_GPL(twinnet_port_init);
 
 void twinnet_port_uninit(struct twinnet_port *port)
 {
@@ -372,6 +374,7 @@ void twinnet_port_uninit(struct twinnet_port *port)
 	kfree(port->queues);
 	port->queues = NULL;
 }
+EXPORT_SYMBOL_GPL(twinnet_port_uninit);
 
 static void twinnet_stats_sum(struct twinnet_port *port,
 			      struct twinnet_stats *sum)
@@ -398,6 +401,7 @@ void twinnet_get_stats64(struct net_device *dev,
 	stats->rx_dropped = s.rx_dropped;
 	stats->rx_errors = s.rx_errors;
 }
+EXPORT_SYMBOL_GPL(twinnet_get_stats64);
 
 static const char twinnet_stat_names[][ETH_GSTRING_LEN] = {
 	"tx_records", "tx_bytes", "tx_gso", "tx_dropped", "tx_ring_full",
@@ -467,6 +471,7 @@ const struct attribute_group twinnet_attr_group = {
 	.name = "twinnet",
 	.attrs = twinnet_attrs,
 };
+EXPORT_SYMBOL_GPL(twinnet_attr_group);
 
 const struct ethtool_ops twinnet_ethtool_ops = {
 	.get_drvinfo = twinnet_get_drvinfo,
@@ -475,3 +480,4 @@ const struct ethtool_ops twinnet_ethtool_ops = {
 	.get_strings = twinnet_get_strings,
 	.get_ethtool_stats = twinnet_get_ethtool_stats,
 };
+EXPORT_SYMBOL_GPL(twinnet_ethtool_ops);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * twinnet: sk_buff <-> net record (include/twinring/net.h). Compiled into
- * both twinnet-front.ko and twinnet-back.ko (see twinnet.h).
+ * twinnet: sk_buff <-> net record (include/twinring/net.h), for both ends:
+ * part of twinnet-core.ko (see twinnet.h).
  *
  * The offload metadata has virtio_net_hdr semantics on purpose: on receive
  * the kernel's virtio_net_hdr_to_skb(), the hardened path tun and packet

@@ -6,9 +6,10 @@
  * into the producer ring and whose RX (NAPI) comes from the consumer ring.
  * In the frontend TX is ring A and RX ring B; in the backend the reverse.
  * twinnet_rec.c converts between sk_buffs and net records
- * (include/twinring/net.h), twinnet_queue.c is the data path. Both files are
- * compiled into twinnet-front.ko and, through one-line wrappers in backend/,
- * into twinnet-back.ko: one implementation, no extra module to load.
+ * (include/twinring/net.h), twinnet_netdev.c is the netdev and its data
+ * path. Both are twinnet-core.ko (netcore/), which exports what
+ * twinnet-front.ko and twinnet-back.ko call: one implementation, loaded
+ * once, that modprobe pulls in through the drivers' symbol dependencies.
  *
  * Locking: a queue's producer ring is touched only under its netdev TX queue
  * lock (ndo_start_xmit, and twinnet_tx_wake() from NAPI), its consumer ring
@@ -69,6 +70,9 @@ struct twinnet_ops {
 	void (*set_broken)(struct twinnet_queue *q, struct twr_ring *r);
 	/* From process context: take the device down (XenbusStateClosing). */
 	void (*broken_work)(struct twinnet_port *port);
+	/* The driver's inject_fault module parameter (test mode): while set,
+	 * the next packet sent goes out corrupt and it is cleared. */
+	bool *inject_fault;
 };
 
 /* Must be the first member of the netdev private area of either side. */
@@ -96,7 +100,7 @@ int twinnet_rec_put(struct twr_ring *r, const struct sk_buff *skb,
 struct sk_buff *twinnet_rec_to_skb(struct napi_struct *napi,
 				   const struct twr_rec *rec, const char **why);
 
-/* twinnet_queue.c */
+/* twinnet_netdev.c */
 /* Allocate @max_queues queues of @qsize bytes each (struct twinnet_queue
  * first) and their NAPI contexts. Returns 0 or -ENOMEM. */
 int twinnet_port_init(struct twinnet_port *port, struct net_device *netdev,
