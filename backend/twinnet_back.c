@@ -229,15 +229,6 @@ static void twinnet_back_goahead(struct twr_chan_back_goahead *ga)
 		twinnet_back_frontend_changed(xdev, fstate);
 }
 
-static const struct net_device_ops twinnet_back_netdev_ops = {
-	.ndo_open = twinnet_open,
-	.ndo_stop = twinnet_close,
-	.ndo_start_xmit = twinnet_start_xmit,
-	.ndo_get_stats64 = twinnet_get_stats64,
-	.ndo_set_mac_address = eth_mac_addr,
-	.ndo_validate_addr = eth_validate_addr,
-};
-
 /* The devid is the last component of backend/twinnet/<domid>/<devid>. */
 static int twinnet_back_devid(struct xenbus_device *xdev, unsigned int *devid)
 {
@@ -284,18 +275,8 @@ static int twinnet_back_probe(struct xenbus_device *xdev,
 		goto out_free;
 	be->port.has_data_valid = true;
 
-	netdev->netdev_ops = &twinnet_back_netdev_ops;
-	netdev->ethtool_ops = &twinnet_ethtool_ops;
-	netdev->sysfs_groups[0] = &twinnet_attr_group;
-	netdev->features = TWINNET_FEATURES;
-	netdev->hw_features = TWINNET_FEATURES;
-	netdev->min_mtu = ETH_MIN_MTU;
-	netdev->max_mtu = TWR_NET_MTU_MAX;
-	netif_set_tso_max_size(netdev, TWR_NET_PKT_MAX - 32);
 	eth_hw_addr_set(netdev, mac);
-	SET_NETDEV_DEV(netdev, &xdev->dev);
 	dev_set_drvdata(&xdev->dev, be);
-	netif_carrier_off(netdev);
 
 	ret = register_netdev(netdev);
 	if (ret) {

@@ -230,15 +230,6 @@ static void twinnet_front_backend_changed(struct xenbus_device *xdev,
 	}
 }
 
-static const struct net_device_ops twinnet_front_netdev_ops = {
-	.ndo_open = twinnet_open,
-	.ndo_stop = twinnet_close,
-	.ndo_start_xmit = twinnet_start_xmit,
-	.ndo_get_stats64 = twinnet_get_stats64,
-	.ndo_set_mac_address = eth_mac_addr,
-	.ndo_validate_addr = eth_validate_addr,
-};
-
 /* The toolstack writes "mac" in our directory; a random one otherwise. */
 static void twinnet_front_read_mac(struct xenbus_device *xdev,
 				   struct net_device *netdev)
@@ -277,18 +268,8 @@ static int twinnet_front_probe(struct xenbus_device *xdev,
 		goto out_free;
 	fe->port.has_data_valid = true;
 
-	netdev->netdev_ops = &twinnet_front_netdev_ops;
-	netdev->ethtool_ops = &twinnet_ethtool_ops;
-	netdev->sysfs_groups[0] = &twinnet_attr_group;
-	netdev->features = TWINNET_FEATURES;
-	netdev->hw_features = TWINNET_FEATURES;
-	netdev->min_mtu = ETH_MIN_MTU;
-	netdev->max_mtu = TWR_NET_MTU_MAX;
-	netif_set_tso_max_size(netdev, TWR_NET_PKT_MAX - 32);
 	twinnet_front_read_mac(xdev, netdev);
-	SET_NETDEV_DEV(netdev, &xdev->dev);
 	dev_set_drvdata(&xdev->dev, fe);
-	netif_carrier_off(netdev);
 
 	ret = register_netdev(netdev);
 	if (ret) {

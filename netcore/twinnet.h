@@ -102,7 +102,10 @@ struct sk_buff *twinnet_rec_to_skb(struct napi_struct *napi,
 
 /* twinnet_netdev.c */
 /* Allocate @max_queues queues of @qsize bytes each (struct twinnet_queue
- * first) and their NAPI contexts. Returns 0 or -ENOMEM. */
+ * first) and their NAPI contexts, and set up @netdev as both sides have it:
+ * netdev and ethtool ops, /sys/class/net/<dev>/twinnet/stats, offloads, MTU
+ * range, parent @xdev, carrier off. The caller names it, gives it a MAC and
+ * registers it. Returns 0 or -ENOMEM. */
 int twinnet_port_init(struct twinnet_port *port, struct net_device *netdev,
 		      struct xenbus_device *xdev, const struct twinnet_ops *ops,
 		      unsigned int max_queues, size_t qsize);
@@ -114,15 +117,8 @@ int twinnet_port_up(struct twinnet_port *port, unsigned int nr);
  * channels may be torn down afterwards. Returns how many were connected. */
 unsigned int twinnet_port_down(struct twinnet_port *port);
 
+/* The event channel handler of each queue's channel, @dev_id the queue. */
 irqreturn_t twinnet_interrupt(int irq, void *dev_id);
-int twinnet_open(struct net_device *dev);
-int twinnet_close(struct net_device *dev);
-netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *dev);
-void twinnet_get_stats64(struct net_device *dev,
-			 struct rtnl_link_stats64 *stats);
-extern const struct ethtool_ops twinnet_ethtool_ops;
-/* /sys/class/net/<dev>/twinnet/stats: set as netdev->sysfs_groups[0]. */
-extern const struct attribute_group twinnet_attr_group;
 
 /* Offloads both sides offer: SG, any-protocol checksum, TSO. */
 #define TWINNET_FEATURES (NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM | \

@@ -20,6 +20,8 @@
 
 #include "twinnet.h"
 
+static void twinnet_netdev_setup(struct twinnet_port *port);
+
 /* Give released RX space back early once this share of the ring is free. */
 #define TWINNET_RX_RELEASE_SHIFT	2	/* a quarter */
 
@@ -66,7 +68,7 @@ static void twinnet_tx_wake(struct twinnet_queue *q)
 	__netif_tx_unlock(txq);
 }
 
-netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
+static netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct twinnet_port *port = netdev_priv(dev);
 	u16 qid = skb_get_queue_mapping(skb);
@@ -125,7 +127,6 @@ netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		twinnet_tx_flush(q);
 	return NETDEV_TX_OK;
 }
-EXPORT_SYMBOL_GPL(twinnet_start_xmit);
 
 /* NAPI: give released RX bytes back to the producer, kick if asked. */
 static void twinnet_rx_release(struct twinnet_queue *q)
@@ -240,7 +241,7 @@ static void twinnet_queue_napi_off(struct twinnet_queue *q)
 	q->napi_on = false;
 }
 
-int twinnet_open(struct net_device *dev)
+static int twinnet_open(struct net_device *dev)
 {
 	struct twinnet_port *port = netdev_priv(dev);
 	unsigned int i;
@@ -251,9 +252,8 @@ int twinnet_open(struct net_device *dev)
 	netif_tx_start_all_queues(dev);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(twinnet_open);
 
-int twinnet_close(struct net_device *dev)
+static int twinnet_close(struct net_device *dev)
 {
 	struct twinnet_port *port = netdev_priv(dev);
 	unsigned int i;
@@ -263,7 +263,6 @@ int twinnet_close(struct net_device *dev)
 	netif_tx_disable(dev);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(twinnet_close);
 
 int twinnet_port_up(struct twinnet_port *port, unsigned int nr)
 {
@@ -339,6 +338,7 @@ int twinnet_port_init(struct twinnet_port *port, struct net_device *netdev,
 	port->ops = ops;
 	port->max_queues = max_queues;
 	INIT_WORK(&port->broken_work, twinnet_broken_workfn);
+	twinnet_netdev_setup(port);
 	port->queues = kcalloc(max_queues, sizeof(*port->queues), GFP_KERNEL);
 	if (!port->queues)
 		return -ENOMEM;
@@ -386,8 +386,8 @@ static void twinnet_stats_sum(struct twinnet_port *port,
 		twinnet_stats_add(sum, &port->queues[i]->stats);
 }
 
-void twinnet_get_stats64(struct net_device *dev,
-			 struct rtnl_link_stats64 *stats)
+static void twinnet_get_stats64(struct net_device *dev,
+				struct rtnl_link_stats64 *stats)
 {
 	struct twinnet_port *port = netdev_priv(dev);
 	struct twinnet_stats s;
@@ -401,7 +401,6 @@ void twinnet_get_stats64(struct net_device *dev,
 	stats->rx_dropped = s.rx_dropped;
 	stats->rx_errors = s.rx_errors;
 }
-EXPORT_SYMBOL_GPL(twinnet_get_stats64);
 
 static const char twinnet_stat_names[][ETH_GSTRING_LEN] = {
 	"tx_records", "tx_bytes", "tx_gso", "tx_dropped", "tx_ring_full",
@@ -467,17 +466,43 @@ static struct attribute *twinnet_attrs[] = {
 	NULL
 };
 
-const struct attribute_group twinnet_attr_group = {
+static const struct attribute_group twinnet_attr_group = {
 	.name = "twinnet",
 	.attrs = twinnet_attrs,
 };
-EXPORT_SYMBOL_GPL(twinnet_attr_group);
 
-const struct ethtool_ops twinnet_ethtool_ops = {
+static const struct ethtool_ops twinnet_ethtool_ops = {
 	.get_drvinfo = twinnet_get_drvinfo,
 	.get_link = ethtool_op_get_link,
 	.get_sset_count = twinnet_get_sset_count,
 	.get_strings = twinnet_get_strings,
 	.get_ethtool_stats = twinnet_get_ethtool_stats,
 };
-EXPORT_SYMBOL_GPL(twinnet_ethtool_ops);
+
+static const struct net_device_ops twinnet_netdev_ops = {
+	.ndo_open = twinnet_open,
+	.ndo_stop = twinnet_close,
+	.ndo_start_xmit = twinnet_start_xmit,
+	.ndo_get_stats64 = twinnet_get_stats64,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+/* What both sides' netdevs have in common; the name, the MAC address and
+ * the xenbus driver data stay with each driver. */
+static void twinnet_netdev_setup(struct twinnet_port *port)
+{
+	struct net_device *netdev = port->netdev;
+
+	netdev->netdev_ops = &twinnet_netdev_ops;
+	netdev->ethtool_ops = &twinnet_ethtool_ops;
+	/* /sys/class/net/<dev>/twinnet/stats */
+	netdev->sysfs_groups[0] = &twinnet_attr_group;
+	netdev->features = TWINNET_FEATURES;
+	netdev->hw_features = TWINNET_FEATURES;
+	netdev->min_mtu = ETH_MIN_MTU;
+	netdev->max_mtu = TWR_NET_MTU_MAX;
+	netif_set_tso_max_size(netdev, TWR_NET_PKT_MAX - 32);
+	SET_NETDEV_DEV(netdev, &port->xdev->dev);
+	netif_carrier_off(netdev);
+}
