@@ -54,7 +54,8 @@ twr_disk_create() {
 # twr_domu_create NAME IP/N DISK [XL-LINE...]: boot a PV domU pinned to pCPU 1
 # with a netfront on xenbr0 and a blkfront (xvda) on DISK, then wait for its
 # agent. Extra xl config lines (e.g. a twinring key) are appended as given;
-# TWR_DOMU_MEM sets its memory in MiB (default 768).
+# TWR_DOMU_MEM sets its memory in MiB (default 768), TWR_DOMU_VCPUS its vCPUs
+# (default 1; all of them share pCPU 1: pCPU 0 stays dom0's).
 # Returns 0 when the agent answers, 1 otherwise (with a failed check).
 twr_domu_create() {
 	local name=$1 ip=$2 disk=$3 cfg=/run/twr/$1.cfg initrd=/run/twr/$1.initrd
@@ -67,7 +68,7 @@ kernel = "/lab/boot/domU-vmlinux"
 ramdisk = "$initrd"
 extra = "console=hvc0 clocksource=xen rdinit=/init twr.ip=$ip"
 memory = ${TWR_DOMU_MEM:-768}
-vcpus = 1
+vcpus = ${TWR_DOMU_VCPUS:-1}
 cpus = "1"
 on_crash = "preserve"
 vif = [ 'bridge=xenbr0' ]
@@ -179,14 +180,20 @@ twr_seq() {
 	echo "$1-$2-$n"
 }
 
+# netperf's -o selection: results.py reads these columns in this order.
+TWR_NETPERF_SEL=THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LOCAL_BYTES_SENT,LOCAL_BYTES_RECVD,REMOTE_BYTES_SENT,REMOTE_BYTES_RECVD,TRANSACTION_RATE
+
 # run_netperf STACK TEST DOMU-IP DOM0-IP: one netperf test over the path
 # between DOMU-IP and DOM0-IP (netserver runs on both ends). TEST:
 #   tcp_stream_rx  dom0 -> domU TCP_STREAM (run in dom0)
 #   tcp_stream_tx  domU -> dom0 TCP_STREAM (run in the domU through its agent)
 #   tcp_rr, udp_rr request/response, 1 byte each way (run in dom0)
+#   g2g_tcp_stream, g2g_tcp_rr, g2g_udp_rr  the same from the domU at
+#                  $TWR_AGENT to another domU at DOMU-IP on the same bridge
+#                  (run through the agent; DOM0-IP unused)
 run_netperf() {
 	local stack=$1 test=$2 domu=$3 dom0=$4 base out rc
-	local sel=THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LOCAL_BYTES_SENT,LOCAL_BYTES_RECVD,REMOTE_BYTES_SENT,REMOTE_BYTES_RECVD,TRANSACTION_RATE
+	local sel=$TWR_NETPERF_SEL
 	base=$(twr_seq "$stack" "$test")
 	out=$TWR_RESULTS/raw/$base.csv
 	twr_log "$stack $test: netperf ${TWR_NET_SECS}s"
@@ -197,6 +204,14 @@ run_netperf() {
 		netperf -H "$dom0" -t TCP_STREAM -l "$TWR_NET_SECS" -f m -P 0 -- -o "$sel" >"$out" ;;
 	tcp_rr) netperf -H "$domu" -t TCP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" 2>&1 ;;
 	udp_rr) netperf -H "$domu" -t UDP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" 2>&1 ;;
+	# g2g: the TCP retransmissions of both ends too, after the columns
+	# results.py reads (a slow guest-to-guest path shows why in raw/).
+	g2g_tcp_stream) twr_domu_run "$TWR_AGENT" netperf -H "$domu" -t TCP_STREAM -l "$TWR_NET_SECS" -f m -P 0 \
+		-- -o "$sel,LOCAL_TRANSPORT_RETRANS,REMOTE_TRANSPORT_RETRANS" >"$out" ;;
+	g2g_tcp_rr) twr_domu_run "$TWR_AGENT" netperf -H "$domu" -t TCP_RR -l "$TWR_NET_SECS" -P 0 \
+		-- -o "$sel,LOCAL_TRANSPORT_RETRANS,REMOTE_TRANSPORT_RETRANS" >"$out" ;;
+	g2g_udp_rr) twr_domu_run "$TWR_AGENT" \
+		netperf -H "$domu" -t UDP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" ;;
 	*) echo "run_netperf: unknown test $test" >"$out"; false ;;
 	esac
 	rc=$?
@@ -206,18 +221,60 @@ run_netperf() {
 	return $rc
 }
 
+# run_netperf_streams STACK TEST N DEST-IP: N netperf TCP_STREAMs at once
+# from the domU at $TWR_AGENT to DEST-IP, stream i bound to vCPU i (mod the
+# vCPUs), xenperf around all of them. Records one result: value = the sum of
+# the streams' Mbit/s, bytes = the sum of their bytes sent. Returns 0 when
+# every stream reported.
+# shellcheck disable=SC2016 # the agent's line expands in the domU
+run_netperf_streams() {
+	local stack=$1 test=$2 n=$3 dest=$4 base out rc cmd got sum bytes
+	base=$(twr_seq "$stack" "$test")
+	out=$TWR_RESULTS/raw/$base.csv
+	twr_log "$stack $test: $n netperf streams ${TWR_NET_SECS}s"
+	# One line of shell for the agent: start all, wait for each, print each.
+	cmd='c=$(nproc); p=; for i in $(seq 0 '$((n - 1))'); do netperf -H '$dest' -t TCP_STREAM'
+	cmd+=' -l '$TWR_NET_SECS' -f m -P 0 -T $((i % c)), -- -o '$TWR_NETPERF_SEL' >/tmp/stream-$i.csv 2>&1 & p="$p $!"; done;'
+	cmd+=' rc=0; for x in $p; do wait $x || rc=1; done; for i in $(seq 0 '$((n - 1))'); do'
+	cmd+=' echo "== stream $i"; cat /tmp/stream-$i.csv; done; exit $rc'
+	counters_begin
+	twr_domu_run "$TWR_AGENT" "$cmd" >"$out"
+	rc=$?
+	counters_end "$TWR_RESULTS/perf/$base.txt"
+	# The result lines: throughput first, bytes sent fourth.
+	read -r got sum bytes < <(awk -F, '/^[0-9.]+,/ { n++; s += $1; b += $4 } END { printf "%d %.2f %.0f\n", n, s, b }' "$out")
+	if [ "$rc" = 0 ] && [ "$got" = "$n" ]; then
+		twr_check "netperf_${stack}_${test}" true "$n streams, $sum Mbit/s together"
+		result "$stack" "$test" "$sum" Mbit/s "$bytes" - "perf/$base.txt"
+		return 0
+	fi
+	twr_check "netperf_${stack}_${test}" false "agent status $rc, $got of $n streams reported (raw/$base.csv)"
+	return 1
+}
+
 # run_fio STACK TEST DEV: one fio job in the domU (agent $TWR_AGENT) on DEV.
 # Write jobs move a fixed volume and verify it (crc32c) before they end: their
 # window and byte count include the verify reads. TEST: randread_4k,
-# randwrite_4k (iodepth 16), seqread_1m, seqwrite_1m (iodepth 4).
+# randwrite_4k (iodepth 16), seqread_1m, seqwrite_1m (iodepth 4);
+# randread_4k_bdev, randwrite_4k_bdev: the same jobs, for a disk whose target
+# is a block device; randread_4k_delay_qd{1,16,64}, randwrite_4k_delay_qd64:
+# time-based at that iodepth, for a disk with latency (dm-delay; the write
+# job does not verify); mq_randread_4k: randread 4k, 2 jobs of iodepth 16,
+# reported as one (group_reporting: jobs[0] is the sum).
 run_fio() {
 	local stack=$1 test=$2 dev=$3 base out rc job
 	local common="--name=$test --filename=$dev --direct=1 --ioengine=libaio --output-format=json"
+	local timed="--runtime=$TWR_FIO_SECS --time_based"
 	case $test in
-	randread_4k) job="--rw=randread --bs=4k --iodepth=16 --runtime=$TWR_FIO_SECS --time_based" ;;
-	seqread_1m) job="--rw=read --bs=1m --iodepth=4 --runtime=$TWR_FIO_SECS --time_based" ;;
-	randwrite_4k) job="--rw=randwrite --bs=4k --iodepth=16 --size=${TWR_RANDW_MB}m --verify=crc32c --verify_fatal=1" ;;
+	randread_4k | randread_4k_bdev) job="--rw=randread --bs=4k --iodepth=16 $timed" ;;
+	seqread_1m) job="--rw=read --bs=1m --iodepth=4 $timed" ;;
+	randwrite_4k | randwrite_4k_bdev)
+		job="--rw=randwrite --bs=4k --iodepth=16 --size=${TWR_RANDW_MB}m --verify=crc32c --verify_fatal=1" ;;
 	seqwrite_1m) job="--rw=write --bs=1m --iodepth=4 --verify=crc32c --verify_fatal=1" ;;
+	randread_4k_delay_qd1 | randread_4k_delay_qd16 | randread_4k_delay_qd64)
+		job="--rw=randread --bs=4k --iodepth=${test##*_qd} $timed" ;;
+	randwrite_4k_delay_qd64) job="--rw=randwrite --bs=4k --iodepth=64 $timed" ;;
+	mq_randread_4k) job="--rw=randread --bs=4k --iodepth=16 --numjobs=2 --group_reporting $timed" ;;
 	*) echo "run_fio: unknown test $test"; return 1 ;;
 	esac
 	base=$(twr_seq "$stack" "$test")
