@@ -8,7 +8,22 @@
 #
 # fio (lib.sh run_fio): seqwrite_1m, seqread_1m, randwrite_4k, randread_4k on
 # each stack in turn, writes verified with crc32c (verify_fatal: any mismatch
-# fails fio, and so the check); xenperf around each job. Then:
+# fails fio, and so the check); xenperf around each job. Then, each stack on
+# its own disk of the same kind (docs/blk.md, "Benchmarks"):
+#
+#   delay0.img ── loop ── dm-delay twr-delay0 ── blkback ═══ blkfront ── /dev/xvdb
+#   delay1.img ── loop ── dm-delay twr-delay1 ── twinblk-back ═══ twinblk-front ── /dev/twb
+#   bdev0.img ── loop ── blkback ═══ blkfront ── /dev/xvdc
+#   bdev1.img ── loop ── twinblk-back ═══ twinblk-front ── /dev/twc
+#
+#  - latency: randread_4k_delay_qd{1,16,64}, randwrite_4k_delay_qd64 on the
+#    dm-delay disks (TWR_BLK_DELAY_MS on every read and write, default 5),
+#    dom0's page cache dropped before each job;
+#  - block device target: randread_4k_bdev, randwrite_4k_bdev on the loops;
+#  - multi-queue: a second domU with 2 vCPUs (TWR_EXTRA_DOMU_MEM MiB, default
+#    512: its root unpacks into it), blkfront with its defaults, twinblk with
+#    queues=2: mq_randread_4k.
+# Then:
 #  - lifecycle: the data is in the file; detach while idle (the disk goes
 #    away in the domU);
 #  - hostile frontend (twinblk-front inject_fault=1: a request beyond the
@@ -31,14 +46,16 @@ TWR_AGENT=$DOMU_IP
 VDEV=twa
 fail=0
 
-# blk_attach_xs DOMID TARGET VDEV: the xenstore nodes of
-# include/twinring/xenbus.h written directly, for a stage without twinctl.
+# blk_attach_xs DOMID TARGET VDEV [DEVID [QUEUES]]: the xenstore nodes of
+# include/twinring/xenbus.h written directly, for a stage without twinctl
+# (default device 0, 4 queues).
 blk_attach_xs() {
-	local domid=$1 be=/local/domain/0/backend/twinblk/$1/0 fe=/local/domain/$1/device/twinblk/0
+	local domid=$1 queues=${5:-4}
+	local be=/local/domain/0/backend/twinblk/$1/${4:-0} fe=/local/domain/$1/device/twinblk/${4:-0}
 	# One xenstore-write is one transaction: the backend probes a complete
 	# directory.
 	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
-		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" 4 "$be/iotask-ready" 1 "$be/state" 1 &&
+		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" "$queues" "$be/iotask-ready" 1 "$be/state" 1 &&
 		xenstore-chmod -r "$be" n0 "r$domid" &&
 		xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 &&
 		xenstore-chmod -r "$fe" "n$domid" r0
@@ -65,6 +82,75 @@ blk_domu_wait_dev() {
 		sleep 1
 	done
 	return 1
+}
+
+# blk_twr_attach NAME TARGET VDEV QUEUES DEVID: attach TARGET to domain NAME
+# as twinblk VDEV with the go-ahead ($how: twinctl, or the xenstore nodes as
+# device DEVID). Sets xdevid; 0 on success.
+blk_twr_attach() {
+	local out rc
+	xdevid=$5
+	if [ "$how" = twinctl ]; then
+		out=$(twinctl --go-ahead attach "$1" blk target="$2" vdev="$3" mode=w queues="$4" 2>&1)
+		rc=$?
+		echo "$out"
+		xdevid=$(echo "$out" | sed -n 's/.*twinblk device \([0-9]*\).*/\1/p' | head -n1)
+		return $rc
+	fi
+	blk_attach_xs "$(xl domid "$1")" "$2" "$3" "$5" "$4"
+}
+
+# blk_twr_detach NAME DEVID: detach twinblk device DEVID of domain NAME.
+blk_twr_detach() {
+	local d be i
+	if [ "$how" = twinctl ]; then
+		twinctl detach "$1" blk "$2"
+		return
+	fi
+	d=$(xl domid "$1")
+	be=/local/domain/0/backend/twinblk/$d/$2
+	xenstore-write "$be/online" 0 "$be/state" 5 || return 1
+	for i in $(seq 30); do
+		[ "$(xenstore-read "$be/state" 2>/dev/null)" = 6 ] && break
+		sleep 1
+	done
+	xenstore-rm "$be" "/local/domain/$d/device/twinblk/$2" 2>/dev/null
+}
+
+# blk_wait_devs AGENT PRESENT|ABSENT DEV...: wait up to 60 s until every
+# DEV is (or none is) a block device in the domU at AGENT.
+blk_wait_devs() {
+	local agent=$1 want=$2 t
+	shift 2
+	if [ "$want" = present ]; then
+		t="$(printf 'test -b %s && ' "$@")true"
+	else
+		t="$(printf '! test -e %s && ' "$@")true"
+	fi
+	for _ in $(seq 60); do
+		twr_domu_run "$agent" "$t" >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# blk_cold: write back and drop dom0's page cache. twinblk-back reads and
+# writes its target through it (buffered I/O) and blkback does not: without
+# this a dm-delay job would read what the previous job left cached.
+blk_cold() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+}
+
+# blk_filled FILE...: files of $TWR_DISK_MB MiB with the same random bytes,
+# so read jobs read data, not holes.
+blk_filled() {
+	local f first=$1
+	dd if=/dev/urandom of="$first" bs=1M count="$TWR_DISK_MB" status=none || return 1
+	shift
+	for f in "$@"; do
+		cp "$first" "$f" || return 1
+	done
 }
 
 twr_phase blk_setup
@@ -177,6 +263,165 @@ for rep in $(seq "${TWR_REPS:-1}"); do
 	done
 done
 twr_domu_run "$TWR_AGENT" 'grep -H . /sys/block/'$VDEV'/twinblk/*' >"$TWR_RESULTS/raw/twinring-blk-sysfs.txt"
+
+DELAY_MS=${TWR_BLK_DELAY_MS:-5}
+DELAY_MB=${TWR_BLK_DELAY_MB:-64}
+twr_phase blk_delay_setup
+extra_ok=true
+loops=()
+if ! command -v dmsetup >/dev/null 2>&1; then
+	twr_check blk_dmsetup false "no dmsetup in dom0 (lab/lib/roots.sh TWR_ROOT_PKGS_DOM0)"
+	extra_ok=false
+elif ! modprobe dm-delay; then
+	twr_check blk_dm_delay_module false "modprobe dm-delay failed in dom0 (lab/lib/roots.sh TWR_ROOT_MODS_DOM0)"
+	extra_ok=false
+fi
+if [ $extra_ok = true ]; then
+	for i in 0 1; do
+		twr_disk_create "/run/twr/delay$i.img" "$DELAY_MB"
+		# No udev in dom0: libdevmapper makes /dev/mapper/<name> itself.
+		l=$(losetup -f --show "/run/twr/delay$i.img") && loops+=("$l") &&
+			echo "0 $((DELAY_MB * 2048)) delay $l 0 $DELAY_MS $l 0 $DELAY_MS" |
+			dmsetup --noudevsync create "twr-delay$i" && dmsetup mknodes "twr-delay$i" &&
+			[ -b "/dev/mapper/twr-delay$i" ] ||
+			extra_ok=false
+	done
+	if [ $extra_ok = true ]; then
+		twr_check blk_dm_delay true "twr-delay0 (blkback), twr-delay1 (twinblk): $(dmsetup table twr-delay0 | tr -s ' ')"
+	else
+		twr_check blk_dm_delay false "loop or dmsetup create failed: $(dmsetup ls 2>&1 | tr '\n' ' ')"
+	fi
+fi
+if [ $extra_ok = true ]; then
+	if blk_filled /run/twr/bdev0.img /run/twr/bdev1.img &&
+		bl0=$(losetup -f --show /run/twr/bdev0.img) && loops+=("$bl0") &&
+		bl1=$(losetup -f --show /run/twr/bdev1.img) && loops+=("$bl1"); then
+		twr_check blk_bdev_loops true "$bl0 (blkback), $bl1 (twinblk), $TWR_DISK_MB MiB each"
+	else
+		twr_check blk_bdev_loops false "could not fill or loop bdev0.img/bdev1.img"
+		extra_ok=false
+	fi
+fi
+if [ $extra_ok = true ]; then
+	xl block-attach "$DOMU" "format=raw,vdev=xvdb,access=rw,target=/dev/mapper/twr-delay0" && xl_disks=xvdb &&
+		xl block-attach "$DOMU" "format=raw,vdev=xvdc,access=rw,target=$bl0" && xl_disks+=" xvdc" &&
+		blk_twr_attach "$DOMU" /dev/mapper/twr-delay1 twb 4 1 && delay_devid=$xdevid &&
+		blk_twr_attach "$DOMU" "$bl1" twc 4 2 && bdev_devid=$xdevid &&
+		blk_wait_devs "$TWR_AGENT" present /dev/xvdb /dev/xvdc /dev/twb /dev/twc || extra_ok=false
+	sizes=$(twr_domu_run "$TWR_AGENT" "for d in xvdb twb xvdc twc; do blockdev --getsize64 /dev/\$d; done" | tr '\n' ' ')
+	read -r s_xvdb s_twb s_xvdc s_twc <<<"$sizes"
+	if [ $extra_ok = true ] && [ "$s_xvdb" = "$s_twb" ] && [ "$s_xvdc" = "$s_twc" ] &&
+		[ "$s_xvdb" = $((DELAY_MB << 20)) ] && [ "$s_xvdc" = $((TWR_DISK_MB << 20)) ]; then
+		twr_check blk_extra_attach true "xvdb, twb (dm-delay) $s_xvdb bytes; xvdc, twc (loop) $s_xvdc bytes ($how)"
+	else
+		twr_check blk_extra_attach false "xvdb twb xvdc twc: sizes '$sizes' ($how)"
+		extra_ok=false
+	fi
+fi
+if [ $extra_ok = true ]; then
+	# The dm-delay disks' dom0 paths are new to this boot (the loops' are
+	# not: xvda is on one, and twb is a block device as twc is).
+	twr_warmup_fio /dev/xvdb
+	twr_warmup_fio /dev/twb
+	for rep in $(seq "${TWR_REPS:-1}"); do
+		twr_phase "blk_delay_fio_$rep"
+		for t in randread_4k_delay_qd1 randread_4k_delay_qd16 randread_4k_delay_qd64 randwrite_4k_delay_qd64; do
+			blk_cold
+			run_fio blkfront "$t" /dev/xvdb || fail=1
+			blk_cold
+			run_fio twinring-blk "$t" /dev/twb || fail=1
+		done
+	done
+	for rep in $(seq "${TWR_REPS:-1}"); do
+		twr_phase "blk_bdev_fio_$rep"
+		# randwrite first: it fills the disks the read jobs then read.
+		for t in randwrite_4k_bdev randread_4k_bdev; do
+			run_fio blkfront "$t" /dev/xvdc || fail=1
+			run_fio twinring-blk "$t" /dev/twc || fail=1
+		done
+	done
+else
+	fail=1
+fi
+
+twr_phase blk_delay_teardown
+ok=true
+for d in ${xl_disks:-}; do
+	xl block-detach "$DOMU" "$d" || ok=false
+done
+[ -n "${delay_devid:-}" ] && { blk_twr_detach "$DOMU" "$delay_devid" >/dev/null || ok=false; }
+[ -n "${bdev_devid:-}" ] && { blk_twr_detach "$DOMU" "$bdev_devid" >/dev/null || ok=false; }
+blk_wait_devs "$TWR_AGENT" absent /dev/xvdb /dev/xvdc /dev/twb /dev/twc || ok=false
+for i in 0 1; do
+	[ -e "/dev/mapper/twr-delay$i" ] && { dmsetup --noudevsync remove "twr-delay$i" || ok=false; }
+done
+for l in "${loops[@]}"; do
+	losetup -d "$l" || ok=false
+done
+rm -f /run/twr/delay0.img /run/twr/delay1.img /run/twr/bdev0.img /run/twr/bdev1.img
+if [ $extra_ok = true ]; then
+	twr_check blk_delay_teardown $ok "xvdb xvdc twb twc detached, dm-delay and loops removed"
+	[ $ok = true ] || fail=1
+fi
+
+MQ=twr-blk-mq
+MQ_IP=10.99.0.3
+twr_phase blk_mq_setup
+mq_ok=false
+twr_log "$MQ: $(xl info | awk '/^free_memory/ { print $3 }') MiB free before it"
+if blk_filled /run/twr/disk2.img /run/twr/disk3.img &&
+	TWR_DOMU_VCPUS=2 TWR_DOMU_MEM=${TWR_EXTRA_DOMU_MEM:-512} twr_domu_create "$MQ" "$MQ_IP/24" /run/twr/disk2.img; then
+	mq_domid=$(xl domid "$MQ")
+	if ! twr_domu_run "$MQ_IP" modprobe twinblk-front >/dev/null; then
+		twr_check blk_mq_modprobe_front false "modprobe twinblk-front failed in $MQ"
+	elif blk_twr_attach "$MQ" /run/twr/disk3.img twa 2 0 && blk_wait_devs "$MQ_IP" present /dev/xvda /dev/twa; then
+		cpus=$(twr_domu_run "$MQ_IP" nproc)
+		tq=$(twr_domu_run "$MQ_IP" cat /sys/block/twa/twinblk/queues)
+		workers=$(pgrep -c "^twrblk$mq_domid\.")
+		# blkfront writes multi-queue-num-queues only with more than one.
+		bq=$(xenstore-read "/local/domain/$mq_domid/device/vbd/51712/multi-queue-num-queues" 2>/dev/null || echo 1)
+		if [ "$cpus" = 2 ] && [ "$tq" = 2 ] && [ "$workers" = 2 ]; then
+			twr_check blk_mq_queues true "$MQ: $cpus vCPUs, twinblk $tq queues ($workers backend workers), blkfront $bq"
+			mq_ok=true
+		else
+			twr_check blk_mq_queues false "$MQ: $cpus vCPUs (want 2), twinblk queues '$tq' and workers $workers (want 2), blkfront $bq"
+		fi
+	else
+		twr_check blk_mq_attach false "/dev/twa (queues=2) or /dev/xvda missing in $MQ ($how)"
+	fi
+fi
+if [ $mq_ok = true ]; then
+	TWR_AGENT=$MQ_IP
+	twr_warmup_fio /dev/xvda
+	twr_warmup_fio /dev/twa
+	for rep in $(seq "${TWR_REPS:-1}"); do
+		twr_phase "blk_mq_fio_$rep"
+		run_fio blkfront mq_randread_4k /dev/xvda || fail=1
+		run_fio twinring-blk mq_randread_4k /dev/twa || fail=1
+	done
+	TWR_AGENT=$DOMU_IP
+else
+	fail=1
+fi
+twr_phase blk_mq_teardown
+# Also after a failed boot (on_crash preserves the domain).
+if mq_domid=$(xl domid "$MQ" 2>/dev/null); then
+	twr_domu_run "$MQ_IP" dmesg >"$TWR_RESULTS/domU-$MQ-dmesg.txt" 2>&1
+	xl destroy "$MQ"
+	twr_domu_unfollow "$MQ"
+	xenstore-rm "/local/domain/0/backend/twinblk/$mq_domid" 2>/dev/null
+	for _ in $(seq 30); do
+		pgrep "^twrblk$mq_domid\." >/dev/null || break
+		sleep 1
+	done
+	if xl domid "$MQ" >/dev/null 2>&1 || pgrep "^twrblk$mq_domid\." >/dev/null; then
+		twr_check blk_mq_gone false "$MQ still listed or its twinblk workers still running after xl destroy"
+		fail=1
+	else
+		twr_check blk_mq_gone true "$MQ destroyed, its twinblk workers gone"
+	fi
+fi
+rm -f /run/twr/disk2.img /run/twr/disk3.img
 
 twr_phase blk_lifecycle
 # The data written through twinblk is in the file: compare the first MiB as
