@@ -8,7 +8,15 @@
 #                                              twinnet-back / twinnet-front
 #
 # netperf (lib.sh run_netperf): tcp_stream_rx, tcp_stream_tx, tcp_rr, udp_rr
-# on each stack in turn (TWR_REPS times), xenperf around each. Then:
+# on each stack in turn (TWR_REPS times), xenperf around each. Then, with
+# more domUs beside the first (TWR_EXTRA_DOMU_MEM MiB each, default 512):
+#  - guest to guest: a second domU on both bridges; g2g_tcp_stream,
+#    g2g_tcp_rr, g2g_udp_rr from the first to it, netfront then twinnet;
+#  - multi-queue: a domU with 2 vCPUs, twinnet with 2 queues (netfront keeps
+#    its defaults: netback offers dom0's vCPU count, 1); mq_tcp_stream, two
+#    TCP_STREAMs at once from it to dom0, one per vCPU, their sum;
+#  - each extra domU destroyed, its devices gone, before the next.
+# Then:
 #  - integrity: a random file sent over twinnet with TCP both ways, sha256
 #    compared;
 #  - the ethtool -S counters of both ends (notifications, ring-full events,
@@ -33,32 +41,36 @@ TWR_MAC=00:16:3e:7a:00:01
 TWR_AGENT=$DOMU_IP
 fail=0
 
-# net_attach_xs DOMID: the xenstore nodes of include/twinring/xenbus.h written
-# directly, for a stage without twinctl (libxl's permission pattern).
+# net_attach_xs DOMID [MAC [QUEUES]]: the xenstore nodes of
+# include/twinring/xenbus.h written directly, for a stage without twinctl
+# (libxl's permission pattern). Defaults: $TWR_MAC, 4 queues.
 net_attach_xs() {
-	local domid=$1 be=/local/domain/0/backend/twinnet/$1/0 fe=/local/domain/$1/device/twinnet/0
+	local domid=$1 mac=${2:-$TWR_MAC} queues=${3:-4}
+	local be=/local/domain/0/backend/twinnet/$1/0 fe=/local/domain/$1/device/twinnet/0
 	# xenbus creates a device when its state node reads 1, and its probe
 	# needs the other end's directory: both directories complete and
 	# readable first, the two state nodes last (they inherit the perms).
 	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
-		"$be/bridge" xenbr1 "$be/mac" "$TWR_MAC" "$be/max-queues" 4 \
-		"$fe/backend" "$be" "$fe/backend-id" 0 "$fe/mac" "$TWR_MAC" &&
+		"$be/bridge" xenbr1 "$be/mac" "$mac" "$be/max-queues" "$queues" \
+		"$fe/backend" "$be" "$fe/backend-id" 0 "$fe/mac" "$mac" &&
 		xenstore-chmod -r "$be" n0 "r$domid" &&
 		xenstore-chmod -r "$fe" "n$domid" r0 &&
 		xenstore-write "$be/state" 1 "$fe/state" 1 "$be/iotask-ready" 1
 }
 
-# net_states: "<backend state>/<frontend state>" of device 0.
+# net_states [DOMID]: "<backend state>/<frontend state>" of device 0 of
+# DOMID (default: the first domU's).
 net_states() {
-	echo "$(xenstore-read "/local/domain/0/backend/twinnet/$domid/0/state" 2>/dev/null)/$(
-		xenstore-read "/local/domain/$domid/device/twinnet/0/state" 2>/dev/null)"
+	local d=${1:-$domid}
+	echo "$(xenstore-read "/local/domain/0/backend/twinnet/$d/0/state" 2>/dev/null)/$(
+		xenstore-read "/local/domain/$d/device/twinnet/0/state" 2>/dev/null)"
 }
 
-# net_wait_connected: both ends Connected (4/4) within 60 s.
+# net_wait_connected [DOMID]: both ends Connected (4/4) within 60 s.
 net_wait_connected() {
 	local i
 	for i in $(seq 60); do
-		[ "$(net_states)" = 4/4 ] && return 0
+		[ "$(net_states "$@")" = 4/4 ] && return 0
 		sleep 1
 	done
 	return 1
@@ -74,10 +86,12 @@ net_bridge() {
 	ip link set dev "$BE_IF" master xenbr1 up
 }
 
-# net_domu_ip: address the domU's twinnet netdev (found by its MAC; the
-# agent takes one line of shell).
+# net_domu_ip [AGENT MAC IP]: address the twinnet netdev with MAC (found by
+# it; the agent takes one line of shell) in the domU at AGENT as IP/24;
+# prints its name. Default: the first domU's.
 net_domu_ip() {
-	twr_domu_run "$TWR_AGENT" "for i in \$(seq 30); do ifc=\$(grep -il $TWR_MAC /sys/class/net/*/address | cut -d/ -f5 | head -n1); [ -n \"\$ifc\" ] && break; sleep 1; done; ip addr replace $TWR_DOMU_IP/24 dev \$ifc && ip link set \$ifc up && echo \$ifc"
+	local agent=${1:-$TWR_AGENT} mac=${2:-$TWR_MAC} ip=${3:-$TWR_DOMU_IP}
+	twr_domu_run "$agent" "for i in \$(seq 30); do ifc=\$(grep -il $mac /sys/class/net/*/address | cut -d/ -f5 | head -n1); [ -n \"\$ifc\" ] && break; sleep 1; done; ip addr replace $ip/24 dev \$ifc && ip link set \$ifc up && echo \$ifc"
 }
 
 # net_ping WHAT: one check that dom0 reaches the domU over twinnet.
@@ -103,6 +117,70 @@ net_dmesg_has() {
 		sleep 1
 	done
 	return 1
+}
+
+# net_extra_up NAME IP TWR-IP MAC QUEUES: boot another domU NAME
+# (TWR_EXTRA_DOMU_MEM MiB, TWR_DOMU_VCPUS vCPUs) with netfront at IP on
+# xenbr0 and twinnet (MAC, QUEUES queues at most) at TWR-IP on xenbr1. Sets
+# extra_domid and extra_ifc (its twinnet netdev); 0 when dom0 pings TWR-IP,
+# else 1 with a failed check that says which step.
+net_extra_up() {
+	local name=$1 ip=$2 tip=$3 mac=$4 queues=$5 i
+	extra_domid='' extra_ifc=''
+	twr_log "$name: $(xl info | awk '/^free_memory/ { print $3 }') MiB free before it"
+	twr_disk_create "/run/twr/$name.img" 16
+	TWR_DOMU_MEM=${TWR_EXTRA_DOMU_MEM:-512} twr_domu_create "$name" "$ip/24" "/run/twr/$name.img" || return 1
+	extra_domid=$(xl domid "$name")
+	if ! twr_domu_run "$ip" modprobe twinnet-front >/dev/null; then
+		twr_check "net_${name}_modprobe_front" false "modprobe twinnet-front failed in $name"
+		return 1
+	fi
+	if [ "$how" = twinctl ]; then
+		twinctl --go-ahead attach "$name" net bridge=xenbr1 mac="$mac" queues="$queues"
+	else
+		net_attach_xs "$extra_domid" "$mac" "$queues"
+	fi
+	if ! net_wait_connected "$extra_domid"; then
+		twr_check "net_${name}_attach" false "twinnet not connected ($how), states $(net_states "$extra_domid")"
+		return 1
+	fi
+	for i in $(seq 30); do
+		[ -e "/sys/class/net/twr$extra_domid.0" ] && break
+		sleep 1
+	done
+	ip link set dev "twr$extra_domid.0" master xenbr1 up
+	extra_ifc=$(net_domu_ip "$ip" "$mac" "$tip")
+	for i in $(seq 20); do
+		if ping -c 1 -W 1 "$tip" >/dev/null 2>&1; then
+			twr_check "net_${name}_attach" true "twinnet $extra_ifc at $tip ($how, $(net_states "$extra_domid"))"
+			return 0
+		fi
+		sleep 1
+	done
+	twr_check "net_${name}_attach" false "$tip silent over twinnet, states $(net_states "$extra_domid")"
+	return 1
+}
+
+# net_extra_down NAME IP: save the dmesg of the extra domU NAME (agent at
+# IP) and destroy it; its twinnet backend directory goes as the toolstack
+# removes it, and with it the backend netdev.
+net_extra_down() {
+	local d i
+	d=$(xl domid "$1" 2>/dev/null) || return 0
+	twr_domu_run "$2" dmesg >"$TWR_RESULTS/domU-$1-dmesg.txt" 2>&1
+	xl destroy "$1"
+	twr_domu_unfollow "$1"
+	xenstore-rm "/local/domain/0/backend/twinnet/$d" 2>/dev/null
+	for i in $(seq 20); do
+		[ -e "/sys/class/net/twr$d.0" ] || break
+		sleep 1
+	done
+	if xl domid "$1" >/dev/null 2>&1 || [ -e "/sys/class/net/twr$d.0" ]; then
+		twr_check "net_$1_gone" false "$1 still listed or twr$d.0 still there after xl destroy"
+		fail=1
+	else
+		twr_check "net_$1_gone" true "$1 destroyed, twr$d.0 gone"
+	fi
 }
 
 twr_phase net_setup
@@ -166,6 +244,79 @@ for rep in $(seq "${TWR_REPS:-1}"); do
 		run_netperf twinring-net "$t" "$TWR_DOMU_IP" "$TWR_DOM0_IP" || fail=1
 	done
 done
+
+PEER=twr-net-peer PEER_IP=10.99.0.3 PEER_TWR_IP=10.99.1.3 PEER_MAC=00:16:3e:7a:00:02
+MQ=twr-net-mq MQ_IP=10.99.0.4 MQ_TWR_IP=10.99.1.4 MQ_MAC=00:16:3e:7a:00:03
+
+twr_phase net_g2g_setup
+# Attached as the first domU (one vCPU, so one queue): both ends alike.
+if net_extra_up "$PEER" "$PEER_IP" "$PEER_TWR_IP" "$PEER_MAC" 4; then
+	# Discarded, as twr_warmup_net: the peer's paths run for the first time.
+	for ip in "$PEER_IP" "$PEER_TWR_IP"; do
+		twr_domu_run "$TWR_AGENT" "netperf -H $ip -t TCP_STREAM -l 2 -P 0 >/dev/null && netperf -H $ip -t TCP_RR -l 2 -P 0 >/dev/null" ||
+			twr_check "warmup_g2g_$ip" false "warm-up netperf from $DOMU to $ip failed"
+	done
+	for rep in $(seq "${TWR_REPS:-1}"); do
+		twr_phase "net_g2g_$rep"
+		for t in g2g_tcp_stream g2g_tcp_rr g2g_udp_rr; do
+			run_netperf netfront "$t" "$PEER_IP" "$DOMU_IP" || fail=1
+			run_netperf twinring-net "$t" "$PEER_TWR_IP" "$TWR_DOMU_IP" || fail=1
+		done
+	done
+else
+	fail=1
+fi
+twr_phase net_g2g_teardown
+net_extra_down "$PEER" "$PEER_IP"
+
+twr_phase net_mq_setup
+if TWR_DOMU_VCPUS=2 net_extra_up "$MQ" "$MQ_IP" "$MQ_TWR_IP" "$MQ_MAC" 2; then
+	mq_ok=true
+	cpus=$(twr_domu_run "$MQ_IP" nproc)
+	nq=$(xenstore-read "/local/domain/$extra_domid/device/twinnet/0/num-queues" 2>/dev/null)
+	# netfront writes multi-queue-num-queues only with more than one.
+	nfq=$(xenstore-read "/local/domain/$extra_domid/device/vif/0/multi-queue-num-queues" 2>/dev/null || echo 1)
+	if [ "$cpus" = 2 ] && [ "$nq" = 2 ]; then
+		twr_check net_mq_queues true "$MQ: $cpus vCPUs, twinnet $nq queues, netfront $nfq"
+	else
+		twr_check net_mq_queues false "$MQ: $cpus vCPUs (want 2), twinnet num-queues '$nq' (want 2), netfront $nfq"
+		mq_ok=false
+		fail=1
+	fi
+	# Transmit queue i for vCPU i (XPS): each stream, bound to its vCPU,
+	# then has a queue of its own; netfront has one queue either way.
+	twr_domu_run "$MQ_IP" "echo 1 >/sys/class/net/$extra_ifc/queues/tx-0/xps_cpus && echo 2 >/sys/class/net/$extra_ifc/queues/tx-1/xps_cpus" >/dev/null ||
+		{ twr_check net_mq_xps false "could not map $extra_ifc's tx queues to the vCPUs"; mq_ok=false; fail=1; }
+	mq_ifc=$extra_ifc
+	TWR_AGENT=$MQ_IP
+	for ip in "$DOM0_IP" "$TWR_DOM0_IP"; do
+		twr_domu_run "$TWR_AGENT" "netperf -H $ip -t TCP_STREAM -l 2 -P 0 >/dev/null" ||
+			twr_check "warmup_mq_$ip" false "warm-up netperf from $MQ to $ip failed"
+	done
+	if [ $mq_ok = true ]; then
+		for rep in $(seq "${TWR_REPS:-1}"); do
+			twr_phase "net_mq_$rep"
+			run_netperf_streams netfront mq_tcp_stream 2 "$DOM0_IP" || fail=1
+			run_netperf_streams twinring-net mq_tcp_stream 2 "$TWR_DOM0_IP" || fail=1
+		done
+		# Both twinnet queues carried a stream: the mq qdisc's per-queue
+		# children count what each sent.
+		twr_domu_run "$TWR_AGENT" "tc -s qdisc show dev $mq_ifc" >"$TWR_RESULTS/raw/twinring-net-mq-qdisc.txt" 2>&1
+		sent=$(awk '/parent :[12] / { q = 1 } /Sent/ && q { printf "%s%s", sep, $2; sep = " "; q = "" }' \
+			"$TWR_RESULTS/raw/twinring-net-mq-qdisc.txt")
+		if [ "$(echo "$sent" | wc -w)" = 2 ] && [ "$(echo "$sent" | awk '{ print ($1 > 1000000 && $2 > 1000000) }')" = 1 ]; then
+			twr_check net_mq_both_queues true "bytes sent per twinnet tx queue: $sent"
+		else
+			twr_check net_mq_both_queues false "bytes sent per twinnet tx queue: '$sent' (raw/twinring-net-mq-qdisc.txt)"
+			fail=1
+		fi
+	fi
+	TWR_AGENT=$DOMU_IP
+else
+	fail=1
+fi
+twr_phase net_mq_teardown
+net_extra_down "$MQ" "$MQ_IP"
 
 twr_phase net_integrity
 head -c 32M /dev/urandom >/run/twr/blob
