@@ -14,7 +14,7 @@
 #   headers                   install linux-headers-$TWR_KVER; print its build dir
 #   run [OPTS] SCENARIO...    boot once and run the scenarios (lab/scenarios/*.sh)
 #       --stage DIR           overlay stage (default build/lab-stage, may be absent)
-#       --timeout SECONDS     hard limit for the boot (default 1800)
+#       --timeout SECONDS     hard limit for the boot (default 2700)
 #       --reps N              repetitions inside each scenario (default
 #                             $TWR_REPS, else 6: docs/lab.md, Statistics)
 #   test                      the system test: every scenario group of
@@ -119,7 +119,7 @@ cmd_headers() {
 }
 
 cmd_run() {
-	local stage=$TOP/build/lab-stage timeout=1800 reps=${TWR_REPS:-6} extra_stage=""
+	local stage=$TOP/build/lab-stage timeout=2700 reps=${TWR_REPS:-6} extra_stage=""
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--stage) stage=$2; shift 2 ;;

@@ -60,7 +60,7 @@ TEST_UNITS = {
 
 # fio jobs that write a fixed volume and read it back (verify=crc32c): their
 # read bytes must equal their written bytes.
-VERIFIED_TESTS = ("seqwrite_1m", "randwrite_4k")
+VERIFIED_TESTS = ("seqwrite_1m", "randwrite_4k", "randwrite_4k_bdev")
 
 # How many earlier results files of a scenario a baseline is held against, and
 # how far outside their medians' median it may fall before the run is suspect.
