@@ -16,14 +16,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 secs=${TWR_FUZZ_SECONDS:-20}
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_consumer fuzz_producer fuzz_spec fuzz_xlcfg)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_consumer fuzz_producer fuzz_spec fuzz_xlcfg
+	fuzz_blk_check)
 
 # Where each target is built and where its committed seed corpus lives.
 declare -A bin=([fuzz_consumer]=tests/fuzz/fuzz_consumer [fuzz_producer]=tests/fuzz/fuzz_producer
-		[fuzz_spec]=toolstack/fuzz/fuzz_spec [fuzz_xlcfg]=toolstack/fuzz/fuzz_xlcfg)
+		[fuzz_spec]=toolstack/fuzz/fuzz_spec [fuzz_xlcfg]=toolstack/fuzz/fuzz_xlcfg
+		[fuzz_blk_check]=tests/fuzz/fuzz_blk_check)
 declare -A corpus=([fuzz_consumer]=tests/fuzz/corpus/fuzz_consumer
 		   [fuzz_producer]=tests/fuzz/corpus/fuzz_producer
-		   [fuzz_spec]=toolstack/fuzz/corpus [fuzz_xlcfg]=toolstack/fuzz/corpus-xlcfg)
+		   [fuzz_spec]=toolstack/fuzz/corpus [fuzz_xlcfg]=toolstack/fuzz/corpus-xlcfg
+		   [fuzz_blk_check]=tests/fuzz/corpus/fuzz_blk_check)
 
 if ! command -v clang >/dev/null; then
 	echo "tests/fuzz.sh: clang not found (apt-get install clang libclang-rt-14-dev)" >&2
@@ -48,8 +51,11 @@ fi
 make -j2 $(for t in "${targets[@]}"; do printf '%s ' "${bin[$t]}"; done) >make.out 2>&1 ||
 	{ tail -40 make.out; echo "tests/fuzz.sh: build failed" >&2; exit 1; }
 
-# Inputs as big as each format needs: header, steps/ops, an 8 KiB data area.
-declare -A max_len=([fuzz_consumer]=8720 [fuzz_producer]=2056)
+# Inputs as big as each format needs: header, steps/ops, an 8 KiB data area;
+# the header of a request, a packet or a value; a grant table page and two
+# directory frames.
+declare -A max_len=([fuzz_consumer]=8720 [fuzz_producer]=2056
+		    [fuzz_blk_check]=44)
 
 mkdir -p artifacts
 rc=0

@@ -35,5 +35,26 @@ tests_fuzz_fuzz_producer_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_producer_LDADD = libtwinring.a
 endif
 
+# The blk backend's request check (backend/twr_blk_check.c) against a model.
+check_PROGRAMS += tests/fuzz/replay_blk_check
+TESTS += tests/fuzz/replay_blk_check
+TWR_FUZZ_BLK_CHECK = tests/fuzz/backend/fuzz_blk_check.c backend/twr_blk_check.c \
+	backend/twr_blk_check.h $(TWR_FUZZ_COMMON)
+TWR_FUZZ_BLK_CHECK_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/backend -I$(top_srcdir)/tests/fuzz
+tests_fuzz_replay_blk_check_SOURCES = tests/fuzz/replay.c $(TWR_FUZZ_BLK_CHECK)
+tests_fuzz_replay_blk_check_CPPFLAGS = $(TWR_FUZZ_BLK_CHECK_CPPFLAGS) \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_blk_check"'
+tests_fuzz_replay_blk_check_CFLAGS = $(AM_CFLAGS)
+tests_fuzz_replay_blk_check_LDADD = libtwinring.a
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_blk_check
+tests_fuzz_fuzz_blk_check_SOURCES = $(TWR_FUZZ_BLK_CHECK)
+tests_fuzz_fuzz_blk_check_CPPFLAGS = $(TWR_FUZZ_BLK_CHECK_CPPFLAGS)
+tests_fuzz_fuzz_blk_check_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_blk_check_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_blk_check_LDADD = libtwinring.a
+endif
+
 EXTRA_DIST += tests/fuzz.sh tests/sanitize.sh tests/fuzz/gen_corpus.py \
+	tests/fuzz/gen_corpus_checks.py \
 	tests/fuzz/corpus

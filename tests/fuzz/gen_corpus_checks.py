@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Write the seed corpora of the fuzz targets of single peer-written headers
+and values (tests/fuzz/<source dir>/fuzz_*.c) into tests/fuzz/corpus/.
+Each input format is at the top of its target's source. Seeds: valid
+inputs and the edges of each rule. Rewrites those corpus directories."""
+import os
+import shutil
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def write(target, seeds):
+    d = os.path.join(HERE, "corpus", target)
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+    for name, data in seeds.items():
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data)
+
+
+REQ, READ, WRITE, FLUSH, DISCARD = 0x0b01, 0, 1, 2, 3
+
+
+def blk(sectors, big, rec_len, op, nr, sector, rid=0, flags=0, rtype=REQ,
+        rflags=0, reserved=0):
+    return (struct.pack("<QBBHHHI", sectors, big, 0, rtype, rflags, 0, rec_len) +
+            struct.pack("<HBBIQQ", rid, op, flags, nr, sector, reserved))
+
+
+D = 1 << 21  # a 1 GiB disk
+write("fuzz_blk_check", {
+    "read-4k": blk(D, 0, 24, READ, 8, 0),
+    "write-4k": blk(D, 0, 24 + 4096, WRITE, 8, 8),
+    "write-fua-1m": blk(D, 0, 24 + (1 << 20), WRITE, 2048, 0, flags=1),
+    "read-last-sector": blk(D, 0, 24, READ, 1, D - 1),
+    "read-past-end": blk(D, 0, 24, READ, 2, D - 1),
+    "read-wraps-u64": blk(D, 0, 24, READ, 8, (1 << 64) - 8),
+    "flush": blk(D, 0, 24, FLUSH, 0, 0, rid=255),
+    "flush-with-range": blk(D, 0, 24, FLUSH, 1, 0),
+    "discard-1g": blk(D, 0, 24, DISCARD, 1 << 21, 0),
+    "discard-too-big": blk(1 << 40, 0, 24, DISCARD, (1 << 21) + 8, 0),
+    "read-too-big": blk(D, 0, 24, READ, 2056, 0),
+    "unaligned-4k": blk(D, 1, 24, READ, 8, 4),
+    "aligned-4k": blk(D, 1, 24 + 4096, WRITE, 8, 8),
+    "id-256": blk(D, 0, 24, READ, 8, 0, rid=256),
+    "reserved-set": blk(D, 0, 24, READ, 8, 0, reserved=1),
+    "fua-on-read": blk(D, 0, 24, READ, 8, 0, flags=1),
+    "write-len-short": blk(D, 0, 24 + 512, WRITE, 8, 0),
+    "bad-op": blk(D, 0, 24, 4, 8, 0),
+    "bad-rec-type": blk(D, 0, 24, READ, 8, 0, rtype=0x0b02),
+    "empty-disk": blk(0, 0, 24, READ, 1, 0),
+})
