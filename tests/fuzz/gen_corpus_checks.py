@@ -52,3 +52,31 @@ write("fuzz_blk_check", {
     "bad-rec-type": blk(D, 0, 24, READ, 8, 0, rtype=0x0b02),
     "empty-disk": blk(0, 0, 24, READ, 1, 0),
 })
+
+
+def net(rec_len, flags=0, gso=0, hdr_len=0, gso_size=0, cs=0, co=0, r0=0, r1=0):
+    return struct.pack("<IBBHHHHHI", rec_len, flags, gso, hdr_len, gso_size, cs,
+                       co, r0, r1)
+
+
+write("fuzz_net_hdr", {
+    "plain-1514": net(16 + 1514),
+    "min-frame": net(16 + 14),
+    "max-frame": net(16 + 65536 + 32),
+    "too-short": net(16 + 13),
+    "too-long": net(16 + 65536 + 33),
+    "no-header": net(8),
+    "csum-partial": net(16 + 1514, 1, cs=34, co=16),
+    "csum-at-end": net(16 + 100, 1, cs=90, co=8),
+    "csum-beyond": net(16 + 100, 1, cs=90, co=9),
+    "csum-offsets-wrap": net(16 + 100, 1, cs=0xffff, co=0xffff),
+    "gso-tcpv4": net(16 + 65000, 1, 1, 54, 1448, 34, 16),
+    "gso-tcpv6-ecn": net(16 + 9000, 1, 0x84, 74, 1440, 54, 16),
+    "gso-no-csum": net(16 + 9000, 0, 1, 54, 1448),
+    "gso-size-0": net(16 + 9000, 1, 1, 54, 0, 34, 16),
+    "gso-udp": net(16 + 9000, 1, 3, 42, 1472, 34, 6),
+    "data-valid": net(16 + 60, 2),
+    "unknown-flag": net(16 + 60, 4),
+    "reserved0": net(16 + 60, r0=1),
+    "reserved1": net(16 + 60, r1=1 << 31),
+})

@@ -55,6 +55,25 @@ tests_fuzz_fuzz_blk_check_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_blk_check_LDADD = libtwinring.a
 endif
 
+# The twinnet receivers' packet header check (include/twinring/net.h).
+check_PROGRAMS += tests/fuzz/replay_net_hdr
+TESTS += tests/fuzz/replay_net_hdr
+TWR_FUZZ_NET_HDR = tests/fuzz/net/fuzz_net_hdr.c $(TWR_FUZZ_COMMON)
+TWR_FUZZ_NET_HDR_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz
+tests_fuzz_replay_net_hdr_SOURCES = tests/fuzz/replay.c $(TWR_FUZZ_NET_HDR)
+tests_fuzz_replay_net_hdr_CPPFLAGS = $(TWR_FUZZ_NET_HDR_CPPFLAGS) \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_net_hdr"'
+tests_fuzz_replay_net_hdr_CFLAGS = $(AM_CFLAGS)
+tests_fuzz_replay_net_hdr_LDADD = libtwinring.a
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_net_hdr
+tests_fuzz_fuzz_net_hdr_SOURCES = $(TWR_FUZZ_NET_HDR)
+tests_fuzz_fuzz_net_hdr_CPPFLAGS = $(TWR_FUZZ_NET_HDR_CPPFLAGS)
+tests_fuzz_fuzz_net_hdr_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_net_hdr_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_net_hdr_LDADD = libtwinring.a
+endif
+
 EXTRA_DIST += tests/fuzz.sh tests/sanitize.sh tests/fuzz/gen_corpus.py \
 	tests/fuzz/gen_corpus_checks.py \
 	tests/fuzz/corpus
