@@ -80,3 +80,48 @@ write("fuzz_net_hdr", {
     "reserved0": net(16 + 60, r0=1),
     "reserved1": net(16 + 60, r1=1 << 31),
 })
+
+
+PAGE = 4096
+
+
+def gt(entries):
+    page = bytearray(PAGE)
+    for ref, (flags, dom, frame) in entries.items():
+        struct.pack_into("<HHI", page, ref * 8, flags, dom, frame)
+    return bytes(page)
+
+
+def frame(refs):
+    page = bytearray(PAGE)
+    for i, r in enumerate(refs):
+        struct.pack_into("<I", page, i * 4, r)
+    return bytes(page)
+
+
+def chan(a, b, mx, ctrl, da, db, backend, table, f0, f1):
+    return struct.pack("<BBHIIIHH", a, b, mx, ctrl, da, db, backend, 0) + table + f0 + f1
+
+
+PERMIT, RO = 1, 4
+ok_gt = gt({10: (PERMIT, 0, 0), 11: (PERMIT | RO, 0, 0), 12: (PERMIT | RO, 0, 1)})
+dir_a = frame(range(100, 102))
+dir_b = frame(range(200, 204))
+write("fuzz_iotask_chan", {
+    "valid-1-2": chan(1, 2, 64, 10, 11, 12, 0, ok_gt, dir_a, dir_b),
+    "valid-0-0-exact-room": chan(0, 0, 5, 10, 11, 12, 0, ok_gt, dir_a, dir_b),
+    "valid-max-orders": chan(10, 10, 2051, 10, 11, 12, 0, ok_gt,
+                             frame(range(2, 1026)), frame(range(3000, 4024))),
+    "no-room": chan(1, 2, 8, 10, 11, 12, 0, ok_gt, dir_a, dir_b),
+    "order-11": chan(11, 0, 0xffff, 10, 11, 12, 0, ok_gt, dir_a, dir_b),
+    "dir-ref-0": chan(1, 1, 64, 10, 11, 12, 0, ok_gt, frame([0, 5]), dir_b),
+    "dir-ref-writable-bit": chan(1, 1, 64, 10, 11, 12, 0, ok_gt,
+                                 dir_a, frame([5, 1 << 31])),
+    "dir-granted-elsewhere": chan(1, 1, 64, 10, 11, 12, 3, ok_gt, dir_a, dir_b),
+    "dir-not-granted": chan(1, 1, 64, 10, 11, 13, 0, ok_gt, dir_a, dir_b),
+    "dir-ref-past-table": chan(1, 1, 64, 10, 11, 600, 0, ok_gt, dir_a, dir_b),
+    "dir-bad-frame": chan(1, 1, 64, 10, 11, 12, 0,
+                          gt({11: (PERMIT, 0, 0), 12: (PERMIT, 0, 9)}), dir_a, dir_b),
+    "dir-transitive": chan(1, 1, 64, 10, 11, 12, 0,
+                           gt({11: (3, 0, 0), 12: (PERMIT, 0, 1)}), dir_a, dir_b),
+})

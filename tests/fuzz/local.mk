@@ -74,6 +74,26 @@ tests_fuzz_fuzz_net_hdr_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_net_hdr_LDADD = libtwinring.a
 endif
 
+# twinringd's directory page parser (grant/twr_iotask_chan.c) over a fake domU.
+check_PROGRAMS += tests/fuzz/replay_iotask_chan
+TESTS += tests/fuzz/replay_iotask_chan
+TWR_FUZZ_IOTASK_CHAN = tests/fuzz/grant/fuzz_iotask_chan.c grant/twr_iotask_chan.c \
+	grant/twr_iotask_chan.h $(TWR_FUZZ_COMMON)
+TWR_FUZZ_IOTASK_CHAN_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/grant -I$(top_srcdir)/tests/fuzz
+tests_fuzz_replay_iotask_chan_SOURCES = tests/fuzz/replay.c $(TWR_FUZZ_IOTASK_CHAN)
+tests_fuzz_replay_iotask_chan_CPPFLAGS = $(TWR_FUZZ_IOTASK_CHAN_CPPFLAGS) \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_iotask_chan"'
+tests_fuzz_replay_iotask_chan_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
+tests_fuzz_replay_iotask_chan_LDADD = libtwinring.a
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_iotask_chan
+tests_fuzz_fuzz_iotask_chan_SOURCES = $(TWR_FUZZ_IOTASK_CHAN)
+tests_fuzz_fuzz_iotask_chan_CPPFLAGS = $(TWR_FUZZ_IOTASK_CHAN_CPPFLAGS)
+tests_fuzz_fuzz_iotask_chan_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_iotask_chan_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_iotask_chan_LDADD = libtwinring.a
+endif
+
 EXTRA_DIST += tests/fuzz.sh tests/sanitize.sh tests/fuzz/gen_corpus.py \
 	tests/fuzz/gen_corpus_checks.py \
 	tests/fuzz/corpus
