@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <xen/io/xenbus.h>
@@ -175,6 +176,21 @@ int twr_id_parse(const char *str, uint32_t *id)
 			return -EINVAL;
 	}
 	*id = (uint32_t)v;
+	return 0;
+}
+
+int twr_xs_u32_parse(const char *v, unsigned int len, uint32_t max, uint32_t *out)
+{
+	unsigned long x;
+	char *end;
+
+	if (len == 0 || len > 10 || v[0] == '-' || v[0] == '+')
+		return -EINVAL;
+	errno = 0;
+	x = strtoul(v, &end, 10);
+	if (*end || errno || x > max)
+		return -EINVAL;
+	*out = (uint32_t)x;
 	return 0;
 }
 

@@ -92,8 +92,7 @@ int twrd_iotask_enforce(struct twrd_iotask *io, struct twr_tool *t,
 static int fe_read_u32(struct twr_tool *t, const char *dir, const char *name,
 		       uint32_t max, uint32_t *out)
 {
-	char path[TWR_XS_PATH_MAX + 32], *v, *end;
-	unsigned long x;
+	char path[TWR_XS_PATH_MAX + 32], *v;
 	unsigned int len;
 	int ret = 0;
 
@@ -101,13 +100,9 @@ static int fe_read_u32(struct twr_tool *t, const char *dir, const char *name,
 	v = xs_read(t->xsh, XBT_NULL, path, &len);
 	if (!v)
 		return twr_tool_fail(t, -EPROTO, "the frontend wrote no %s", path);
-	errno = 0;
-	x = strtoul(v, &end, 10);
-	if (len == 0 || len > 10 || *end || errno || x > max || v[0] == '-' || v[0] == '+')
+	if (twr_xs_u32_parse(v, len, max, out))
 		ret = twr_tool_fail(t, -EPROTO, "the frontend's %s is not a number up to %u",
 				    path, max);
-	else
-		*out = (uint32_t)x;
 	free(v);
 	return ret;
 }
