@@ -17,20 +17,22 @@ cd "$top"
 secs=${TWR_FUZZ_SECONDS:-20}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(fuzz_consumer fuzz_producer fuzz_spec fuzz_xlcfg
-	fuzz_blk_check fuzz_net_hdr fuzz_iotask_chan)
+	fuzz_blk_check fuzz_net_hdr fuzz_iotask_chan fuzz_xs_value)
 
 # Where each target is built and where its committed seed corpus lives.
 declare -A bin=([fuzz_consumer]=tests/fuzz/fuzz_consumer [fuzz_producer]=tests/fuzz/fuzz_producer
 		[fuzz_spec]=toolstack/fuzz/fuzz_spec [fuzz_xlcfg]=toolstack/fuzz/fuzz_xlcfg
 		[fuzz_blk_check]=tests/fuzz/fuzz_blk_check
 		[fuzz_net_hdr]=tests/fuzz/fuzz_net_hdr
-		[fuzz_iotask_chan]=tests/fuzz/fuzz_iotask_chan)
+		[fuzz_iotask_chan]=tests/fuzz/fuzz_iotask_chan
+		[fuzz_xs_value]=tests/fuzz/fuzz_xs_value)
 declare -A corpus=([fuzz_consumer]=tests/fuzz/corpus/fuzz_consumer
 		   [fuzz_producer]=tests/fuzz/corpus/fuzz_producer
 		   [fuzz_spec]=toolstack/fuzz/corpus [fuzz_xlcfg]=toolstack/fuzz/corpus-xlcfg
 		   [fuzz_blk_check]=tests/fuzz/corpus/fuzz_blk_check
 		   [fuzz_net_hdr]=tests/fuzz/corpus/fuzz_net_hdr
-		   [fuzz_iotask_chan]=tests/fuzz/corpus/fuzz_iotask_chan)
+		   [fuzz_iotask_chan]=tests/fuzz/corpus/fuzz_iotask_chan
+		   [fuzz_xs_value]=tests/fuzz/corpus/fuzz_xs_value)
 
 if ! command -v clang >/dev/null; then
 	echo "tests/fuzz.sh: clang not found (apt-get install clang libclang-rt-14-dev)" >&2
@@ -61,7 +63,8 @@ make -j2 $(for t in "${targets[@]}"; do printf '%s ' "${bin[$t]}"; done) >make.o
 declare -A max_len=([fuzz_consumer]=8720 [fuzz_producer]=2056
 		    [fuzz_blk_check]=44
 		    [fuzz_net_hdr]=20
-		    [fuzz_iotask_chan]=12308)
+		    [fuzz_iotask_chan]=12308
+		    [fuzz_xs_value]=32)
 
 mkdir -p artifacts
 rc=0

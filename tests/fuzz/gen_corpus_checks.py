@@ -125,3 +125,26 @@ write("fuzz_iotask_chan", {
     "dir-transitive": chan(1, 1, 64, 10, 11, 12, 0,
                            gt({11: (3, 0, 0), 12: (PERMIT, 0, 1)}), dir_a, dir_b),
 })
+
+
+def xs(mx, value):
+    return struct.pack("<I", mx) + value
+
+
+write("fuzz_xs_value", {
+    "zero": xs(10, b"0"),
+    "order-10": xs(10, b"10"),
+    "order-11": xs(10, b"11"),
+    "ref-max": xs(0x7fffffff, b"2147483647"),
+    "ref-max-plus-1": xs(0x7fffffff, b"2147483648"),
+    "u32-max": xs(0xffffffff, b"4294967295"),
+    "u32-overflow": xs(0xffffffff, b"4294967296"),
+    "eleven-digits": xs(0xffffffff, b"00000000001"),
+    "leading-zero": xs(100, b"007"),
+    "minus": xs(100, b"-1"),
+    "plus": xs(100, b"+1"),
+    "hex": xs(100, b"0x10"),
+    "trailing-space": xs(100, b"5 "),
+    "empty": xs(100, b""),
+    "state-4": xs(8, b"4"),
+})

@@ -94,6 +94,26 @@ tests_fuzz_fuzz_iotask_chan_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_iotask_chan_LDADD = libtwinring.a
 endif
 
+# The parsers of numbers a peer writes in xenstore (toolstack/twr_xsplan.c).
+check_PROGRAMS += tests/fuzz/replay_xs_value
+TESTS += tests/fuzz/replay_xs_value
+TWR_FUZZ_XS_VALUE = tests/fuzz/toolstack/fuzz_xs_value.c toolstack/twr_xsplan.c \
+	toolstack/twr_spec.c $(TWR_FUZZ_COMMON)
+TWR_FUZZ_XS_VALUE_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack -I$(top_srcdir)/tests/fuzz
+tests_fuzz_replay_xs_value_SOURCES = tests/fuzz/replay.c $(TWR_FUZZ_XS_VALUE)
+tests_fuzz_replay_xs_value_CPPFLAGS = $(TWR_FUZZ_XS_VALUE_CPPFLAGS) \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_xs_value"'
+tests_fuzz_replay_xs_value_CFLAGS = $(AM_CFLAGS)
+tests_fuzz_replay_xs_value_LDADD = libtwinring.a
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_xs_value
+tests_fuzz_fuzz_xs_value_SOURCES = $(TWR_FUZZ_XS_VALUE)
+tests_fuzz_fuzz_xs_value_CPPFLAGS = $(TWR_FUZZ_XS_VALUE_CPPFLAGS)
+tests_fuzz_fuzz_xs_value_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_xs_value_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_xs_value_LDADD = libtwinring.a
+endif
+
 EXTRA_DIST += tests/fuzz.sh tests/sanitize.sh tests/fuzz/gen_corpus.py \
 	tests/fuzz/gen_corpus_checks.py \
 	tests/fuzz/corpus
