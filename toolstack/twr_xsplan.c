@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <xen/io/xenbus.h>
@@ -181,14 +180,20 @@ int twr_id_parse(const char *str, uint32_t *id)
 
 int twr_xs_u32_parse(const char *v, unsigned int len, uint32_t max, uint32_t *out)
 {
-	unsigned long x;
-	char *end;
+	uint64_t x = 0;
+	unsigned int i;
 
-	if (len == 0 || len > 10 || v[0] == '-' || v[0] == '+')
+	/* Every byte a digit: strtoul() would skip leading white space and
+	 * stop at a NUL inside the value, so " 5", "5\0junk" and a lone NUL
+	 * (as 0) got through. */
+	if (len == 0 || len > 10)
 		return -EINVAL;
-	errno = 0;
-	x = strtoul(v, &end, 10);
-	if (*end || errno || x > max)
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -EINVAL;
+		x = x * 10 + (uint64_t)(v[i] - '0');
+	}
+	if (x > max)
 		return -EINVAL;
 	*out = (uint32_t)x;
 	return 0;

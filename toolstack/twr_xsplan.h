@@ -92,8 +92,9 @@ uint32_t twr_dev_task_id(enum twr_dev_kind kind, uint32_t devid, unsigned int qu
 int twr_id_parse(const char *str, uint32_t *id);
 
 /* Parse a number a peer wrote in a xenstore node: @v as xs_read() returned
- * it (@len bytes, then a NUL), decimal, at most @max, no sign. Returns 0
- * with *@out set, or -EINVAL. */
+ * it (@len bytes, then a NUL), 1 to 10 decimal digits and nothing else (no
+ * sign, no white space, no NUL), at most @max. Returns 0 with *@out set,
+ * or -EINVAL. */
 int twr_xs_u32_parse(const char *v, unsigned int len, uint32_t max, uint32_t *out);
 
 #endif /* TWINRING_TOOLSTACK_XSPLAN_H */

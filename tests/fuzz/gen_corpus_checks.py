@@ -145,6 +145,10 @@ write("fuzz_xs_value", {
     "plus": xs(100, b"+1"),
     "hex": xs(100, b"0x10"),
     "trailing-space": xs(100, b"5 "),
+    # strtoul() took these until fuzz_xs_value found them.
+    "leading-space": xs(100, b" 5"),
+    "embedded-nul": xs(100, b"5\x00x"),
+    "only-nul": xs(100, b"\x00"),
     "empty": xs(100, b""),
     "state-4": xs(8, b"4"),
 })

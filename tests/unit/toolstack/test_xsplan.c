@@ -278,6 +278,29 @@ static void test_id_parse_is_strict(void)
 	CU_ASSERT_EQUAL(twr_id_parse("99999999999999999999", &v), -EINVAL);
 }
 
+static void test_xs_u32_parse_digits_only(void)
+{
+	uint32_t v = 99;
+
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("10", 2, 10, &v), 0);
+	CU_ASSERT_EQUAL(v, 10);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("4294967295", 10, 0xffffffffu, &v), 0);
+	CU_ASSERT_EQUAL(v, 0xffffffffu);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("007", 3, 10, &v), 0);
+	CU_ASSERT_EQUAL(v, 7);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("11", 2, 10, &v), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("4294967296", 10, 0xffffffffu, &v), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("00000000001", 11, 10, &v), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("", 0, 10, &v), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("-1", 2, 10, &v), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("5 ", 2, 10, &v), -EINVAL);
+	/* What strtoul() let through (tests/fuzz/toolstack/fuzz_xs_value.c). */
+	CU_ASSERT_EQUAL(twr_xs_u32_parse(" 5", 2, 10, &v), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("5\0x", 3, 10, &v), -EINVAL);
+	CU_ASSERT_EQUAL(twr_xs_u32_parse("", 1, 10, &v), -EINVAL);
+	CU_ASSERT_EQUAL(v, 7);
+}
+
 static void test_task_ids_unique_and_nonzero(void)
 {
 	CU_ASSERT_EQUAL(twr_dev_task_id(TWR_DEV_NET, 0, 0), 0x01000000u);
@@ -305,6 +328,7 @@ static const struct twr_cunit_test tests[] = {
 	T(test_longest_target_fits),
 	T(test_devid_next_is_above_highest),
 	T(test_id_parse_is_strict),
+	T(test_xs_u32_parse_digits_only),
 	T(test_task_ids_unique_and_nonzero),
 };
 
