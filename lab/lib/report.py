@@ -20,6 +20,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 
+import results  # noqa: E402  (lab/lib/results.py, beside this file)
+
 STANDARD = ("netfront", "blkfront")
 STAMPED = re.compile(r"^(?P<scen>.+)-(?P<stamp>\d{8}T\d{6}Z)\.json$")
 PLOTS = ("values", "per_gb", "per_transaction", "history")
@@ -201,7 +203,8 @@ def comparisons(doc):
     return out
 
 
-MIN_SAMPLES = 5
+# One threshold for the text table and the report.
+MIN_SAMPLES = results.MIN_SAMPLES
 
 
 def verdict(c):
