@@ -67,7 +67,7 @@ static bool twr_blk_back_poll(struct twr_blk_back_queue *q)
 		return false;
 	end = local_clock() + (u64)us * NSEC_PER_USEC;
 	do {
-		if (READ_ONCE(q->req->sh->prod) != q->req->prod_seen)
+		if (twr_ring_peer_moved(q->req))
 			return true;
 		if (kthread_should_stop() || need_resched())
 			return false;
@@ -97,7 +97,7 @@ static bool twr_blk_back_hold(struct twr_blk_back_queue *q, u64 *start)
 		*start = local_clock();
 	end = *start + (u64)us * NSEC_PER_USEC;
 	while (local_clock() < end) {
-		if (READ_ONCE(q->req->sh->prod) != q->req->prod_seen)
+		if (twr_ring_peer_moved(q->req))
 			return true;
 		if (kthread_should_stop() || need_resched())
 			return false;

@@ -125,18 +125,11 @@ static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
 
 		if (!ch->ctl)
 			continue;
-		n += sysfs_emit_at(buf, n,
-				   "q%u A prod %u cons %u prod_event %u cons_event %u seen %u pvt %u err %d\n",
-				   i, READ_ONCE(a->sh->prod), READ_ONCE(a->sh->cons),
-				   READ_ONCE(a->sh->prod_event),
-				   READ_ONCE(a->sh->cons_event), a->prod_seen,
-				   a->cons_pvt, a->error);
-		n += sysfs_emit_at(buf, n,
-				   "q%u B prod %u cons %u prod_event %u cons_event %u seen %u pvt %u err %d kicked %d eoi %d\n",
-				   i, READ_ONCE(b->sh->prod), READ_ONCE(b->sh->cons),
-				   READ_ONCE(b->sh->prod_event),
-				   READ_ONCE(b->sh->cons_event), b->cons_seen,
-				   b->prod_pvt, b->error,
+		n += sysfs_emit_at(buf, n, "q%u A ", i);
+		n += twr_ring_format(a, buf + n, PAGE_SIZE - n);
+		n += sysfs_emit_at(buf, n, "\nq%u B ", i);
+		n += twr_ring_format(b, buf + n, PAGE_SIZE - n);
+		n += sysfs_emit_at(buf, n, " kicked %d eoi %d\n",
 				   atomic_read(&be->queues[i].q.kicked),
 				   atomic_read(&be->queues[i].q.eoi_pending));
 	}

@@ -104,18 +104,12 @@ static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
 
 		for (inflight = 0, id = 0; id < TWR_BLK_MAX_IDS; id++)
 			inflight += READ_ONCE(q->inflight[id]) != NULL;
-		n += sysfs_emit_at(buf, n,
-				   "q%u A prod %u cons %u prod_event %u cons_event %u pvt %u cons_seen %u\n",
-				   i, READ_ONCE(a->sh->prod), READ_ONCE(a->sh->cons),
-				   READ_ONCE(a->sh->prod_event),
-				   READ_ONCE(a->sh->cons_event), a->prod_pvt,
-				   a->cons_seen);
-		n += sysfs_emit_at(buf, n,
-				   "q%u B prod %u cons %u prod_event %u cons_event %u seen %u pvt %u inflight %u stopped %d dead %d\n",
-				   i, READ_ONCE(b->sh->prod), READ_ONCE(b->sh->cons),
-				   READ_ONCE(b->sh->prod_event),
-				   READ_ONCE(b->sh->cons_event), b->prod_seen,
-				   b->cons_pvt, inflight, READ_ONCE(q->stopped),
+		n += sysfs_emit_at(buf, n, "q%u A ", i);
+		n += twr_ring_format(a, buf + n, PAGE_SIZE - n);
+		n += sysfs_emit_at(buf, n, "\nq%u B ", i);
+		n += twr_ring_format(b, buf + n, PAGE_SIZE - n);
+		n += sysfs_emit_at(buf, n, " inflight %u stopped %d dead %d\n",
+				   inflight, READ_ONCE(q->stopped),
 				   READ_ONCE(q->dead));
 	}
 	return n;

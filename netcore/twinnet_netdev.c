@@ -151,7 +151,7 @@ static int twinnet_poll(struct napi_struct *napi, int budget)
 	struct twinnet_queue *q = container_of(napi, struct twinnet_queue,
 					       napi);
 	struct net_device *dev = q->port->netdev;
-	u32 release_at = q->rx->size >> TWINNET_RX_RELEASE_SHIFT;
+	u32 release_at = twr_ring_size(q->rx) >> TWINNET_RX_RELEASE_SHIFT;
 	struct sk_buff *skb;
 	struct twr_rec rec;
 	const char *why;

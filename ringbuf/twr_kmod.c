@@ -26,6 +26,9 @@ EXPORT_SYMBOL_GPL(twr_ring_release_publish);
 EXPORT_SYMBOL_GPL(twr_ring_final_check);
 EXPORT_SYMBOL_GPL(twr_ring_pending);
 EXPORT_SYMBOL_GPL(twr_ring_mark_broken);
+EXPORT_SYMBOL_GPL(twr_ring_size);
+EXPORT_SYMBOL_GPL(twr_ring_peer_moved);
+EXPORT_SYMBOL_GPL(twr_ring_format);
 
 static bool selftest;
 module_param(selftest, bool, 0444);

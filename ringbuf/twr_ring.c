@@ -24,9 +24,11 @@
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #else
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #endif
 
@@ -77,6 +79,7 @@ int twr_ring_attach(struct twr_ring *r, enum twr_ring_role role,
 	r->size = size;
 	r->mask = size - 1;
 	r->max_payload = max_payload;
+	r->role = role;
 
 	/* One read of each shared index; the private copies rule from now on. */
 	prod = twr_load_acquire(&sh->prod);
@@ -122,6 +125,43 @@ static uint32_t twr_ring_need(const struct twr_ring *r, uint32_t len,
 		return 0;
 	*pad = space > contig ? contig : 0;
 	return (uint32_t)space + *pad;
+}
+
+uint32_t twr_ring_size(const struct twr_ring *r)
+{
+	return r->size;
+}
+
+bool twr_ring_peer_moved(const struct twr_ring *r)
+{
+	/* No ordering: twr_ring_peek() re-reads prod with (B) before use. */
+	return twr_read_once(&r->sh->prod) != r->prod_seen;
+}
+
+int twr_ring_format(const struct twr_ring *r, char *buf, size_t len)
+{
+	bool prod = r->role == TWR_RING_PRODUCER;
+	int n;
+
+	if (!len)
+		return 0;
+	if (!r->sh) {
+		n = snprintf(buf, len, "detached");
+	} else {
+		/* Peer-writable words, read once each for display only. */
+		n = snprintf(buf, len,
+			     "prod %u cons %u prod_event %u cons_event %u seen %u pvt %u err %d",
+			     (unsigned int)twr_read_once(&r->sh->prod),
+			     (unsigned int)twr_read_once(&r->sh->cons),
+			     (unsigned int)twr_read_once(&r->sh->prod_event),
+			     (unsigned int)twr_read_once(&r->sh->cons_event),
+			     (unsigned int)(prod ? r->cons_seen : r->prod_seen),
+			     (unsigned int)(prod ? r->prod_pvt : r->cons_pvt),
+			     r->error);
+	}
+	if (n < 0)
+		return 0;
+	return (size_t)n < len ? n : (int)(len - 1);
 }
 
 uint32_t twr_ring_space(const struct twr_ring *r)

@@ -26,17 +26,25 @@
 #include <linux/types.h>
 #else
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #endif
 
 #include "twinring/ring.h"
 
+/*
+ * One side's view of one ring. Embed it, but treat its fields as private to
+ * twr_ring.c: drivers and tools use the functions below (the
+ * ring-opaque test of make check fails on a field access outside ringbuf/
+ * and the ring's own tests).
+ */
 struct twr_ring {
 	struct twr_ring_shared *sh;	/* shared indices: peer-writable */
 	uint8_t *data;			/* shared data area */
 	uint32_t size;			/* data bytes, a power of two */
 	uint32_t mask;
 	uint32_t max_payload;		/* protocol maximum per record */
+	uint8_t role;			/* enum twr_ring_role */
 	int error;			/* 0, or the latched -EPROTO */
 	const char *reason;		/* why the ring is broken */
 
@@ -99,9 +107,10 @@ uint32_t twr_ring_space(const struct twr_ring *r);
 
 /* Producer, before sleeping for space (after twr_ring_publish(): the
  * consumer can only free what it was shown): ask the consumer to notify once
- * a record of @len payload bytes fits, then re-check. Returns true if it
- * already fits (do not sleep), false if the caller may sleep until notified,
- * or -EPROTO (as true: the caller must look at the error). */
+ * a record of @len payload bytes fits, then re-check. Returns true if the
+ * caller must not sleep: the record fits now, can never fit (the next
+ * twr_ring_reserve() says -EMSGSIZE) or the ring is broken (it says
+ * -EPROTO); false if the caller may sleep until notified. */
 bool twr_ring_space_wait_prepare(struct twr_ring *r, uint32_t len);
 
 /* Consumer: the next record, with PAD records skipped. Returns 0, -EAGAIN if
@@ -122,6 +131,22 @@ bool twr_ring_final_check(struct twr_ring *r);
 
 /* Consumer: published bytes not yet released, as last seen. */
 uint32_t twr_ring_pending(const struct twr_ring *r);
+
+/* Data bytes of the ring (a power of two). */
+uint32_t twr_ring_size(const struct twr_ring *r);
+
+/* Consumer, polling: true if the producer's shared index differs from the
+ * one last validated, i.e. twr_ring_peek() may find a record. A hint only:
+ * one untorn read, nothing validated, nothing ordered (twr_ring_peek() does
+ * both), so a busy-wait loop can call it as often as it likes. */
+bool twr_ring_peer_moved(const struct twr_ring *r);
+
+/* Diagnostics: one line (no newline) with the shared indices as the peer
+ * left them and this side's private view, at most @len bytes with the NUL:
+ *   "prod P cons C prod_event PE cons_event CE seen S pvt V err E"
+ * where seen/pvt are this side's copy of the peer's index and its own.
+ * Returns the length written (truncated to fit), like scnprintf(). */
+int twr_ring_format(const struct twr_ring *r, char *buf, size_t len);
 
 /* Latch the ring broken because an upper layer found a record invalid.
  * @reason must be a static string. Returns -EPROTO. */

@@ -21,3 +21,7 @@ tests_unit_ringbuf_test_hostile_SOURCES = tests/unit/ringbuf/test_hostile.c \
 	$(TWR_RING_TEST_SOURCES)
 tests_unit_ringbuf_test_hostile_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_ringbuf_test_hostile_LDADD = libtwinring.a $(CUNIT_LIBS)
+
+# The ring's fields stay private to ringbuf/ (its accessors are the API).
+TESTS += tests/unit/ringbuf/test_opaque.sh
+EXTRA_DIST += tests/unit/ringbuf/test_opaque.sh

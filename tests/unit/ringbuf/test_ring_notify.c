@@ -228,6 +228,54 @@ static void test_space_wait_prepare_big_record_waits_for_pad(void)
 	CU_ASSERT_EQUAL(pair_produce(SZ - 8, 1, 3), 0);
 }
 
+/* A broken ring: the caller must not sleep, and reserve says why. */
+static void test_space_wait_prepare_broken_returns_true(void)
+{
+	pair_setup(SZ, MAXP, 0);
+	pair_fill_64();
+	twr_ring_mark_broken(&g_prod, "test");
+	CU_ASSERT_TRUE(twr_ring_space_wait_prepare(&g_prod, 56));
+	CU_ASSERT_EQUAL(twr_ring_reserve(&g_prod, 56, &(void *){ NULL }), -EPROTO);
+}
+
+/* The polling hint: moves with an unseen publish, settles after a peek. */
+static void test_peer_moved_follows_publish(void)
+{
+	struct twr_rec rec;
+
+	pair_setup(SZ, MAXP, 0xfffff000u);
+	CU_ASSERT_FALSE(twr_ring_peer_moved(&g_cons));
+	CU_ASSERT_EQUAL(pair_produce(40, 1, 1), 0);
+	CU_ASSERT_FALSE(twr_ring_peer_moved(&g_cons));	/* committed only */
+	twr_ring_publish(&g_prod);
+	CU_ASSERT_TRUE(twr_ring_peer_moved(&g_cons));
+	CU_ASSERT_EQUAL(twr_ring_peek(&g_cons, &rec), 0);
+	CU_ASSERT_FALSE(twr_ring_peer_moved(&g_cons));
+	CU_ASSERT_EQUAL(twr_ring_size(&g_cons), SZ);
+}
+
+/* The diagnostics line: each side's own view, the peer's words as left. */
+static void test_format_shows_each_side(void)
+{
+	char buf[160], tiny[8];
+
+	pair_setup(SZ, MAXP, 0);
+	CU_ASSERT_EQUAL(pair_produce(56, 1, 1), 0);	/* one 64-byte record */
+	twr_ring_publish(&g_prod);
+	twr_ring_format(&g_prod, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf,
+		"prod 64 cons 0 prod_event 1 cons_event 0 seen 0 pvt 64 err 0");
+	twr_ring_format(&g_cons, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf,
+		"prod 64 cons 0 prod_event 1 cons_event 0 seen 0 pvt 0 err 0");
+	CU_ASSERT_EQUAL(twr_ring_format(&g_cons, tiny, sizeof(tiny)), 7);
+	CU_ASSERT_STRING_EQUAL(tiny, "prod 64");
+	CU_ASSERT_EQUAL(twr_ring_format(&g_cons, tiny, 0), 0);
+	twr_ring_mark_broken(&g_cons, "test");
+	twr_ring_format(&g_cons, buf, sizeof(buf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "err -"));
+}
+
 /* ---------------------------------------------------------------------- */
 
 static const struct twr_test_entry notify_tests[] = {
@@ -245,6 +293,9 @@ static const struct twr_test_entry notify_tests[] = {
 	TWR_TEST(test_space_wait_prepare_rechecks_cons),
 	TWR_TEST(test_space_wait_prepare_never_fits_returns_true),
 	TWR_TEST(test_space_wait_prepare_big_record_waits_for_pad),
+	TWR_TEST(test_space_wait_prepare_broken_returns_true),
+	TWR_TEST(test_peer_moved_follows_publish),
+	TWR_TEST(test_format_shows_each_side),
 	{ NULL, NULL }
 };
 
