@@ -9,13 +9,14 @@
  * fields against the packet and marks GSO packets SKB_GSO_DODGY so the
  * stack re-checks their headers. Before that, everything the ring library
  * cannot know is checked: the record type here, lengths, flags and reserved
- * fields by twr_net_hdr_check() of include/twinring/net.h.
+ * fields by twr_net_hdr_check() (twr_net_check.c).
  */
 #include <linux/etherdevice.h>
 #include <linux/skbuff.h>
 #include <linux/virtio_net.h>
 
 #include "twinnet.h"
+#include "twr_net_check.h"
 
 /* Frames up to this size become one linear skb: one allocation, one copy. */
 #define TWINNET_COPYBREAK	2048u

@@ -94,35 +94,4 @@ TWR_STATIC_ASSERT(offsetof(struct twr_net_hdr, reserved1) == 0xc, "net reserved1
 TWR_STATIC_ASSERT(TWR_REC_SPACE(TWR_NET_REC_MAX) <= (TWR_PAGE_SIZE << TWR_NET_RING_ORDER_MIN),
 		  "a maximum net record fits the smallest net ring");
 
-/*
- * The receiver's checks of a private copy @h of a packet header whose frame
- * has @len bytes (everything the header alone can be checked for; the
- * kernel then checks offsets against the headers in the frame). Returns
- * NULL if acceptable, else a static string saying what is wrong.
- */
-static inline const char *twr_net_hdr_check(const struct twr_net_hdr *h,
-					    uint32_t len)
-{
-	uint8_t gso = h->gso_type & (uint8_t)~TWR_NET_GSO_ECN;
-
-	if (len < TWR_NET_PKT_MIN || len > TWR_NET_PKT_MAX)
-		return "packet length out of range";
-	if (h->flags & ~TWR_NET_F_KNOWN)
-		return "unknown packet flags";
-	if (h->reserved0 || h->reserved1)
-		return "reserved header fields not zero";
-	if (h->gso_type != TWR_NET_GSO_NONE) {
-		if (gso != TWR_NET_GSO_TCPV4 && gso != TWR_NET_GSO_TCPV6)
-			return "unknown GSO type";
-		if (!(h->flags & TWR_NET_F_CSUM_PARTIAL))
-			return "GSO packet without partial checksum";
-		if (!h->gso_size || h->gso_size > len)
-			return "GSO segment size out of range";
-	}
-	if (h->flags & TWR_NET_F_CSUM_PARTIAL &&
-	    (uint32_t)h->csum_start + h->csum_offset + 2u > len)
-		return "checksum offsets beyond the packet";
-	return NULL;
-}
-
 #endif /* TWINRING_NET_H */

@@ -58,8 +58,9 @@ endif
 # The twinnet receivers' packet header check (include/twinring/net.h).
 check_PROGRAMS += tests/fuzz/replay_net_hdr
 TESTS += tests/fuzz/replay_net_hdr
-TWR_FUZZ_NET_HDR = tests/fuzz/net/fuzz_net_hdr.c $(TWR_FUZZ_COMMON)
-TWR_FUZZ_NET_HDR_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz
+TWR_FUZZ_NET_HDR = tests/fuzz/net/fuzz_net_hdr.c netcore/twr_net_check.c \
+	netcore/twr_net_check.h $(TWR_FUZZ_COMMON)
+TWR_FUZZ_NET_HDR_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz -I$(top_srcdir)/netcore
 tests_fuzz_replay_net_hdr_SOURCES = tests/fuzz/replay.c $(TWR_FUZZ_NET_HDR)
 tests_fuzz_replay_net_hdr_CPPFLAGS = $(TWR_FUZZ_NET_HDR_CPPFLAGS) \
 	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_net_hdr"'

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * libFuzzer target: twr_net_hdr_check() (include/twinring/net.h), what a
+ * libFuzzer target: twr_net_hdr_check() (netcore/twr_net_check.c), what a
  * twinnet receiver, frontend or backend, applies to the header of each
  * packet record its peer writes. The input:
  *
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "fuzz_area.h"
-#include "twinring/net.h"
+#include "twr_net_check.h"
 
 /* The receiver rules of include/twinring/net.h, restated. */
 static int model_ok(const struct twr_net_hdr *h, uint32_t len)

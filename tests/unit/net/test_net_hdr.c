@@ -8,7 +8,7 @@
 
 #include <CUnit/Basic.h>
 
-#include "twinring/net.h"
+#include "twr_net_check.h"
 
 #define FRAME	1514u
 
