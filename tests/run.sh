@@ -52,9 +52,9 @@ if [ -x lab/versions.sh ]; then
 	kver=$(lab/versions.sh kver 2>/dev/null || true)
 fi
 # kmod: tests/install.sh reads the modules' vermagic with modinfo; python3:
-# the cost-report test and the lab summary below.
+# the cost-report test and the lab summary below; cppcheck, sparse: make style.
 deps=(autoconf automake libtool pkg-config make gcc libcunit1-dev clang
-      libclang-rt-14-dev cppcheck libxen-dev kmod python3 python3-matplotlib)
+      libclang-rt-14-dev cppcheck sparse libxen-dev kmod python3 python3-matplotlib)
 [ -n "$kver" ] && deps+=("linux-headers-$kver")
 need=()
 for p in "${deps[@]}"; do
@@ -96,6 +96,7 @@ fi
 if [ $run_unit = 1 ]; then
 	step "build" build_main
 	step "unit tests (make check)" check_main
+	step "static checks (make style: cppcheck, sparse)" make -C build style
 	[ -x tests/sanitize.sh ] && step "unit tests under ASan+UBSan" tests/sanitize.sh
 	[ -x tests/fuzz.sh ] && step "fuzzers" tests/fuzz.sh
 fi
