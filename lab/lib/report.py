@@ -179,8 +179,8 @@ def partner(stack, stacks):
 def comparisons(doc):
     """[{test, stack, std, a, b, ratio, nodiff}]: every twinring stack beside its standard.
 
-    nodiff: both results carry a ci95 and the intervals overlap. Without an
-    interval on either side the ratio stands alone.
+    nodiff: results.overlap(), the rule of the quick start's table: the
+    intervals overlap, or one side has none (then no difference is shown).
     """
     out = []
     for test, stacks in by_test(doc).items():
@@ -193,8 +193,7 @@ def comparisons(doc):
             a, b = stacks[std], stacks[s]
             ratio = b["value"] / a["value"] \
                 if number(a.get("value")) and number(b.get("value")) and a["value"] else None
-            ia, ib = ci95(a), ci95(b)
-            nodiff = bool(ia and ib and ia[0] <= ib[1] and ib[0] <= ia[1])
+            nodiff = results.overlap(a, b)
             # As results.py's table: fewer than 5 samples give no interval
             # worth a ratio.
             n = min(len(a.get("samples") or []), len(b.get("samples") or []))
@@ -465,7 +464,7 @@ def comparison_table(doc):
                         ("l", esc(c["b"].get("unit", ""))),
                         ("nodiff" if c["nodiff"] else "", v)), attrs=attrs))
     out.append("</table><p class=\"meta\">ratio = twinring median / standard median; "
-               "&ldquo;%s&rdquo;: both results carry a 95%% CI and they overlap.</p>" % NODIFF)
+               "&ldquo;%s&rdquo;: the 95%% CIs overlap, or one side has none.</p>" % NODIFF)
     return "".join(out)
 
 
