@@ -24,6 +24,11 @@
 #                             or `make -C build lab-stage` if that target exists)
 #   report                    plots and one HTML page of lab/results/ (latest runs
 #                             and their history) in lab/results/report/index.html
+#   publish SCENARIO...       copy latest-SCENARIO.json to lab/results/published/
+#                             SCENARIO-<stamp>-<commit>.json (the only results
+#                             in git), point the docs' tables at it, regenerate
+#   doctables [--check]       regenerate the docs' measured tables from the
+#                             published files (--check: fail if they differ)
 #   clean                     drop the cache ($TWR_CACHE)
 # Results: lab/results/<scenario>-<UTC ts>.json and latest-<scenario>.json
 # (schema: docs/lab.md); logs of each boot in lab/results/logs/<ts>/.
@@ -306,6 +311,8 @@ main() {
 	test) cmd_test ;;
 	main) cmd_main "$@" ;;
 	report) cmd_report ;;
+	publish) python3 "$LAB/lib/doctables.py" --top "$TOP" --publish "$@" ;;
+	doctables) python3 "$LAB/lib/doctables.py" --top "$TOP" "$@" ;;
 	clean) rm -rf "$TWR_CACHE" ;;
 	*)
 		sed -n '/^# Usage/,/^# Results/p' "$0" | sed 's/^# \{0,1\}//'

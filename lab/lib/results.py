@@ -290,9 +290,11 @@ def overlap(a, b):
 def history(outdir, scen, stamp):
     """The last HISTORY_RUNS earlier results files of SCEN (by stamp)."""
     docs = {}
-    # latest-SCEN.json is the last run's until this one replaces it: on a
-    # fresh clone it is the committed one, the only history there is.
+    # latest-SCEN.json is the last run's until this one replaces it; on a
+    # fresh clone the published files (in git: docs/lab.md, "Results in
+    # git") are the only history there is.
     for path in glob.glob(os.path.join(outdir, "%s-*.json" % scen)) + \
+            glob.glob(os.path.join(outdir, "published", "%s-*.json" % scen)) + \
             [os.path.join(outdir, "latest-%s.json" % scen)]:
         try:
             with open(path) as f:
