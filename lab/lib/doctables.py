@@ -153,6 +153,27 @@ def render(top, args):
     return "\n".join(rows) + "\n"
 
 
+def fenced(text):
+    """The [start, end) spans of the text's ``` code blocks: a table's
+    markers written there are an example, not a table."""
+    spans, start, pos = [], None, 0
+    for line in text.splitlines(True):
+        if line.lstrip().startswith("```"):
+            if start is None:
+                start = pos
+            else:
+                spans.append((start, pos + len(line)))
+                start = None
+        pos += len(line)
+    return spans
+
+
+def blocks(text):
+    spans = fenced(text)
+    return [m for m in BLOCK.finditer(text)
+            if not any(a <= m.start() < b for a, b in spans)]
+
+
 def docs_of(top):
     return sorted(glob.glob(os.path.join(top, "docs", "*.md")) +
                   [os.path.join(top, "README.md")])
@@ -167,8 +188,12 @@ def regenerate(top, check):
             text = f.read()
         rel = os.path.relpath(md, top)
 
+        spans = fenced(text)
+
         def sub(m):
             nonlocal rc
+            if any(a <= m.start() < b for a, b in spans):
+                return m.group(0)
             words = m.group("args").split()
             if len(words) > 1:
                 quoted.add(words[1])
@@ -224,8 +249,10 @@ def publish(top, scens):
                 continue
             with open(md) as f:
                 text = f.read()
-            new = BLOCK.sub(lambda m: m.group(0).replace(
-                m.group("open"), old.sub(name, m.group("open"))), text)
+            spans = fenced(text)
+            new = BLOCK.sub(lambda m: m.group(0) if any(a <= m.start() < b for a, b in spans)
+                            else m.group(0).replace(m.group("open"),
+                                                    old.sub(name, m.group("open"))), text)
             if new != text:
                 with open(md, "w") as f:
                     f.write(new)
@@ -235,7 +262,7 @@ def publish(top, scens):
     for md in docs_of(top):
         if os.path.exists(md):
             with open(md) as f:
-                quoted |= {m.group("args").split()[1] for m in BLOCK.finditer(f.read())
+                quoted |= {m.group("args").split()[1] for m in blocks(f.read())
                            if len(m.group("args").split()) > 1}
     for scen in scens:
         for p in glob.glob(os.path.join(top, PUBLISHED, "%s-*.json" % scen)):

@@ -37,7 +37,9 @@ f = "lab/results/published/blk-20261201T000000Z-abc1234.json"
 open(os.path.join(t, "docs/blk.md"), "w").write(
     "# blk\n\n<!-- twr-table comparison %s -->\nstale\n<!-- /twr-table -->\n\n"
     "<!-- twr-table checks %s -->\n<!-- /twr-table -->\n"
-    "<!-- twr-table phases %s -->\n<!-- /twr-table -->\ntail\n" % (f, f, f))
+    "<!-- twr-table phases %s -->\n<!-- /twr-table -->\ntail\n"
+    "```\n<!-- twr-table checks lab/results/published/example.json -->\n<!-- /twr-table -->\n```\n"
+    % (f, f, f))
 PY
 python3 "$gen" --top "$t" --check >/dev/null 2>&1; ok "--check fails on a stale table" $([ $? = 1 ]; echo $?)
 python3 "$gen" --top "$t" >/dev/null; ok "regenerates" $?
@@ -49,6 +51,7 @@ grep -q '^| boot | 18.2 |$' "$md" && grep -q '^| \*\*total\*\* | \*\*99.0\*\* |$
 grep -q 'from `lab/results/published/blk-20261201T000000Z-abc1234.json` (run 20261201T000000Z, commit abc1234' "$md"
 ok "each table names its file, run and commit" $?
 grep -q '^tail$' "$md" && ! grep -q stale "$md"; ok "only the blocks change" $?
+grep -A1 'published/example.json -->' "$md" | grep -q '^<!-- /twr-table -->$'; ok "an example in a code block is left alone" $?
 python3 "$gen" --top "$t" --check; ok "--check passes after regenerating" $?
 sed -i 's/2.00x/3.00x/' "$md"
 python3 "$gen" --top "$t" --check >/dev/null 2>&1; ok "--check fails on a hand-edited figure" $([ $? = 1 ]; echo $?)
