@@ -325,6 +325,16 @@ int twr_ring_peek(struct twr_ring *r, struct twr_rec *rec)
 			return twr_ring_mark_broken(r, "padding record does not end at the wrap");
 		if (contig > avail)
 			return twr_ring_mark_broken(r, "padding record beyond producer index");
+		/*
+		 * A producer pads only when the record it reserves does not
+		 * fit before the wrap, so an honest padding is shorter than
+		 * the largest record and never follows another one. Without
+		 * this, padding laps (a whole ring of padding each time the
+		 * consumer frees one) keep a consumer looping without ever
+		 * seeing a record.
+		 */
+		if (contig >= TWR_REC_SPACE(r->max_payload))
+			return twr_ring_mark_broken(r, "padding where a record would fit");
 		/* Padding carries nothing; release it with the next record. */
 		r->cons_pvt += contig;
 	}

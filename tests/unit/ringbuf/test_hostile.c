@@ -161,6 +161,33 @@ static void test_hostile_pad_beyond_prod(void)
 	assert_consumer_broken(twr_ring_peek(&g_ring, &rec));
 }
 
+/* Padding laps: a whole ring of padding, again each time the consumer frees
+ * it, would keep the consumer looping without a record. Padding where the
+ * largest record would fit is a violation; honest padding (shorter than the
+ * largest record) still passes. */
+static void test_hostile_pad_laps(void)
+{
+	struct twr_rec rec;
+
+	setup(TWR_RING_CONSUMER, 0);
+	peer_hdr(0, SZ - 8, TWR_REC_PAD);	/* a whole lap */
+	g_area.sh->prod = SZ;
+	assert_consumer_broken(twr_ring_peek(&g_ring, &rec));
+
+	setup(TWR_RING_CONSUMER, SZ - REC(MAXP));	/* the largest record fits */
+	peer_hdr(SZ - REC(MAXP), REC(MAXP) - 8, TWR_REC_PAD);
+	peer_hdr(0, 0, 1);
+	g_area.sh->prod = SZ + 8;
+	assert_consumer_broken(twr_ring_peek(&g_ring, &rec));
+
+	setup(TWR_RING_CONSUMER, SZ - REC(MAXP) + 8);	/* it does not: honest */
+	peer_hdr(SZ - REC(MAXP) + 8, REC(MAXP) - 16, TWR_REC_PAD);
+	peer_hdr(0, 0, 1);
+	g_area.sh->prod = SZ + 8;
+	CU_ASSERT_EQUAL(twr_ring_peek(&g_ring, &rec), 0);
+	CU_ASSERT_EQUAL(rec.type, 1);
+}
+
 static void test_hostile_broken_is_sticky(void)
 {
 	struct twr_rec rec;
@@ -565,6 +592,7 @@ static const struct twr_test_entry consumer_tests[] = {
 	TWR_TEST(test_hostile_record_beyond_prod),
 	TWR_TEST(test_hostile_pad_with_wrong_len),
 	TWR_TEST(test_hostile_pad_beyond_prod),
+	TWR_TEST(test_hostile_pad_laps),
 	TWR_TEST(test_hostile_broken_is_sticky),
 	TWR_TEST(test_hostile_header_rewritten_after_peek),
 	TWR_TEST(test_hostile_attach_rejects_garbage_indices),
