@@ -187,12 +187,8 @@ static void twinnet_back_frontend_changed(struct xenbus_device *xdev,
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
-		if (xdev->state != XenbusStateInitWait)
-			break;
-		/* No I/O task yet: a map now would be refused. */
-		if (!twr_chan_back_goahead_given(&be->goahead))
-			break;
-		twinnet_back_connect(be);
+		if (twr_chan_back_may_connect(xdev, &be->goahead))
+			twinnet_back_connect(be);
 		break;
 	case XenbusStateClosing:
 		twinnet_back_disconnect(be);

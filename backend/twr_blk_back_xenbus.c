@@ -164,11 +164,17 @@ static irqreturn_t twr_blk_back_interrupt(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
+static void twr_blk_back_disconnect(struct twr_blk_back *be);
+
+/* A queue caught the frontend breaking the protocol: stop every queue,
+ * unmap the channels and say Closing. The device connects again only
+ * after the frontend went through Closed and Initialising (InitWait). */
 static void twr_blk_back_close_work(struct work_struct *work)
 {
 	struct twr_blk_back *be = container_of(work, struct twr_blk_back,
 					       close_work);
 
+	twr_blk_back_disconnect(be);
 	xenbus_switch_state(be->dev, XenbusStateClosing);
 }
 
@@ -232,6 +238,12 @@ static int twr_blk_back_connect(struct twr_blk_back *be)
 	}
 
 	mutex_lock(&be->lock);
+	if (be->queues) {
+		/* twr_chan_back_may_connect() keeps this from happening. */
+		mutex_unlock(&be->lock);
+		xenbus_dev_fatal(dev, -EBUSY, "connect with channels mapped");
+		return -EBUSY;
+	}
 	be->queues = kcalloc(n, sizeof(*be->queues), GFP_KERNEL);
 	if (!be->queues) {
 		mutex_unlock(&be->lock);
@@ -390,10 +402,7 @@ static void twr_blk_back_frontend_changed(struct xenbus_device *dev,
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
-		if (dev->state == XenbusStateConnected)
-			break;
-		/* No I/O task yet: a map now would be refused. */
-		if (!twr_chan_back_goahead_given(&be->goahead))
+		if (!twr_chan_back_may_connect(dev, &be->goahead))
 			break;
 		if (twr_blk_back_connect(be))
 			break;	/* xenbus_dev_fatal() said why */

@@ -442,5 +442,21 @@ bool twr_chan_back_goahead_given(struct twr_chan_back_goahead *ga)
 }
 EXPORT_SYMBOL_GPL(twr_chan_back_goahead_given);
 
+bool twr_chan_back_may_connect(struct xenbus_device *dev,
+			       struct twr_chan_back_goahead *ga)
+{
+	/*
+	 * Only from InitWait: the frontend's state is its own to write, and
+	 * one that flips back to Initialised after a Closing (ours, on a
+	 * protocol violation) must not get a second set of mappings over
+	 * the live ones, again and again until dom0's maptrack runs out.
+	 */
+	if (dev->state != XenbusStateInitWait)
+		return false;
+	/* No I/O task yet: a map now would be refused. */
+	return twr_chan_back_goahead_given(ga);
+}
+EXPORT_SYMBOL_GPL(twr_chan_back_may_connect);
+
 MODULE_DESCRIPTION("twinring channel core, backend side");
 MODULE_LICENSE("Dual MIT/GPL");

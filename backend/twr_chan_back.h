@@ -116,6 +116,15 @@ int twr_chan_back_goahead_watch(struct twr_chan_back_goahead *ga,
 void twr_chan_back_goahead_unwatch(struct twr_chan_back_goahead *ga);
 bool twr_chan_back_goahead_given(struct twr_chan_back_goahead *ga);
 
+/*
+ * The one rule of both backends for mapping a frontend's channels: the
+ * device is in InitWait (fresh, or restarted by the frontend after Closed)
+ * and the go-ahead is given. Call from otherend_changed (Initialised or
+ * Connected) and from the go-ahead's @ready.
+ */
+bool twr_chan_back_may_connect(struct xenbus_device *dev,
+			       struct twr_chan_back_goahead *ga);
+
 /* The flags word the frontend writes, read once. */
 static inline u32 twr_chan_back_front_flags(const struct twr_chan_back *ch)
 {
