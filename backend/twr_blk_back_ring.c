@@ -17,6 +17,7 @@
 #include <linux/sched/clock.h>
 #include <linux/string.h>
 
+#include "twr_barrier.h"
 #include "twr_blk_back.h"
 #include "twr_blk_check.h"
 
@@ -165,7 +166,7 @@ static int twr_blk_back_one(struct twr_blk_back_queue *q)
 	if (rec.len < TWR_BLK_REQ_SIZE)
 		return twr_blk_back_fail(q, "request record too short");
 	/* The peer can rewrite the header under us: validate a copy. */
-	memcpy(&req, rec.data, sizeof(req));
+	twr_copy_shared(&req, rec.data, sizeof(req));
 	geom.sectors = t->sectors;
 	geom.sector_size = t->sector_size;
 	why = twr_blk_req_check(&geom, rec.len, rec.type, rec.flags, &req);

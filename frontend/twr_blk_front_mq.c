@@ -16,6 +16,7 @@
 #include <linux/string.h>
 #include <xen/events.h>
 
+#include "twr_barrier.h"
 #include "twr_blk_front.h"
 
 /* Give ring B space back to the backend at least this often while
@@ -235,7 +236,7 @@ static const char *twr_blk_front_take(struct twr_blk_front_queue *q,
 	if (rec->len < TWR_BLK_RSP_SIZE)
 		return "response record too short";
 	/* The backend can rewrite the header under us: validate a copy. */
-	memcpy(rsp, rec->data, sizeof(*rsp));
+	twr_copy_shared(rsp, rec->data, sizeof(*rsp));
 	if (rsp->reserved0 || rsp->reserved1)
 		return "reserved response field set";
 	if (rsp->id >= TWR_BLK_MAX_IDS)

@@ -16,6 +16,7 @@
 #include <linux/virtio_net.h>
 
 #include "twinnet.h"
+#include "twr_barrier.h"
 #include "twr_net_check.h"
 
 /* Frames up to this size become one linear skb: one allocation, one copy. */
@@ -118,7 +119,7 @@ struct sk_buff *twinnet_rec_to_skb(struct napi_struct *napi,
 		return ERR_PTR(-EPROTO);
 	}
 	/* Private copy first: the peer can rewrite the ring under us. */
-	memcpy(&h, rec->data, sizeof(h));
+	twr_copy_shared(&h, rec->data, sizeof(h));
 	len = rec->len - TWR_NET_HDR_SIZE;
 	*why = twr_net_hdr_check(&h, len);
 	if (*why)

@@ -318,7 +318,7 @@ int twr_ring_peek(struct twr_ring *r, struct twr_rec *rec)
 		off = r->cons_pvt & r->mask;
 		contig = r->size - off;
 		/* avail and off are multiples of 8: a header always fits. */
-		memcpy(&hdr, r->data + off, sizeof(hdr));
+		twr_copy_shared(&hdr, r->data + off, sizeof(hdr));
 		if (hdr.type != TWR_REC_PAD)
 			break;
 		if (hdr.len != contig - TWR_REC_HDR_SIZE)
