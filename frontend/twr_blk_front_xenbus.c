@@ -229,12 +229,15 @@ out_free:
 	return ret;
 }
 
-/* A disk name the toolstack gave us: a letter, then letters and digits. */
+/* A disk name the backend gave us: "tw", a letter, then letters and
+ * digits. The prefix is twinblk's own: a backend must not make us register
+ * a name of another disk driver (xvda, vda, sda) and squat it. */
 static bool twr_blk_front_vdev_ok(const char *s)
 {
 	size_t i, len = strlen(s);
 
-	if (!len || len > DISK_NAME_LEN - 4 || !isalpha(s[0]))
+	if (len < 3 || len > DISK_NAME_LEN - 4 || strncmp(s, "tw", 2) ||
+	    !islower(s[2]))
 		return false;
 	for (i = 0; i < len; i++)
 		if (!islower(s[i]) && !isdigit(s[i]))
@@ -257,7 +260,8 @@ static int twr_blk_front_read_geometry(struct twr_blk_front *info)
 	info->binfo = xenbus_read_unsigned(dev->otherend, TWR_XS_BLK_INFO, 0);
 	if (info->sector_size != 512 && info->sector_size != 4096)
 		goto bad;
-	if (!info->sectors ||
+	/* The byte size, sectors << 9, must fit a loff_t. */
+	if (!info->sectors || info->sectors > (u64)LLONG_MAX >> SECTOR_SHIFT ||
 	    info->sectors & ((info->sector_size >> SECTOR_SHIFT) - 1))
 		goto bad;
 	vdev = xenbus_read(XBT_NIL, dev->otherend, TWR_XS_BLK_VDEV, NULL);

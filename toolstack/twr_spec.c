@@ -103,11 +103,12 @@ bool twr_vdev_valid(const char *vdev)
 {
 	size_t i = 0, n = strlen(vdev);
 
-	if (n == 0 || n > TWR_SPEC_VDEV_MAX)
+	if (n < 3 || n > TWR_SPEC_VDEV_MAX || strncmp(vdev, "tw", 2))
 		return false;
+	i = 2;
 	while (i < n && vdev[i] >= 'a' && vdev[i] <= 'z')
 		i++;
-	if (i == 0)
+	if (i == 2)
 		return false;
 	while (i < n && vdev[i] >= '0' && vdev[i] <= '9')
 		i++;
@@ -243,7 +244,7 @@ static int set_vdev(struct spec_ctx *c, const char *val, unsigned int col)
 {
 	if (!twr_vdev_valid(val))
 		return spec_fail(c->err, TWR_SPEC_BAD_VALUE, col,
-				 "vdev=%s: expected a disk name of lower-case letters then optional digits, at most %u characters (e.g. twa)",
+				 "vdev=%s: expected tw, lower-case letters, then optional digits, at most %u characters (e.g. twa; xvd*, sd* and vd* belong to other disk drivers)",
 				 val, TWR_SPEC_VDEV_MAX);
 	strcpy(c->spec->blk.vdev, val);
 	return 0;

@@ -21,7 +21,7 @@
 
 #define TWR_SPEC_MAX_LEN	1024u	/* whole spec string */
 #define TWR_SPEC_BRIDGE_MAX	15u	/* IFNAMSIZ - 1 */
-#define TWR_SPEC_VDEV_MAX	15u	/* a short disk name, like xvda */
+#define TWR_SPEC_VDEV_MAX	15u	/* a short disk name, like twa */
 #define TWR_SPEC_TARGET_MAX	1023u	/* a path */
 #define TWR_SPEC_BACKEND_MAX	63u	/* a domain name or id */
 #define TWR_SPEC_QUEUES_MAX	64u	/* channels per device */
@@ -87,8 +87,9 @@ const char *twr_dev_kind_xs(enum twr_dev_kind kind);
 /* Accept "net"/"twinnet" and "blk"/"twinblk". Returns 0 or -EINVAL. */
 int twr_dev_kind_parse(const char *str, enum twr_dev_kind *kind);
 
-/* A disk name the frontend may register: [a-z]+ then optional digits, at
- * most TWR_SPEC_VDEV_MAX characters. */
+/* A disk name the frontend may register: "tw", then [a-z]+, then optional
+ * digits, at most TWR_SPEC_VDEV_MAX characters. The prefix keeps twinblk
+ * out of other drivers' names (xvd*, sd*, vd*), as the frontend insists. */
 bool twr_vdev_valid(const char *vdev);
 
 #endif /* TWINRING_TOOLSTACK_SPEC_H */

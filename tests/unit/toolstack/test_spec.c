@@ -224,6 +224,12 @@ static void test_bad_vdev(void)
 	CU_ASSERT_TRUE(twr_vdev_valid("twa"));
 	CU_ASSERT_TRUE(twr_vdev_valid("twa12"));
 	CU_ASSERT_FALSE(twr_vdev_valid(""));
+	/* Another driver's names: the frontend would refuse them too. */
+	expect_error("blk, target=/a, vdev=xvda", TWR_SPEC_BAD_VALUE, "other disk drivers");
+	CU_ASSERT_FALSE(twr_vdev_valid("vda"));
+	CU_ASSERT_FALSE(twr_vdev_valid("sda"));
+	CU_ASSERT_FALSE(twr_vdev_valid("tw"));
+	CU_ASSERT_FALSE(twr_vdev_valid("tw1"));
 }
 
 static void test_target_must_be_absolute(void)
