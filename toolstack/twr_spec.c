@@ -101,18 +101,27 @@ void twr_mac_format(const uint8_t mac[6], char *buf, size_t len)
 
 bool twr_vdev_valid(const char *vdev)
 {
-	size_t i = 0, n = strlen(vdev);
+	size_t i = 0, letters = 0, digits = 0;
+	const char *p;
 
-	if (n < 3 || n > TWR_SPEC_VDEV_MAX || strncmp(vdev, "tw", 2))
-		return false;
-	i = 2;
-	while (i < n && vdev[i] >= 'a' && vdev[i] <= 'z')
-		i++;
-	if (i == 2)
-		return false;
-	while (i < n && vdev[i] >= '0' && vdev[i] <= '9')
-		i++;
-	return i == n;
+	/* "tw", then one or more letters, then digits only. */
+	for (p = vdev; *p; p++, i++) {
+		char c = *p;
+
+		if (i >= TWR_SPEC_VDEV_MAX)
+			return false;
+		if (i < 2) {
+			if (c != "tw"[i])
+				return false;
+		} else if (c >= 'a' && c <= 'z' && !digits) {
+			letters++;
+		} else if (c >= '0' && c <= '9') {
+			digits++;
+		} else {
+			return false;
+		}
+	}
+	return letters > 0;
 }
 
 /* Linux's dev_valid_name(): what the kernel accepts as an interface name. */
