@@ -241,8 +241,8 @@ cmd_test() {
 		[ ${#scen[@]} -gt 0 ] || continue
 		cmd_run ${extra:+--extra-stage "$extra"} "${scen[@]}" || rc=1
 		# exitcost's unit costs price the other stacks' counts (docs/exitcost.md).
-		if [[ " ${scen[*]} " == *" exitcost "* ]] && [ -f "$TOP/exitcost/lab-price.sh" ]; then
-			bash "$TOP/exitcost/lab-price.sh" || rc=1
+		if [[ " ${scen[*]} " == *" exitcost "* ]] && [ -f "$TOP/lab/lib/price.sh" ]; then
+			bash "$TOP/lab/lib/price.sh" || rc=1
 		fi
 	done
 	return $rc

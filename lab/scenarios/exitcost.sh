@@ -9,7 +9,7 @@
 #                                     around netperf dom0 -> domU (netback)
 #   dom0 twr-xencount ping ═══ interdomain event channel ═══ domU twr-exitcost pong
 #
-# Needs the stage from exitcost/lab-stage.sh. Tunables (twr.<key>=<value>):
+# Needs the stage of `make -C build lab-stage` (lab.sh test makes it). Tunables (twr.<key>=<value>):
 # TWR_EXITCOST_BUDGET (24: amortized loops run 2^24 TSC ticks),
 # TWR_EXITCOST_SAMPLES (2000), TWR_EXITCOST_NET_SECS (3), TWR_EXITCOST_PINGS (500).
 # Under TCG every number is emulator time, not hardware: the checks only ask
@@ -64,7 +64,7 @@ ec_test_iters() {
 
 twr_phase exitcost_setup
 if ! command -v twr-xencount >/dev/null; then
-	check staged 1 "twr-xencount not in dom0: stage with exitcost/lab-stage.sh"
+	check staged 1 "twr-xencount not in dom0: stage with make -C build lab-stage"
 	exit 1
 fi
 twr_disk_create /run/twr/disk0.img "$TWR_DISK_MB"
@@ -173,7 +173,7 @@ if [ "$have_evtchn" = 0 ]; then
 	check evtchn_rtt $? "dom0 <-> domU round trip: min $mn p50 $p50 p99 $p99 ns ($PINGS pings; ping exit $rc $(head -c 100 "$RAW/exitcost-ping.err"); pong exit $prc: $(head -c 100 "$RAW/exitcost-pong.txt"))"
 	[ "$rc" = 0 ] && result dom0-domu evtchn_rtt "$p50" ns 0 "$PINGS" perf/exitcost-evtchn.txt
 else
-	check evtchn_rtt 1 "xen-evtchn did not load in the domU (staged by exitcost/lab-stage.sh?)"
+	check evtchn_rtt 1 "xen-evtchn did not load in the domU (in the lab domU root: lab/lib/roots.sh)"
 fi
 
 twr_phase exitcost_teardown

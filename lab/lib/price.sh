@@ -4,9 +4,9 @@
 # add a "costs" section (counts saved x unit cost, per GB and per transaction,
 # for every stack in the latest net and blk results) to
 # lab/results/latest-exitcost.json and its timestamped copy. Run by
-# lab/lab.sh test and by exitcost/lab-exitcost.sh after the exitcost boot.
+# lab/lab.sh test after a boot that ran the exitcost scenario.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 
 res=$top/lab/results/latest-exitcost.json
 [ -f "$res" ] || { echo "lab-exitcost: no $res" >&2; exit 1; }
