@@ -2,7 +2,7 @@
 /*
  * twinnet packet header validation, one source for twinnet-core.ko (both
  * receivers: the frontend's RX and the backend's TX) and the user-space
- * unit tests and fuzzer (tests/unit/net/, tests/fuzz/net/).
+ * unit tests and fuzzer (tests/unit/netcore/, tests/fuzz/netcore/).
  */
 #ifndef TWR_NET_CHECK_H
 #define TWR_NET_CHECK_H

@@ -8,14 +8,14 @@ check_PROGRAMS += tests/fuzz/replay_consumer tests/fuzz/replay_producer
 TESTS += tests/fuzz/replay_consumer tests/fuzz/replay_producer
 
 tests_fuzz_replay_consumer_SOURCES = tests/fuzz/replay.c \
-	tests/fuzz/fuzz_consumer.c $(TWR_FUZZ_COMMON)
-tests_fuzz_replay_consumer_CPPFLAGS = $(AM_CPPFLAGS) \
+	tests/fuzz/ringbuf/fuzz_consumer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_replay_consumer_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz \
 	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_consumer"'
 tests_fuzz_replay_consumer_LDADD = libtwinring.a
 
 tests_fuzz_replay_producer_SOURCES = tests/fuzz/replay.c \
-	tests/fuzz/fuzz_producer.c $(TWR_FUZZ_COMMON)
-tests_fuzz_replay_producer_CPPFLAGS = $(AM_CPPFLAGS) \
+	tests/fuzz/ringbuf/fuzz_producer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_replay_producer_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz \
 	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_producer"'
 tests_fuzz_replay_producer_LDADD = libtwinring.a
 
@@ -24,12 +24,14 @@ if ENABLE_FUZZ
 # undefined to CFLAGS so the library is instrumented too.
 noinst_PROGRAMS += tests/fuzz/fuzz_consumer tests/fuzz/fuzz_producer
 
-tests_fuzz_fuzz_consumer_SOURCES = tests/fuzz/fuzz_consumer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_fuzz_consumer_SOURCES = tests/fuzz/ringbuf/fuzz_consumer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_fuzz_consumer_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz
 tests_fuzz_fuzz_consumer_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_consumer_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_consumer_LDADD = libtwinring.a
 
-tests_fuzz_fuzz_producer_SOURCES = tests/fuzz/fuzz_producer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_fuzz_producer_SOURCES = tests/fuzz/ringbuf/fuzz_producer.c $(TWR_FUZZ_COMMON)
+tests_fuzz_fuzz_producer_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz
 tests_fuzz_fuzz_producer_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 tests_fuzz_fuzz_producer_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_producer_LDADD = libtwinring.a
@@ -55,10 +57,10 @@ tests_fuzz_fuzz_blk_check_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_blk_check_LDADD = libtwinring.a
 endif
 
-# The twinnet receivers' packet header check (include/twinring/net.h).
+# The twinnet receivers' packet header check (netcore/twr_net_check.c).
 check_PROGRAMS += tests/fuzz/replay_net_hdr
 TESTS += tests/fuzz/replay_net_hdr
-TWR_FUZZ_NET_HDR = tests/fuzz/net/fuzz_net_hdr.c netcore/twr_net_check.c \
+TWR_FUZZ_NET_HDR = tests/fuzz/netcore/fuzz_net_hdr.c netcore/twr_net_check.c \
 	netcore/twr_net_check.h $(TWR_FUZZ_COMMON)
 TWR_FUZZ_NET_HDR_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/fuzz -I$(top_srcdir)/netcore
 tests_fuzz_replay_net_hdr_SOURCES = tests/fuzz/replay.c $(TWR_FUZZ_NET_HDR)
