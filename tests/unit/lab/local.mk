@@ -8,3 +8,4 @@ TESTS += tests/unit/lab/test_doctables.sh
 EXTRA_DIST += tests/unit/lab/test_report.sh tests/unit/lab/test_results.sh \
 	tests/unit/lab/test_doctables.sh lab/lib/doctables.py \
 	lab/lib/report.py lab/lib/results.py
+
