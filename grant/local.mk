@@ -13,18 +13,8 @@ libtwriotask_a_SOURCES = grant/twr_iotask_ctl.c grant/twr_iotask_ctl.h \
 libtwriotask_a_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
 
 # twr-iotask: the table by hand (installed: an administrator's view of the
-# tasks twinringd registered), and the grant probes of the lab's iotask
-# scenario. libxengnttab and libxencall come with libxen-dev, which
-# configure already requires for libxenctrl.
+# tasks twinringd registered).
 sbin_PROGRAMS += grant/twr-iotask
-grant_twr_iotask_SOURCES = grant/twr_iotask_tool.c grant/twr_iotask_tool.h \
-	grant/twr_grantprobe.c
+grant_twr_iotask_SOURCES = grant/twr_iotask_tool.c
 grant_twr_iotask_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
-grant_twr_iotask_LDADD = libtwriotask.a $(XENCTRL_LIBS) -lxengnttab -lxencall
-
-# twr-gntshare: the domU's grants for that scenario, through /dev/xen/gntalloc
-# alone; static (where configure found that possible), because the lab's
-# domU root has no libxen*.
-noinst_PROGRAMS += grant/twr-gntshare
-grant_twr_gntshare_SOURCES = grant/twr_gntshare.c
-grant_twr_gntshare_LDFLAGS = $(TWR_STATIC_LDFLAGS)
+grant_twr_iotask_LDADD = libtwriotask.a $(XENCTRL_LIBS)

@@ -5,6 +5,7 @@
 #include "twr_iotask_ctl.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 _Static_assert(sizeof(struct twr_xen_iotask_op) <= sizeof(((struct xen_domctl *)0)->u.pad),
@@ -174,4 +175,38 @@ const char *twr_iotask_strerror(int err)
 	default:
 		return strerror(-err);
 	}
+}
+
+bool twr_iotask_parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || end == s || *end || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+bool twr_iotask_parse_domid(const char *s, uint16_t *out)
+{
+	uint32_t v;
+
+	if (!twr_iotask_parse_u32(s, 0x7fef, &v))	/* below DOMID_FIRST_RESERVED */
+		return false;
+	*out = (uint16_t)v;
+	return true;
+}
+
+bool twr_iotask_parse_choice(const char *s, const char *no, const char *yes, bool *out)
+{
+	if (!strcmp(s, no))
+		*out = false;
+	else if (!strcmp(s, yes))
+		*out = true;
+	else
+		return false;
+	return true;
 }

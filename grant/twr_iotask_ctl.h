@@ -128,4 +128,14 @@ int twr_iotask_set_enforce(xc_interface *xch, uint16_t granter,
 /* What a negative errno from these functions means to a user. */
 const char *twr_iotask_strerror(int err);
 
+/*
+ * Command-line arguments as twr-iotask and the lab's twr-grantprobe take
+ * them: false (and *@out untouched) unless @s is a whole number in range.
+ * A domid must be below DOMID_FIRST_RESERVED.
+ */
+bool twr_iotask_parse_u32(const char *s, uint32_t max, uint32_t *out);
+bool twr_iotask_parse_domid(const char *s, uint16_t *out);
+/* "ro"/"rw", "off"/"on", "from"/"to": *@out false for @no, true for @yes. */
+bool twr_iotask_parse_choice(const char *s, const char *no, const char *yes, bool *out);
+
 #endif /* TWINRING_TWR_IOTASK_CTL_H */

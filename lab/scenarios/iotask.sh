@@ -11,7 +11,7 @@
 #        task, one task per channel, then iotask-ready; the backends map
 #        under enforcement and the data moves with no check on its path
 #
-#   domU twr-gntshare (gntalloc)                dom0 twr-iotask probes
+#   domU twr-gntshare (gntalloc)                dom0 twr-grantprobe
 #   OUT:  granted rw, in no task           <──  map, copy, gntdev map: refused
 #   RO:   granted rw, task says read-only  <──  rw map, copy to: refused; ro map: allowed
 #   HELD: in a task, mapped through gntdev <──  remove: -EBUSY with the count, then refused
@@ -103,7 +103,7 @@ agent_diag() {
 }
 
 twr_phase iotask_probe
-for t in twr-iotask twinringd twinctl; do
+for t in twr-iotask twr-grantprobe twinringd twinctl; do
 	command -v $t >/dev/null || { check staged false "$t not in dom0: stage with make lab-stage"; exit 1; }
 done
 if ! out=$(twr-iotask probe 2>&1); then
@@ -221,7 +221,7 @@ rc=$?
 check remove_live_channel_busy "$([ $? = 0 ] && echo true || echo false)" "exit $rc: $out"
 # A task whose page user space holds mapped: -EBUSY with the count, gone
 # once unmapped.
-twr-iotask gntdev-map "$U" "$HELD" rw hold >/run/twr/held.out 2>&1 &
+twr-grantprobe gntdev-map "$U" "$HELD" rw hold >/run/twr/held.out 2>&1 &
 holder=$!
 wait_for 20 grep -q mapped /run/twr/held.out
 out=$(twr-iotask remove "$U" $TASK_HELD 2>&1)
@@ -235,19 +235,19 @@ expect remove_after_unmap 0 twr-iotask remove "$U" $TASK_HELD
 # refusals SUFFIX WANT: each access an enforcing hypervisor must refuse
 # (WANT 1); with enforcement off each must work (WANT 0).
 refusals() {
-	expect "map_outside_task_$1" "$2" twr-iotask map "$U" "$OUT" ro
-	expect "copy_outside_task_$1" "$2" twr-iotask copy "$U" "$OUT" from
-	expect "gntdev_map_outside_task_$1" "$2" twr-iotask gntdev-map "$U" "$OUT" ro
-	expect "map_rw_of_ro_ref_$1" "$2" twr-iotask map "$U" "$RO" rw
-	expect "copy_to_ro_ref_$1" "$2" twr-iotask copy "$U" "$RO" to
-	expect "map_channel_after_remove_$1" "$2" twr-iotask map "$U" "$ctrl" ro
-	expect "map_after_remove_$1" "$2" twr-iotask map "$U" "$HELD" ro
+	expect "map_outside_task_$1" "$2" twr-grantprobe map "$U" "$OUT" ro
+	expect "copy_outside_task_$1" "$2" twr-grantprobe copy "$U" "$OUT" from
+	expect "gntdev_map_outside_task_$1" "$2" twr-grantprobe gntdev-map "$U" "$OUT" ro
+	expect "map_rw_of_ro_ref_$1" "$2" twr-grantprobe map "$U" "$RO" rw
+	expect "copy_to_ro_ref_$1" "$2" twr-grantprobe copy "$U" "$RO" to
+	expect "map_channel_after_remove_$1" "$2" twr-grantprobe map "$U" "$ctrl" ro
+	expect "map_after_remove_$1" "$2" twr-grantprobe map "$U" "$HELD" ro
 }
 checks0=$(counter "gnttab: I/O task checks")
 denials0=$(counter "gnttab: I/O task denials")
 refusals denied 1
-expect map_ro_of_ro_ref_allowed 0 twr-iotask map "$U" "$RO" ro
-expect copy_from_ro_ref_allowed 0 twr-iotask copy "$U" "$RO" from
+expect map_ro_of_ro_ref_allowed 0 twr-grantprobe map "$U" "$RO" ro
+expect copy_from_ro_ref_allowed 0 twr-grantprobe copy "$U" "$RO" from
 checks1=$(counter "gnttab: I/O task checks")
 denials1=$(counter "gnttab: I/O task denials")
 # 7 refusals above (gntdev's may count twice) and 2 allowed accesses.
@@ -268,7 +268,7 @@ twr_phase iotask_cost
 # The cost of a check on the map path: map+unmap of a ref in a task, timed
 # with the pair's enforcement on (a table hit) and off; medians of 5 rounds.
 bench() {
-	twr-iotask mapbench "$U" "$RO" 2000 2>&1 | sed -n 's/.*, \([0-9]*\) ns each$/\1/p'
+	twr-grantprobe mapbench "$U" "$RO" 2000 2>&1 | sed -n 's/.*, \([0-9]*\) ns each$/\1/p'
 }
 on=() off=()
 for _ in 1 2 3 4 5; do

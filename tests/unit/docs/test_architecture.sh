@@ -12,7 +12,7 @@ fail=0
 [ -f "$doc" ] || { echo "FAIL: no docs/architecture.md"; exit 1; }
 
 cd "$top"
-dirs="include ringbuf netcore frontend backend grant hypervisor-patch toolstack exitcost bench util"
+dirs="include ringbuf netcore frontend backend grant hypervisor-patch toolstack exitcost bench util lab/probes"
 files=$(git ls-files $dirs 2>/dev/null || find $dirs -type f 2>/dev/null)
 [ -n "$files" ] || { echo "FAIL: no source files found under $top"; exit 1; }
 n=0

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * twr-iotask: a command line over libtwriotask and the grant probes, for
- * the lab's iotask scenario and for looking at a live table by hand.
+ * twr-grantprobe: the grant probes of the lab's iotask scenario (dom0 side;
+ * twr-gntshare is the domU side). Lab only: it is never installed.
  */
-#ifndef TWINRING_TWR_IOTASK_TOOL_H
-#define TWINRING_TWR_IOTASK_TOOL_H
+#ifndef TWINRING_TWR_GRANTPROBE_H
+#define TWINRING_TWR_GRANTPROBE_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,4 +34,4 @@ int twr_probe_copy(uint16_t domid, uint32_t ref, bool to_grant);
 /* "GNTST_permission_denied" for -8, and so on. */
 const char *twr_gntst_name(int status);
 
-#endif /* TWINRING_TWR_IOTASK_TOOL_H */
+#endif /* TWINRING_TWR_GRANTPROBE_H */

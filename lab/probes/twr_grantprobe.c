@@ -4,11 +4,13 @@
  * in a domU, and try to map or copy it from dom0, reporting the exact
  * GNTST_* status the hypervisor returned.
  */
-#include "twr_iotask_tool.h"
+#include "twr_grantprobe.h"
+#include "twr_iotask_ctl.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
@@ -231,4 +233,53 @@ int twr_probe_copy(uint16_t domid, uint32_t ref, bool to_grant)
 	       twr_gntst_name(status), status);
 	xengnttab_close(xgt);
 	return twr_gntst_exit(status);
+}
+
+#define TWR_EXIT_USAGE 64
+
+static void twr_grantprobe_usage(void)
+{
+	fputs("usage: twr-grantprobe COMMAND DOMID REF ARGS (lab only, in dom0)\n"
+	      "  map DOMID REF ro|rw                   grant map (device map, PV dom0), print GNTST\n"
+	      "  gntdev-map DOMID REF ro|rw [hold]     map through /dev/xen/gntdev, print the result;\n"
+	      "                                        hold: keep it mapped until SIGTERM\n"
+	      "  copy DOMID REF from|to                grant copy of a few bytes, print GNTST\n"
+	      "  mapbench DOMID REF COUNT              COUNT read-only maps+unmaps, print the time of one\n"
+	      "(the domU side is twr-gntshare: grants to hold and map)\n"
+	      "exit: 0 allowed, 1 denied, 2 other failure, 64 usage\n", stderr);
+}
+
+static int twr_grantprobe_cmd(int argc, char **argv)
+{
+	const char *cmd = argv[1];
+	uint16_t domid;
+	uint32_t ref, count;
+	bool flag;
+
+	if (argc < 5 || !twr_iotask_parse_domid(argv[2], &domid) ||
+	    !twr_iotask_parse_u32(argv[3], UINT32_MAX, &ref))
+		return TWR_EXIT_USAGE;
+	if (!strcmp(cmd, "gntdev-map") && argc == 6 && !strcmp(argv[5], "hold") &&
+	    twr_iotask_parse_choice(argv[4], "ro", "rw", &flag))
+		return twr_probe_gntdev_map(domid, ref, flag, true);
+	if (argc != 5)
+		return TWR_EXIT_USAGE;
+	if (!strcmp(cmd, "map") && twr_iotask_parse_choice(argv[4], "ro", "rw", &flag))
+		return twr_probe_map(domid, ref, flag);
+	if (!strcmp(cmd, "gntdev-map") && twr_iotask_parse_choice(argv[4], "ro", "rw", &flag))
+		return twr_probe_gntdev_map(domid, ref, flag, false);
+	if (!strcmp(cmd, "copy") && twr_iotask_parse_choice(argv[4], "from", "to", &flag))
+		return twr_probe_copy(domid, ref, flag);
+	if (!strcmp(cmd, "mapbench") && twr_iotask_parse_u32(argv[4], 1000000, &count) && count)
+		return twr_probe_mapbench(domid, ref, count);
+	return TWR_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	int ret = argc < 2 ? TWR_EXIT_USAGE : twr_grantprobe_cmd(argc, argv);
+
+	if (ret == TWR_EXIT_USAGE)
+		twr_grantprobe_usage();
+	return ret;
 }

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: MIT
+# The lab's own programs (never installed; make lab-stage puts them in the
+# guests): the grant probes of the iotask scenario (docs/iotask.md).
+#
+# twr-grantprobe (dom0): map and copy a domU's grants, print the exact
+# GNTST_* status. libxengnttab and libxencall come with libxen-dev, which
+# configure already requires for libxenctrl.
+noinst_PROGRAMS += lab/probes/twr-grantprobe
+lab_probes_twr_grantprobe_SOURCES = lab/probes/twr_grantprobe.c lab/probes/twr_grantprobe.h
+lab_probes_twr_grantprobe_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/grant
+lab_probes_twr_grantprobe_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
+lab_probes_twr_grantprobe_LDADD = libtwriotask.a $(XENCTRL_LIBS) -lxengnttab -lxencall
+
+# twr-gntshare (domU): grants to hold and map, through /dev/xen/gntalloc
+# alone; static (where configure found that possible), because the lab's
+# domU root has no libxen*.
+noinst_PROGRAMS += lab/probes/twr-gntshare
+lab_probes_twr_gntshare_SOURCES = lab/probes/twr_gntshare.c
+lab_probes_twr_gntshare_LDFLAGS = $(TWR_STATIC_LDFLAGS)
