@@ -455,6 +455,9 @@ def main():
         if not results and not any(c["name"].startswith("scenario_") for c in checks):
             checks.append({"name": "scenario_" + scen, "pass": False, "detail": "did not run"})
         suspect = suspect_reasons(results, history(a.outdir, scen, a.stamp))
+        # A sample taken twice (its tool died or hung: lib.sh twr_bench_try).
+        suspect += ["%s: %s" % (c["name"], c["detail"]) for c in checks
+                    if c["name"].startswith("retried_")]
         doc = {"scenario": scen, "xen": xen, "kernel": kernel, "phases": phases,
                "checks": checks, "results": results, "suspect": suspect,
                "lab": dict(json.loads(a.meta), logs=os.path.relpath(run, os.path.dirname(a.outdir)))}

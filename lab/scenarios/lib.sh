@@ -20,6 +20,8 @@
 TWR_RESULTS=${TWR_RESULTS:-/results}
 TWR_NET_SECS=${TWR_NET_SECS:-5}
 TWR_FIO_SECS=${TWR_FIO_SECS:-5}
+# The most one fio job may take (verified write jobs move a volume, not a window).
+TWR_FIO_TIMEOUT=${TWR_FIO_TIMEOUT:-300}
 TWR_DISK_MB=${TWR_DISK_MB:-128}
 TWR_RANDW_MB=${TWR_RANDW_MB:-8}
 TWR_AGENT_PORT=7000
@@ -116,11 +118,11 @@ twr_domu_wait() {
 
 # twr_domu_run IP CMD...: run CMD in the domU whose agent is at IP; its output
 # goes to stdout; returns its exit status (255 if the agent is unreachable, or
-# silent for TWR_AGENT_TIMEOUT seconds, default 3600).
+# silent for TWR_AGENT_TIMEOUT seconds, default 900).
 twr_domu_run() {
 	local ip=$1 out rc
 	shift
-	out=$(printf '%s\n' "$*" | timeout "${TWR_AGENT_TIMEOUT:-3600}" \
+	out=$(printf '%s\n' "$*" | timeout -k 5 "${TWR_AGENT_TIMEOUT:-900}" \
 		socat -t 3600 -T 3600 - "TCP:$ip:$TWR_AGENT_PORT,connect-timeout=2" 2>/dev/null)
 	rc=$(printf '%s\n' "$out" | sed -n 's/^TWR-RC \([0-9]*\)$/\1/p' | tail -n1)
 	printf '%s\n' "$out" | sed '/^TWR-RC [0-9]*$/d'
@@ -180,6 +182,31 @@ twr_seq() {
 	echo "$1-$2-$n"
 }
 
+# twr_bench_try NAME BASE SECS CMD...: one benchmark sample: the perf counters
+# zeroed, CMD (through the agent or with its own timeout, at most SECS s), the
+# counters saved as perf/BASE.txt; CMD's status. A sample whose tool died
+# (killed by a signal, 128+N) or did not answer in SECS s (124, or 255 from
+# the agent) is taken once more, and the run says so: the check retried_NAME
+# and a `suspect` reason. Under TCG the guest's load generator has been seen
+# to crash on its own (fio, SIGSEGV in libc, in a 2-vCPU domU) and, without a
+# bound, to hold the agent's socket for an hour. A second death fails.
+twr_bench_try() {
+	local name=$1 base=$2 secs=$3 try rc
+	shift 3
+	for try in 1 2; do
+		counters_begin
+		TWR_AGENT_TIMEOUT=$secs "$@"
+		rc=$?
+		counters_end "$TWR_RESULTS/perf/$base.txt"
+		if [ $try = 2 ] || [ $rc -lt 124 ]; then
+			break
+		fi
+		twr_log "$name: the tool died or hung (status $rc); the sample is taken again"
+		twr_check "retried_$name" true "status $rc on the first try (a signal, or silent for $secs s); taken again"
+	done
+	return $rc
+}
+
 # netperf's -o selection: results.py reads these columns in this order.
 TWR_NETPERF_SEL=THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LOCAL_BYTES_SENT,LOCAL_BYTES_RECVD,REMOTE_BYTES_SENT,REMOTE_BYTES_RECVD,TRANSACTION_RATE
 
@@ -193,17 +220,28 @@ TWR_NETPERF_SEL=THROUGHPUT,THROUGHPUT_UNITS,ELAPSED_TIME,LOCAL_BYTES_SENT,LOCAL_
 #                  (run through the agent; DOM0-IP unused)
 run_netperf() {
 	local stack=$1 test=$2 domu=$3 dom0=$4 base out rc
-	local sel=$TWR_NETPERF_SEL
 	base=$(twr_seq "$stack" "$test")
 	out=$TWR_RESULTS/raw/$base.csv
 	twr_log "$stack $test: netperf ${TWR_NET_SECS}s"
-	counters_begin
+	twr_bench_try "netperf_$base" "$base" $((TWR_NET_SECS + 120)) \
+		twr_netperf_cmd "$test" "$domu" "$dom0" "$out"
+	rc=$?
+	twr_check "netperf_${stack}_${test}" "$([ $rc = 0 ] && echo true || echo false)" "netperf exit status $rc"
+	result_raw "$stack" "$test" netperf "raw/$base.csv" "perf/$base.txt"
+	return $rc
+}
+
+# twr_netperf_cmd TEST DOMU-IP DOM0-IP OUT: run_netperf's netperf, output in
+# OUT; its status (TWR_AGENT_TIMEOUT bounds the runs through the agent).
+twr_netperf_cmd() {
+	local test=$1 domu=$2 dom0=$3 out=$4 sel=$TWR_NETPERF_SEL
+	local t="timeout -k 5 $TWR_AGENT_TIMEOUT"
 	case $test in
-	tcp_stream_rx) netperf -H "$domu" -t TCP_STREAM -l "$TWR_NET_SECS" -f m -P 0 -- -o "$sel" >"$out" 2>&1 ;;
+	tcp_stream_rx) $t netperf -H "$domu" -t TCP_STREAM -l "$TWR_NET_SECS" -f m -P 0 -- -o "$sel" >"$out" 2>&1 ;;
 	tcp_stream_tx) twr_domu_run "$TWR_AGENT" \
 		netperf -H "$dom0" -t TCP_STREAM -l "$TWR_NET_SECS" -f m -P 0 -- -o "$sel" >"$out" ;;
-	tcp_rr) netperf -H "$domu" -t TCP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" 2>&1 ;;
-	udp_rr) netperf -H "$domu" -t UDP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" 2>&1 ;;
+	tcp_rr) $t netperf -H "$domu" -t TCP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" 2>&1 ;;
+	udp_rr) $t netperf -H "$domu" -t UDP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" 2>&1 ;;
 	# g2g: the TCP retransmissions of both ends too, after the columns
 	# results.py reads (a slow guest-to-guest path shows why in raw/).
 	g2g_tcp_stream) twr_domu_run "$TWR_AGENT" netperf -H "$domu" -t TCP_STREAM -l "$TWR_NET_SECS" -f m -P 0 \
@@ -214,11 +252,6 @@ run_netperf() {
 		netperf -H "$domu" -t UDP_RR -l "$TWR_NET_SECS" -P 0 -- -o "$sel" >"$out" ;;
 	*) echo "run_netperf: unknown test $test" >"$out"; false ;;
 	esac
-	rc=$?
-	counters_end "$TWR_RESULTS/perf/$base.txt"
-	twr_check "netperf_${stack}_${test}" "$([ $rc = 0 ] && echo true || echo false)" "netperf exit status $rc"
-	result_raw "$stack" "$test" netperf "raw/$base.csv" "perf/$base.txt"
-	return $rc
 }
 
 # run_netperf_streams STACK TEST N DEST-IP: N netperf TCP_STREAMs at once
@@ -237,10 +270,8 @@ run_netperf_streams() {
 	cmd+=' -l '$TWR_NET_SECS' -f m -P 0 -T $((i % c)), -- -o '$TWR_NETPERF_SEL' >/tmp/stream-$i.csv 2>&1 & p="$p $!"; done;'
 	cmd+=' rc=0; for x in $p; do wait $x || rc=1; done; for i in $(seq 0 '$((n - 1))'); do'
 	cmd+=' echo "== stream $i"; cat /tmp/stream-$i.csv; done; exit $rc'
-	counters_begin
-	twr_domu_run "$TWR_AGENT" "$cmd" >"$out"
+	twr_bench_try "netperf_$base" "$base" $((TWR_NET_SECS + 120)) twr_domu_run "$TWR_AGENT" "$cmd" >"$out"
 	rc=$?
-	counters_end "$TWR_RESULTS/perf/$base.txt"
 	# The result lines: throughput first, bytes sent fourth.
 	read -r got sum bytes < <(awk -F, '/^[0-9.]+,/ { n++; s += $1; b += $4 } END { printf "%d %.2f %.0f\n", n, s, b }' "$out")
 	if [ "$rc" = 0 ] && [ "$got" = "$n" ]; then
@@ -280,11 +311,9 @@ run_fio() {
 	base=$(twr_seq "$stack" "$test")
 	out=$TWR_RESULTS/raw/$base.json
 	twr_log "$stack $test: fio on $dev"
-	counters_begin
 	# shellcheck disable=SC2086 # word splitting intended
-	twr_domu_run "$TWR_AGENT" fio $common $job >"$out"
+	twr_bench_try "fio_$base" "$base" "$TWR_FIO_TIMEOUT" twr_domu_run "$TWR_AGENT" fio $common $job >"$out"
 	rc=$?
-	counters_end "$TWR_RESULTS/perf/$base.txt"
 	twr_check "fio_${stack}_${test}" "$([ $rc = 0 ] && echo true || echo false)" "fio exit status $rc"
 	result_raw "$stack" "$test" fio "raw/$base.json" "perf/$base.txt"
 	return $rc
