@@ -6,13 +6,11 @@ noinst_LIBRARIES += libtwrexitcost.a
 libtwrexitcost_a_SOURCES = \
 	exitcost/twr_cpu.c exitcost/twr_cpu.h \
 	exitcost/twr_exitcost_report.c exitcost/twr_exitcost.h \
-	exitcost/twr_json.c exitcost/twr_json.h \
-	exitcost/twr_perfc.c exitcost/twr_perfc.h \
-	exitcost/twr_stats.c exitcost/twr_stats.h
+	exitcost/twr_perfc.c exitcost/twr_perfc.h
 
 bin_PROGRAMS += twr-exitcost
 twr_exitcost_SOURCES = exitcost/twr_exitcost.c exitcost/twr_exitcost_uapi.h exitcost/twr_tsc.h
-twr_exitcost_LDADD = libtwrexitcost.a -lm
+twr_exitcost_LDADD = libtwrexitcost.a util/libtwrutil.a -lm
 
 dist_bin_SCRIPTS = exitcost/twr-costreport
 EXTRA_DIST += exitcost/Kbuild exitcost/twr_exitcost_kmod.c
@@ -26,5 +24,5 @@ twr_exitcost_CPPFLAGS = $(AM_CPPFLAGS) -DTWR_HAVE_PONG
 sbin_PROGRAMS += twr-xencount
 twr_xencount_SOURCES = exitcost/twr_xencount.c
 twr_xencount_CFLAGS = $(AM_CFLAGS) $(XENCOUNT_CFLAGS)
-twr_xencount_LDADD = libtwrexitcost.a $(XENCOUNT_LIBS) -lm
+twr_xencount_LDADD = libtwrexitcost.a util/libtwrutil.a $(XENCOUNT_LIBS) -lm
 endif

@@ -138,7 +138,7 @@ void twr_print_json(FILE *f, const struct twr_env *e, const struct twr_run_info 
 	struct twr_json j;
 	size_t i;
 
-	twr_json_init(&j, f);
+	twr_json_init(&j, f, TWR_JSON_INDENT);
 	twr_json_obj_begin(&j, NULL);
 	twr_json_str(&j, "tool", "twr-exitcost");
 	twr_json_str(&j, "unit", "tsc_ticks");

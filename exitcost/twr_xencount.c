@@ -104,7 +104,7 @@ static void twr_xc_report(const struct twr_perfc_snap *before, const struct twr_
 		return;
 	}
 	if (o->json) {
-		twr_json_init(&j, stdout);
+		twr_json_init(&j, stdout, TWR_JSON_INDENT);
 		twr_json_obj_begin(&j, NULL);
 		twr_json_str(&j, "tool", "twr-xencount");
 		twr_json_double(&j, "window_seconds", secs);
@@ -326,7 +326,7 @@ static int twr_cmd_ping(const struct twr_xc_opts *o)
 	}
 	twr_stats_summarize(ns, o->count, 0, &st);
 	if (o->json) {
-		twr_json_init(&j, stdout);
+		twr_json_init(&j, stdout, TWR_JSON_INDENT);
 		twr_json_obj_begin(&j, NULL);
 		twr_json_str(&j, "tool", "twr-xencount");
 		twr_json_str(&j, "test", "evtchn_rtt");

@@ -6,8 +6,6 @@ toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_dev.c \
 	toolstack/twr_domain.c \
 	toolstack/twr_host.c \
-	toolstack/twr_json.c \
-	toolstack/twr_json.h \
 	toolstack/twr_killpoint.c \
 	toolstack/twr_lock.c \
 	toolstack/twr_spec.c \
@@ -23,7 +21,7 @@ toolstack_libtwrtool_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XLUTIL_CFLAGS)
 sbin_PROGRAMS += toolstack/twinctl
 toolstack_twinctl_SOURCES = toolstack/twinctl.c
 toolstack_twinctl_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
-toolstack_twinctl_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(XLUTIL_LIBS)
+toolstack_twinctl_LDADD = toolstack/libtwrtool.a util/libtwrutil.a $(XENSTORE_LIBS) $(XLUTIL_LIBS)
 
 # Seed-corpus replays of the fuzz targets, run by every make check.
 check_PROGRAMS += toolstack/fuzz/replay_spec toolstack/fuzz/replay_xlcfg

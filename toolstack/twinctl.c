@@ -139,13 +139,13 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 	if (c->json) {
 		struct twr_json j;
 
-		twr_json_init(&j, stdout);
-		twr_json_open(&j, NULL, '{');
-		twr_json_uint(&j, "domid", domid);
+		twr_json_init(&j, stdout, TWR_JSON_COMPACT);
+		twr_json_obj_begin(&j, NULL);
+		twr_json_u64(&j, "domid", domid);
 		twr_json_str(&j, "domain", name);
 		twr_json_str(&j, "kind", twr_dev_kind_xs(d.spec.kind));
-		twr_json_uint(&j, "devid", d.devid);
-		twr_json_uint(&j, "backend", d.backend);
+		twr_json_u64(&j, "devid", d.devid);
+		twr_json_u64(&j, "backend", d.backend);
 		if (d.spec.kind == TWR_DEV_NET) {
 			twr_mac_format(d.spec.net.mac, mac, sizeof(mac));
 			twr_json_str(&j, "mac", mac);
@@ -156,7 +156,8 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 			twr_json_str(&j, "target", d.spec.blk.target);
 			twr_json_str(&j, "mode", d.spec.blk.writable ? "w" : "r");
 		}
-		twr_json_close(&j, '}');
+		twr_json_obj_end(&j);
+		twr_json_finish(&j);
 	} else if (bridged) {
 		printf("domain %s (%u): " TWR_NET_IFNAME_FMT " is on bridge %s\n",
 		       name, domid, domid, d.devid, d.spec.net.bridge);
@@ -207,14 +208,14 @@ static const char *dev_detail(const struct twr_dev_info *d, char *buf, size_t le
 static void json_dev(struct twr_json *j, const struct twr_dev_info *d)
 {
 	twr_json_str(j, "kind", twr_dev_kind_xs(d->kind));
-	twr_json_uint(j, "devid", d->devid);
-	twr_json_uint(j, "backend", d->backend);
+	twr_json_u64(j, "devid", d->devid);
+	twr_json_u64(j, "backend", d->backend);
 	twr_json_str(j, "frontend_state", twr_xenbus_state_name(d->fe_state));
 	twr_json_str(j, "backend_state", twr_xenbus_state_name(d->be_state));
 	twr_json_bool(j, "online", d->online);
 	twr_json_bool(j, "iotask_ready", d->go_ahead);
-	twr_json_uint(j, "max_queues", d->max_queues);
-	twr_json_uint(j, "num_queues", d->num_queues);
+	twr_json_u64(j, "max_queues", d->max_queues);
+	twr_json_u64(j, "num_queues", d->num_queues);
 	if (d->kind == TWR_DEV_NET) {
 		twr_json_str(j, "bridge", d->bridge);
 		twr_json_str(j, "mac", d->mac);
@@ -249,8 +250,8 @@ static int cmd_list(struct ctl *c, int argc, char **argv)
 	if (ndoms < 0)
 		return runtime_error(c);
 	if (c->json) {
-		twr_json_init(&j, stdout);
-		twr_json_open(&j, NULL, '[');
+		twr_json_init(&j, stdout, TWR_JSON_COMPACT);
+		twr_json_arr_begin(&j, NULL);
 	}
 	for (i = 0; i < ndoms; i++) {
 		n = twr_dev_list(&c->tool, doms[i], &devs);
@@ -264,11 +265,11 @@ static int cmd_list(struct ctl *c, int argc, char **argv)
 			const struct twr_dev_info *d = &devs[k];
 
 			if (c->json) {
-				twr_json_open(&j, NULL, '{');
-				twr_json_uint(&j, "domid", d->domid);
+				twr_json_obj_begin(&j, NULL);
+				twr_json_u64(&j, "domid", d->domid);
 				twr_json_str(&j, "domain", name);
 				json_dev(&j, d);
-				twr_json_close(&j, '}');
+				twr_json_obj_end(&j);
 				continue;
 			}
 			if (total == 0)
@@ -284,10 +285,12 @@ static int cmd_list(struct ctl *c, int argc, char **argv)
 		free(devs);
 	}
 	free(doms);
-	if (c->json)
-		twr_json_close(&j, ']');
-	else if (total == 0)
+	if (c->json) {
+		twr_json_arr_end(&j);
+		twr_json_finish(&j);
+	} else if (total == 0) {
 		printf("no twinring devices\n");
+	}
 	return 0;
 }
 
@@ -315,26 +318,27 @@ static int cmd_show(struct ctl *c, int argc, char **argv)
 		return runtime_error(c);
 	}
 	if (c->json) {
-		twr_json_init(&j, stdout);
-		twr_json_open(&j, NULL, '{');
-		twr_json_uint(&j, "domid", domid);
+		twr_json_init(&j, stdout, TWR_JSON_COMPACT);
+		twr_json_obj_begin(&j, NULL);
+		twr_json_u64(&j, "domid", domid);
 		twr_json_str(&j, "domain", name);
-		twr_json_open(&j, "twinringd", '{');
+		twr_json_obj_begin(&j, "twinringd");
 		twr_json_bool(&j, "handled", ds->present);
 		twr_json_str(&j, "config", ds->config);
-		twr_json_open(&j, "errors", '[');
+		twr_json_arr_begin(&j, "errors");
 		for (k = 0; k < (int)ds->n_errors; k++)
 			twr_json_str(&j, NULL, ds->errors[k]);
-		twr_json_close(&j, ']');
-		twr_json_close(&j, '}');
-		twr_json_open(&j, "devices", '[');
+		twr_json_arr_end(&j);
+		twr_json_obj_end(&j);
+		twr_json_arr_begin(&j, "devices");
 		for (k = 0; k < n; k++) {
-			twr_json_open(&j, NULL, '{');
+			twr_json_obj_begin(&j, NULL);
 			json_dev(&j, &devs[k]);
-			twr_json_close(&j, '}');
+			twr_json_obj_end(&j);
 		}
-		twr_json_close(&j, ']');
-		twr_json_close(&j, '}');
+		twr_json_arr_end(&j);
+		twr_json_obj_end(&j);
+		twr_json_finish(&j);
 		free(ds);
 		free(devs);
 		return 0;
@@ -390,10 +394,10 @@ static int cmd_stats(struct ctl *c, int argc, char **argv)
 	if (n < 0)
 		return runtime_error(c);
 	if (c->json) {
-		twr_json_init(&j, stdout);
-		twr_json_open(&j, NULL, '{');
-		twr_json_uint(&j, "domid", domid);
-		twr_json_open(&j, "devices", '[');
+		twr_json_init(&j, stdout, TWR_JSON_COMPACT);
+		twr_json_obj_begin(&j, NULL);
+		twr_json_u64(&j, "domid", domid);
+		twr_json_arr_begin(&j, "devices");
 	} else if (n == 0) {
 		printf("domain %s has no twinring devices\n", argv[0]);
 	}
@@ -404,22 +408,22 @@ static int cmd_stats(struct ctl *c, int argc, char **argv)
 			return runtime_error(c);
 		}
 		if (c->json) {
-			twr_json_open(&j, NULL, '{');
+			twr_json_obj_begin(&j, NULL);
 			twr_json_str(&j, "kind", twr_dev_kind_xs(devs[k].kind));
-			twr_json_uint(&j, "devid", devs[k].devid);
+			twr_json_u64(&j, "devid", devs[k].devid);
 			twr_json_bool(&j, "available", m > 0);
 			if (m == 0)
 				twr_json_str(&j, "reason", twr_tool_error(&c->tool));
-			twr_json_open(&j, "counters", '[');
+			twr_json_arr_begin(&j, "counters");
 			for (s = 0; s < m; s++) {
-				twr_json_open(&j, NULL, '{');
+				twr_json_obj_begin(&j, NULL);
 				twr_json_str(&j, "source", st[s].source);
 				twr_json_str(&j, "name", st[s].name);
-				twr_json_uint(&j, "value", st[s].value);
-				twr_json_close(&j, '}');
+				twr_json_u64(&j, "value", st[s].value);
+				twr_json_obj_end(&j);
 			}
-			twr_json_close(&j, ']');
-			twr_json_close(&j, '}');
+			twr_json_arr_end(&j);
+			twr_json_obj_end(&j);
 		} else {
 			printf("%s %u:\n", twr_dev_kind_xs(devs[k].kind), devs[k].devid);
 			if (m == 0)
@@ -431,8 +435,9 @@ static int cmd_stats(struct ctl *c, int argc, char **argv)
 		free(st);
 	}
 	if (c->json) {
-		twr_json_close(&j, ']');
-		twr_json_close(&j, '}');
+		twr_json_arr_end(&j);
+		twr_json_obj_end(&j);
+		twr_json_finish(&j);
 	}
 	free(devs);
 	return 0;

@@ -6,7 +6,7 @@ TESTS += tests/unit/exitcost/test_exitcost
 tests_unit_exitcost_test_exitcost_SOURCES = tests/unit/exitcost/test_exitcost.c
 tests_unit_exitcost_test_exitcost_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/exitcost
 tests_unit_exitcost_test_exitcost_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
-tests_unit_exitcost_test_exitcost_LDADD = libtwrexitcost.a $(CUNIT_LIBS) -lm
+tests_unit_exitcost_test_exitcost_LDADD = libtwrexitcost.a util/libtwrutil.a $(CUNIT_LIBS) -lm
 
 # twr-costreport (Python) on fixed inputs.
 TESTS += tests/unit/exitcost/test_costreport.sh

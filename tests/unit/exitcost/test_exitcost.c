@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* CUnit tests of the exit-cost helpers' pure parts: statistics, JSON,
- * perf-counter snapshots and their names, the environment verdicts and
+/* CUnit tests of the exit-cost helpers' pure parts: perf-counter
+ * snapshots and their names, the environment verdicts and
  * the tool's output. */
 #include <errno.h>
 #include <math.h>
@@ -14,90 +14,8 @@
 #include "twr_exitcost.h"
 #include "twr_json.h"
 #include "twr_perfc.h"
-#include "twr_stats.h"
 
-/* ---- statistics ------------------------------------------------------- */
-
-static void test_percentile_nearest_rank(void)
-{
-	uint64_t v[100];
-	int i;
-
-	for (i = 0; i < 100; i++)
-		v[i] = i + 1;
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 100, 50), 50);
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 100, 95), 95);
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 100, 99), 99);
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 100, 100), 100);
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 100, 0), 1);
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 100, 250), 100);
-}
-
-static void test_percentile_small_sample_rounds_up(void)
-{
-	uint64_t v[3] = { 10, 20, 30 };
-
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 3, 50), 20);
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 3, 95), 30);
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 1, 99), 10);
-	CU_ASSERT_EQUAL(twr_stats_percentile(v, 0, 50), 0);
-}
-
-static void test_timer_cost_is_the_cheapest_sample(void)
-{
-	uint64_t v[5] = { 40, 31, 33, 90, 31 };
-
-	CU_ASSERT_EQUAL(twr_stats_timer_cost(v, 5), 31);
-	CU_ASSERT_EQUAL(twr_stats_timer_cost(v, 0), 0);
-}
-
-static void test_summarize_subtracts_timer_and_clamps(void)
-{
-	uint64_t v[4] = { 5, 110, 60, 20 };
-	struct twr_stats st;
-
-	CU_ASSERT_EQUAL(twr_stats_summarize(v, 4, 10, &st), 0);
-	CU_ASSERT_EQUAL(st.n, 4);
-	CU_ASSERT_EQUAL(st.timer_cost, 10);
-	CU_ASSERT_EQUAL(st.min, 0);	/* 5 - 10 clamps, never wraps */
-	CU_ASSERT_EQUAL(st.max, 100);
-	CU_ASSERT_EQUAL(st.p50, 10);
-	CU_ASSERT_EQUAL(st.p99, 100);
-	CU_ASSERT_DOUBLE_EQUAL(st.mean, 160.0 / 4, 1e-9);
-	CU_ASSERT(st.p50 >= st.min && st.p95 >= st.p50 && st.p99 >= st.p95);
-	/* sorted in place */
-	CU_ASSERT(v[0] == 0 && v[1] == 10 && v[2] == 50 && v[3] == 100);
-}
-
-static void test_summarize_rejects_no_samples(void)
-{
-	struct twr_stats st;
-	uint64_t v[1] = { 1 };
-
-	CU_ASSERT_EQUAL(twr_stats_summarize(v, 0, 0, &st), -EINVAL);
-}
-
-static void test_per_iter_subtracts_baseline(void)
-{
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_iter(1000, 10, 0), 100.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_iter(1000, 10, 2.5), 97.5, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_iter(10, 10, 3), 0.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_iter(10, 0, 0), -1.0, 1e-9);
-}
-
-static void test_per_gb_and_per_txn_math(void)
-{
-	/* GB = 10^9 bytes, as the lab's results */
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(1000, 1000000000ull), 1000.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(1000, 500000000ull), 2000.0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(3, 6000000000ull), 0.5, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_gb(1, 1ull << 30), 0.931322574615, 1e-9);
-	CU_ASSERT(isnan(twr_stats_per_gb(5, 0)));
-	CU_ASSERT_DOUBLE_EQUAL(twr_stats_per_txn(300, 100), 3.0, 1e-9);
-	CU_ASSERT(isnan(twr_stats_per_txn(5, 0)));
-}
-
-/* ---- JSON ------------------------------------------------------------- */
+/* ---- output capture --------------------------------------------------- */
 
 /* Runs fn on a memory stream and returns what it wrote (caller frees). */
 static char *twr_capture(void (*fn)(FILE *, void *), void *arg)
@@ -109,47 +27,6 @@ static char *twr_capture(void (*fn)(FILE *, void *), void *arg)
 	fn(f, arg);
 	fclose(f);
 	return buf;
-}
-
-static void twr_json_sample(FILE *f, void *arg)
-{
-	struct twr_json j;
-
-	twr_json_init(&j, f);
-	twr_json_obj_begin(&j, NULL);
-	twr_json_str(&j, "s", "a\"b\\c\nd\x01");
-	twr_json_u64(&j, "u", 18446744073709551615ull);
-	twr_json_i64(&j, "i", -38);
-	twr_json_double(&j, "nan", NAN);
-	twr_json_double(&j, "d", 1.5);
-	twr_json_arr_begin(&j, "a");
-	twr_json_bool(&j, NULL, true);
-	twr_json_str(&j, NULL, NULL);
-	twr_json_arr_end(&j);
-	twr_json_obj_begin(&j, "empty");
-	twr_json_obj_end(&j);
-	twr_json_obj_end(&j);
-	twr_json_finish(&j);
-}
-
-static void test_json_escapes_and_nests(void)
-{
-	char *out = twr_capture(twr_json_sample, NULL);
-
-	CU_ASSERT_STRING_EQUAL(out,
-		"{\n"
-		"  \"s\": \"a\\\"b\\\\c\\nd\\u0001\",\n"
-		"  \"u\": 18446744073709551615,\n"
-		"  \"i\": -38,\n"
-		"  \"nan\": null,\n"
-		"  \"d\": 1.5,\n"
-		"  \"a\": [\n"
-		"    true,\n"
-		"    null\n"
-		"  ],\n"
-		"  \"empty\": {}\n"
-		"}\n");
-	free(out);
 }
 
 /* ---- perf counters ---------------------------------------------------- */
@@ -309,7 +186,7 @@ static void twr_report_sample(FILE *f, void *arg)
 {
 	struct twr_json j;
 
-	twr_json_init(&j, f);
+	twr_json_init(&j, f, TWR_JSON_INDENT);
 	twr_json_obj_begin(&j, NULL);
 	twr_perfc_report_json(&j, arg, 500000000ull, 64, false);
 	twr_json_obj_end(&j);
@@ -453,14 +330,6 @@ int main(void)
 {
 	static const struct { const char *name; CU_TestFunc fn; } tests[] = {
 #define T(f) { #f, f }
-		T(test_percentile_nearest_rank),
-		T(test_percentile_small_sample_rounds_up),
-		T(test_timer_cost_is_the_cheapest_sample),
-		T(test_summarize_subtracts_timer_and_clamps),
-		T(test_summarize_rejects_no_samples),
-		T(test_per_iter_subtracts_baseline),
-		T(test_per_gb_and_per_txn_math),
-		T(test_json_escapes_and_nests),
 		T(test_perfc_load_rejects_miscounted_values),
 		T(test_perfc_diff_wraps_32bit_counters),
 		T(test_perfc_diff_rejects_a_changed_layout),

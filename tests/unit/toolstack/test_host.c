@@ -15,7 +15,6 @@
 
 #include "../twr_cunit.h"
 
-#include "../../../toolstack/twr_json.h"
 #include "../../../toolstack/twr_tool.h"
 
 static char g_root[64];
@@ -151,36 +150,6 @@ static void test_stats_unavailable_says_so(void)
 	free(st);
 }
 
-/* --json output: commas in the right places, strings escaped, even with a
- * name or path that came from a domU's config. */
-static void test_json_output_is_well_formed(void)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	struct twr_json j;
-	FILE *f = open_memstream(&buf, &len);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	twr_json_init(&j, f);
-	twr_json_open(&j, NULL, '{');
-	twr_json_uint(&j, "domid", 5);
-	twr_json_str(&j, "name", "a\"b\\c\n\x01");
-	twr_json_open(&j, "devices", '[');
-	twr_json_open(&j, NULL, '{');
-	twr_json_bool(&j, "online", true);
-	twr_json_null(&j, "path");
-	twr_json_close(&j, '}');
-	twr_json_open(&j, NULL, '{');
-	twr_json_int(&j, "state", -1);
-	twr_json_close(&j, '}');
-	twr_json_close(&j, ']');
-	twr_json_close(&j, '}');
-	fclose(f);
-	CU_ASSERT_STRING_EQUAL(buf, "{\"domid\":5,\"name\":\"a\\\"b\\\\c\\n\\u0001\","
-			       "\"devices\":[{\"online\":true,\"path\":null},{\"state\":-1}]}\n");
-	free(buf);
-}
-
 static int suite_init(void)
 {
 	snprintf(g_root, sizeof(g_root), "/tmp/twr-host-XXXXXX");
@@ -207,7 +176,6 @@ static const struct twr_cunit_test tests[] = {
 	T(test_bridge_skips_an_enslaved_netdev),
 	T(test_stats_from_sysfs),
 	T(test_stats_unavailable_says_so),
-	T(test_json_output_is_well_formed),
 };
 
 int main(void)

@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: MIT
+/* The streaming JSON writer (see twr_json.h). */
 #include <inttypes.h>
 #include <math.h>
 
 #include "twr_json.h"
 
-void twr_json_init(struct twr_json *j, FILE *f)
+void twr_json_init(struct twr_json *j, FILE *f, enum twr_json_style style)
 {
 	j->f = f;
+	j->style = style;
 	j->depth = 0;
 	j->comma[0] = false;
+}
+
+void twr_json_finish(struct twr_json *j)
+{
+	fputc('\n', j->f);
+	fflush(j->f);
 }
 
 void twr_json_quote(FILE *f, const char *s)
@@ -18,13 +26,23 @@ void twr_json_quote(FILE *f, const char *s)
 	fputc('"', f);
 	for (p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
 		default:
-			if (*p < 0x20)
+			if (*p < 0x20 || *p >= 0x7f)
 				fprintf(f, "\\u%04x", *p);
 			else
 				fputc(*p, f);
@@ -33,21 +51,29 @@ void twr_json_quote(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* Separator, newline and indent before a value, then its key if any. */
-static void twr_json_lead(struct twr_json *j, const char *key)
+static void twr_json_indent(struct twr_json *j)
 {
 	unsigned int i;
 
-	if (j->comma[j->depth])
-		fputc(',', j->f);
-	if (j->depth > 0)
-		fputc('\n', j->f);
-	j->comma[j->depth] = true;
+	fputc('\n', j->f);
 	for (i = 0; i < j->depth; i++)
 		fputs("  ", j->f);
+}
+
+/* Separator (and, indented, newline and indent) before a value, then its
+ * key if any. */
+static void twr_json_lead(struct twr_json *j, const char *key)
+{
+	bool indent = j->style == TWR_JSON_INDENT;
+
+	if (j->comma[j->depth])
+		fputc(',', j->f);
+	j->comma[j->depth] = true;
+	if (indent && j->depth > 0)
+		twr_json_indent(j);
 	if (key) {
 		twr_json_quote(j->f, key);
-		fputs(": ", j->f);
+		fputs(indent ? ": " : ":", j->f);
 	}
 }
 
@@ -62,16 +88,13 @@ static void twr_json_open(struct twr_json *j, const char *key, char c)
 
 static void twr_json_close(struct twr_json *j, char c)
 {
-	unsigned int i;
 	bool had = j->comma[j->depth];
 
 	if (j->depth > 0)
 		j->depth--;
-	if (had) {
-		fputc('\n', j->f);
-		for (i = 0; i < j->depth; i++)
-			fputs("  ", j->f);
-	}
+	/* An empty object stays {} on one line. */
+	if (had && j->style == TWR_JSON_INDENT)
+		twr_json_indent(j);
 	fputc(c, j->f);
 }
 
@@ -125,6 +148,15 @@ void twr_json_double(struct twr_json *j, const char *key, double val)
 		fputs("null", j->f);
 }
 
+void twr_json_fixed(struct twr_json *j, const char *key, double val, int decimals)
+{
+	twr_json_lead(j, key);
+	if (isfinite(val))
+		fprintf(j->f, "%.*f", decimals, val);
+	else
+		fputs("null", j->f);
+}
+
 void twr_json_bool(struct twr_json *j, const char *key, bool val)
 {
 	twr_json_lead(j, key);
@@ -135,10 +167,4 @@ void twr_json_null(struct twr_json *j, const char *key)
 {
 	twr_json_lead(j, key);
 	fputs("null", j->f);
-}
-
-void twr_json_finish(struct twr_json *j)
-{
-	fputc('\n', j->f);
-	fflush(j->f);
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Pure arithmetic of the exit-cost tools: percentiles of TSC samples with
- * the timer's own cost subtracted, the amortized per-iteration cost, and
- * counts per GB / per transaction. No I/O, no globals: unit tested as is.
+ * Sample statistics of the measuring tools (exitcost/, bench/): percentiles
+ * of timed samples with the timer's own cost subtracted, the amortized
+ * per-iteration cost, and counts per GB / per transaction. No I/O, no
+ * globals: unit tested as is.
  */
-#ifndef TWINRING_EXITCOST_STATS_H
-#define TWINRING_EXITCOST_STATS_H
+#ifndef TWINRING_UTIL_STATS_H
+#define TWINRING_UTIL_STATS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -41,4 +42,4 @@ double twr_stats_per_iter(uint64_t ticks, uint64_t iterations, double baseline);
 double twr_stats_per_gb(uint64_t count, uint64_t bytes);
 double twr_stats_per_txn(uint64_t count, uint64_t transactions);
 
-#endif /* TWINRING_EXITCOST_STATS_H */
+#endif /* TWINRING_UTIL_STATS_H */
