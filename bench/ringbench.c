@@ -18,6 +18,7 @@
 
 #include "ringbench.h"
 #include "twinring/ring.h"
+#include "twr_json.h"
 
 #define MAX_SIZES	8
 #define TARGET_RATIO	0.5	/* x memcpy, records >= 4 KiB */
@@ -412,19 +413,30 @@ static void print_table(const struct bench_cfg *c, int swept,
 		       lat[i].memcpy_ns > 0 ? lat[i].p50_ns / lat[i].memcpy_ns : 0);
 }
 
-static void print_tput_json(const struct twr_bench_tput *t)
+static void print_tput_json(struct twr_json *j, const struct twr_bench_tput *t)
 {
 	int met;
 	const char *tgt = target_text(t, &met);
 
-	printf("{\"record_bytes\": %u, \"ring_bytes\": %u, \"records\": %llu, \"bytes\": %llu, "
-	       "\"seconds\": %.6f, \"gbps\": %.4f, \"mrecords_per_s\": %.4f, \"memcpy_gbps\": %.4f, "
-	       "\"ratio\": %.4f, \"xcore_gbps\": %.4f, \"notifications\": %llu, \"wakeups\": %llu, \"target\": \"%s\", "
-	       "\"target_met\": %s}",
-	       t->rec, t->ring, (unsigned long long)t->records, (unsigned long long)t->bytes,
-	       t->secs, t->gbps, t->mrps, t->memcpy_gbps, t->ratio, t->xcore_gbps,
-	       (unsigned long long)t->notify, (unsigned long long)t->wakeups, tgt,
-	       met < 0 ? "null" : met ? "true" : "false");
+	twr_json_obj_begin(j, NULL);
+	twr_json_u64(j, "record_bytes", t->rec);
+	twr_json_u64(j, "ring_bytes", t->ring);
+	twr_json_u64(j, "records", t->records);
+	twr_json_u64(j, "bytes", t->bytes);
+	twr_json_fixed(j, "seconds", t->secs, 6);
+	twr_json_fixed(j, "gbps", t->gbps, 4);
+	twr_json_fixed(j, "mrecords_per_s", t->mrps, 4);
+	twr_json_fixed(j, "memcpy_gbps", t->memcpy_gbps, 4);
+	twr_json_fixed(j, "ratio", t->ratio, 4);
+	twr_json_fixed(j, "xcore_gbps", t->xcore_gbps, 4);
+	twr_json_u64(j, "notifications", t->notify);
+	twr_json_u64(j, "wakeups", t->wakeups);
+	twr_json_str(j, "target", tgt);
+	if (met < 0)
+		twr_json_null(j, "target_met");
+	else
+		twr_json_bool(j, "target_met", met);
+	twr_json_obj_end(j);
 }
 
 static void print_json(const struct bench_cfg *c, int swept,
@@ -432,37 +444,55 @@ static void print_json(const struct bench_cfg *c, int swept,
 		       const struct twr_bench_tput *tp, const struct twr_bench_lat *lat,
 		       unsigned int nr_lat)
 {
+	struct twr_json j;
 	unsigned int r, i;
 
-	printf("{\"cpus\": [%d, %d], \"spin\": %u, \"batch_max\": %u, \"ms_per_point\": %u, \"reps\": %u,\n",
-	       c->o.cpu_prod, c->o.cpu_cons, c->o.spin, c->o.batch_max, c->o.ms, c->reps);
-	printf(" \"loadavg_1min\": %.2f, \"online_cpus\": %ld,\n", load_avg(),
-	       sysconf(_SC_NPROCESSORS_ONLN));
-	printf(" \"ring_bytes\": %u, \"ring_chosen_by\": \"%s\",\n", c->ring,
-	       swept ? "sweep: smallest within 5% of the best geomean GB/s" : "--ring");
-	printf(" \"sweep\": [");
+	twr_json_init(&j, stdout, TWR_JSON_INDENT);
+	twr_json_obj_begin(&j, NULL);
+	twr_json_arr_begin(&j, "cpus");
+	twr_json_i64(&j, NULL, c->o.cpu_prod);
+	twr_json_i64(&j, NULL, c->o.cpu_cons);
+	twr_json_arr_end(&j);
+	twr_json_u64(&j, "spin", c->o.spin);
+	twr_json_u64(&j, "batch_max", c->o.batch_max);
+	twr_json_u64(&j, "ms_per_point", c->o.ms);
+	twr_json_u64(&j, "reps", c->reps);
+	twr_json_fixed(&j, "loadavg_1min", load_avg(), 2);
+	twr_json_i64(&j, "online_cpus", sysconf(_SC_NPROCESSORS_ONLN));
+	twr_json_u64(&j, "ring_bytes", c->ring);
+	twr_json_str(&j, "ring_chosen_by",
+		     swept ? "sweep: smallest within 5% of the best geomean GB/s" : "--ring");
+	twr_json_arr_begin(&j, "sweep");
 	for (r = 0; swept && r < NR_SWEEP; r++) {
-		printf("%s\n  {\"ring_bytes\": %u, \"geomean_gbps\": %.4f, \"points\": [",
-		       r ? "," : "", sweep_rings[r], score[r]);
-		for (i = 0; i < c->nr_sizes; i++) {
-			printf("%s", i ? ", " : "");
-			print_tput_json(&sw[r][i]);
-		}
-		printf("]}");
+		twr_json_obj_begin(&j, NULL);
+		twr_json_u64(&j, "ring_bytes", sweep_rings[r]);
+		twr_json_fixed(&j, "geomean_gbps", score[r], 4);
+		twr_json_arr_begin(&j, "points");
+		for (i = 0; i < c->nr_sizes; i++)
+			print_tput_json(&j, &sw[r][i]);
+		twr_json_arr_end(&j);
+		twr_json_obj_end(&j);
 	}
-	printf("],\n \"throughput\": [");
-	for (i = 0; i < c->nr_sizes; i++) {
-		printf("%s\n  ", i ? "," : "");
-		print_tput_json(&tp[i]);
+	twr_json_arr_end(&j);
+	twr_json_arr_begin(&j, "throughput");
+	for (i = 0; i < c->nr_sizes; i++)
+		print_tput_json(&j, &tp[i]);
+	twr_json_arr_end(&j);
+	twr_json_arr_begin(&j, "latency");
+	for (i = 0; i < nr_lat; i++) {
+		twr_json_obj_begin(&j, NULL);
+		twr_json_u64(&j, "record_bytes", lat[i].rec);
+		twr_json_str(&j, "wait", lat[i].sleep ? "sleep" : "spin");
+		twr_json_u64(&j, "samples", lat[i].samples);
+		twr_json_fixed(&j, "p50_ns", lat[i].p50_ns, 0);
+		twr_json_fixed(&j, "p99_ns", lat[i].p99_ns, 0);
+		twr_json_fixed(&j, "min_ns", lat[i].min_ns, 0);
+		twr_json_fixed(&j, "memcpy_ns", lat[i].memcpy_ns, 2);
+		twr_json_obj_end(&j);
 	}
-	printf("],\n \"latency\": [");
-	for (i = 0; i < nr_lat; i++)
-		printf("%s\n  {\"record_bytes\": %u, \"wait\": \"%s\", \"samples\": %llu, "
-		       "\"p50_ns\": %.0f, \"p99_ns\": %.0f, \"min_ns\": %.0f, \"memcpy_ns\": %.2f}",
-		       i ? "," : "", lat[i].rec, lat[i].sleep ? "sleep" : "spin",
-		       (unsigned long long)lat[i].samples, lat[i].p50_ns, lat[i].p99_ns,
-		       lat[i].min_ns, lat[i].memcpy_ns);
-	printf("]}\n");
+	twr_json_arr_end(&j);
+	twr_json_obj_end(&j);
+	twr_json_finish(&j);
 }
 
 int main(int argc, char **argv)
