@@ -32,6 +32,7 @@
 
 #include "ringbench.h"
 #include "twr_shm.h"
+#include "twr_stats.h"
 
 #define REC_DATA	TWR_REC_TYPE_FIRST
 #define REC_MARK	(TWR_REC_TYPE_FIRST + 1)
@@ -475,13 +476,6 @@ static void lat_pong(struct bench_side *s, struct bench_child_res *res,
 	bench_child_exit(s, res, 0);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int lat_ping(struct bench_side *s, uint32_t len, uint64_t samples,
 		    uint64_t *rtt)
 {
@@ -555,6 +549,7 @@ int twr_bench_lat_run(const struct twr_bench_opts *o, uint32_t ring,
 	struct twr_bench_opts lo = *o;
 	struct bench_child_res *res;
 	struct bench_side s;
+	struct twr_stats st;
 	struct twr_shm shm;
 	uint64_t *rtt;
 	pid_t pid;
@@ -587,12 +582,15 @@ int twr_bench_lat_run(const struct twr_bench_opts *o, uint32_t ring,
 		lat_pong(&s, res, max_payload);	/* no return */
 	ret = lat_ping(&s, rec, samples, rtt);
 	ret = bench_finish(&shm, res, pid, ret);
+	/* Nearest-rank percentiles, the same definition the exit-cost tools
+	 * report; the clock's own cost is not subtracted (0). */
+	if (!ret)
+		ret = twr_stats_summarize(rtt, samples, 0, &st);
 	if (!ret) {
-		qsort(rtt, samples, sizeof(*rtt), cmp_u64);
 		l->samples = samples;
-		l->min_ns = (double)rtt[0];
-		l->p50_ns = (double)rtt[samples / 2];
-		l->p99_ns = (double)rtt[samples * 99 / 100];
+		l->min_ns = (double)st.min;
+		l->p50_ns = (double)st.p50;
+		l->p99_ns = (double)st.p99;
 		l->memcpy_ns = memcpy_rtt_ns(rec);
 	}
 	munmap(res, sizeof(*res));
