@@ -4,13 +4,13 @@ noinst_LIBRARIES += toolstack/libtwrtool.a
 toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_devlist.c \
 	toolstack/twr_dev.c \
+	toolstack/twr_dev_stats.c \
 	toolstack/twr_domain.c \
 	toolstack/twr_host.c \
 	toolstack/twr_killpoint.c \
 	toolstack/twr_lock.c \
 	toolstack/twr_spec.c \
 	toolstack/twr_spec.h \
-	toolstack/twr_stats.c \
 	toolstack/twr_tool.h \
 	toolstack/twr_xlcfg.c \
 	toolstack/twr_xlcfg.h \

@@ -186,7 +186,7 @@ int twr_daemon_status_read(struct twr_tool *t, uint32_t domid,
 /* "Initialising", "Connected", ... for a XenbusState, "-" for -1. */
 const char *twr_xenbus_state_name(int state);
 
-/* --- statistics (twr_stats.c) --- */
+/* --- statistics (twr_dev_stats.c) --- */
 
 struct twr_stat {
 	char source[16];	/* "netdev", "ethtool", "sysfs" */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * CUnit tests of the host-side checks and reads (toolstack/twr_host.c,
- * twr_stats.c) against a fake sysfs tree in a temporary directory: bridge
+ * twr_dev_stats.c) against a fake sysfs tree in a temporary directory: bridge
  * detection, target checks, MAC generation, "already bridged" detection and
  * statistics collection. No Xen, no real network device is touched.
  */
