@@ -14,7 +14,7 @@
 
 #define TWR_EXIT_USAGE 64
 
-static void twr_tool_usage(void)
+static void twr_iotask_usage(void)
 {
 	fputs("usage: twr-iotask COMMAND ARGS\n"
 	      "in the control domain:\n"
@@ -26,13 +26,13 @@ static void twr_tool_usage(void)
 	      "exit: 0 done, 1 refused, 2 other failure, 64 usage\n", stderr);
 }
 
-static int twr_tool_fail(const char *what, int err)
+static int twr_iotask_fail(const char *what, int err)
 {
 	fprintf(stderr, "twr-iotask: %s: %s\n", what, twr_iotask_strerror(err));
 	return err == -ENOSYS || err == -EPERM || err == -EACCES ? 2 : 1;
 }
 
-static int twr_tool_task_cmd(xc_interface *xch, int argc, char **argv)
+static int twr_iotask_task_cmd(xc_interface *xch, int argc, char **argv)
 {
 	const char *cmd = argv[1];
 	uint16_t granter, grantee;
@@ -79,7 +79,7 @@ bad_ref:
 		ret = twr_iotask_add(xch, granter, id, grantee, refs, nr);
 		free(refs);
 		if (ret)
-			return twr_tool_fail("add", ret);
+			return twr_iotask_fail("add", ret);
 		printf("d%u task %u: %u refs for d%u\n", granter, id, nr, grantee);
 		return 0;
 	}
@@ -95,7 +95,7 @@ bad_ref:
 			return 1;
 		}
 		if (ret)
-			return twr_tool_fail("remove", ret);
+			return twr_iotask_fail("remove", ret);
 		printf("d%u task %u: removed\n", granter, id);
 		return 0;
 	}
@@ -110,7 +110,7 @@ bad_ref:
 			       (unsigned long long)info.hits, (unsigned long long)info.denials,
 			       info.enforced ? " enforced" : "", info.revoked ? " revoked" : "");
 		if (ret != -ENOENT)
-			return twr_tool_fail("list", ret);
+			return twr_iotask_fail("list", ret);
 		printf("d%u checks %llu denials %llu\n", granter,
 		       (unsigned long long)info.table_checks, (unsigned long long)info.table_denials);
 		return 0;
@@ -122,7 +122,7 @@ bad_ref:
 			return TWR_EXIT_USAGE;
 		ret = twr_iotask_set_enforce(xch, granter, grantee, on);
 		if (ret)
-			return twr_tool_fail("enforce", ret);
+			return twr_iotask_fail("enforce", ret);
 		printf("d%u -> d%u: enforcement %s\n", granter, grantee, on ? "on" : "off");
 		return 0;
 	}
@@ -143,11 +143,11 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 2;
 	}
-	ret = twr_tool_task_cmd(xch, argc, argv);
+	ret = twr_iotask_task_cmd(xch, argc, argv);
 	xc_interface_close(xch);
 	if (ret != TWR_EXIT_USAGE)
 		return ret;
 usage:
-	twr_tool_usage();
+	twr_iotask_usage();
 	return TWR_EXIT_USAGE;
 }
