@@ -23,14 +23,14 @@ targets=("$@")
 
 # Where each target is built and where its committed seed corpus lives.
 declare -A bin=([fuzz_consumer]=tests/fuzz/fuzz_consumer [fuzz_producer]=tests/fuzz/fuzz_producer
-		[fuzz_spec]=toolstack/fuzz/fuzz_spec [fuzz_xlcfg]=toolstack/fuzz/fuzz_xlcfg
+		[fuzz_spec]=tests/fuzz/fuzz_spec [fuzz_xlcfg]=tests/fuzz/fuzz_xlcfg
 		[fuzz_blk_check]=tests/fuzz/fuzz_blk_check
 		[fuzz_net_hdr]=tests/fuzz/fuzz_net_hdr
 		[fuzz_iotask_chan]=tests/fuzz/fuzz_iotask_chan
 		[fuzz_xs_value]=tests/fuzz/fuzz_xs_value)
 declare -A corpus=([fuzz_consumer]=tests/fuzz/corpus/fuzz_consumer
 		   [fuzz_producer]=tests/fuzz/corpus/fuzz_producer
-		   [fuzz_spec]=toolstack/fuzz/corpus [fuzz_xlcfg]=toolstack/fuzz/corpus-xlcfg
+		   [fuzz_spec]=tests/fuzz/corpus/fuzz_spec [fuzz_xlcfg]=tests/fuzz/corpus/fuzz_xlcfg
 		   [fuzz_blk_check]=tests/fuzz/corpus/fuzz_blk_check
 		   [fuzz_net_hdr]=tests/fuzz/corpus/fuzz_net_hdr
 		   [fuzz_iotask_chan]=tests/fuzz/corpus/fuzz_iotask_chan

@@ -23,40 +23,6 @@ toolstack_twinctl_SOURCES = toolstack/twinctl.c
 toolstack_twinctl_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
 toolstack_twinctl_LDADD = toolstack/libtwrtool.a util/libtwrutil.a $(XENSTORE_LIBS) $(XLUTIL_LIBS)
 
-# Seed-corpus replays of the fuzz targets, run by every make check.
-check_PROGRAMS += toolstack/fuzz/replay_spec toolstack/fuzz/replay_xlcfg
-TESTS += toolstack/fuzz/replay_spec toolstack/fuzz/replay_xlcfg
-toolstack_fuzz_replay_spec_SOURCES = toolstack/fuzz/replay.c toolstack/fuzz/fuzz_spec.c \
-	toolstack/twr_spec.c toolstack/twr_xsplan.c
-toolstack_fuzz_replay_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack \
-	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/toolstack/fuzz/corpus"'
-toolstack_fuzz_replay_xlcfg_SOURCES = toolstack/fuzz/replay.c toolstack/fuzz/fuzz_xlcfg.c \
-	toolstack/twr_spec.c toolstack/twr_xlcfg.c
-toolstack_fuzz_replay_xlcfg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack \
-	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/toolstack/fuzz/corpus-xlcfg"'
-toolstack_fuzz_replay_xlcfg_CFLAGS = $(AM_CFLAGS) $(XLUTIL_CFLAGS)
-toolstack_fuzz_replay_xlcfg_LDADD = $(XLUTIL_LIBS)
-
-# libFuzzer target for the device spec parser (configure --enable-fuzz, clang).
-# Run: toolstack/fuzz/fuzz_spec -dict=$(top_srcdir)/toolstack/fuzz/spec.dict CORPUS_COPY $(top_srcdir)/toolstack/fuzz/corpus
-EXTRA_DIST += toolstack/fuzz/corpus toolstack/fuzz/corpus-xlcfg toolstack/fuzz/spec.dict
-if ENABLE_FUZZ
-noinst_PROGRAMS += toolstack/fuzz/fuzz_spec toolstack/fuzz/fuzz_xlcfg
-toolstack_fuzz_fuzz_spec_SOURCES = toolstack/fuzz/fuzz_spec.c \
-	toolstack/twr_spec.c toolstack/twr_xsplan.c
-toolstack_fuzz_fuzz_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
-toolstack_fuzz_fuzz_spec_CFLAGS = $(AM_CFLAGS) -g -fsanitize=fuzzer,address,undefined
-toolstack_fuzz_fuzz_spec_LDFLAGS = -fsanitize=fuzzer,address,undefined
-
-# The same for a whole xl config file (corpus: toolstack/fuzz/corpus-xlcfg).
-toolstack_fuzz_fuzz_xlcfg_SOURCES = toolstack/fuzz/fuzz_xlcfg.c \
-	toolstack/twr_spec.c toolstack/twr_xlcfg.c
-toolstack_fuzz_fuzz_xlcfg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
-toolstack_fuzz_fuzz_xlcfg_CFLAGS = $(AM_CFLAGS) $(XLUTIL_CFLAGS) -g -fsanitize=fuzzer,address,undefined
-toolstack_fuzz_fuzz_xlcfg_LDFLAGS = -fsanitize=fuzzer,address,undefined
-toolstack_fuzz_fuzz_xlcfg_LDADD = $(XLUTIL_LIBS)
-endif
-
 sbin_PROGRAMS += toolstack/twinringd
 toolstack_twinringd_SOURCES = toolstack/twinringd.c toolstack/twrd.h \
 	toolstack/twrd_domain.c toolstack/twrd_follow.c \

@@ -3,7 +3,7 @@
  * Device spec parser (see twr_spec.h). The input is untrusted: it comes
  * from a domU's config file, which need not be written by the dom0 admin,
  * so every length is bounded and every value is checked for form before it
- * is accepted; libFuzzer drives this file (toolstack/fuzz/).
+ * is accepted; libFuzzer drives this file (tests/fuzz/toolstack/).
  */
 #include <ctype.h>
 #include <errno.h>

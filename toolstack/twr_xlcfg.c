@@ -165,7 +165,7 @@ int twr_xlcfg_read_data(const char *name, const char *data, size_t len,
 
 	memset(cfg, 0, sizeof(*cfg));
 	/* libxlutil 4.17 asserts (aborts the daemon) on a NUL inside a quoted
-	 * string, found by toolstack/fuzz/fuzz_xlcfg: no text config has one. */
+	 * string, found by tests/fuzz/toolstack/fuzz_xlcfg.c: no text config has one. */
 	if (nul) {
 		snprintf(err, errlen, "%s: a NUL byte at offset %zu: not a text file",
 			 name, (size_t)(nul - data));

@@ -117,6 +117,48 @@ tests_fuzz_fuzz_xs_value_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_xs_value_LDADD = libtwinring.a
 endif
 
+# The device spec parser (toolstack/twr_spec.c): a domU config line, laid
+# out in xenstore when accepted. By hand with its dictionary:
+#   tests/fuzz/fuzz_spec -dict=$(top_srcdir)/tests/fuzz/toolstack/spec.dict CORPUS_COPY
+check_PROGRAMS += tests/fuzz/replay_spec
+TESTS += tests/fuzz/replay_spec
+TWR_FUZZ_SPEC = tests/fuzz/toolstack/fuzz_spec.c toolstack/twr_spec.c \
+	toolstack/twr_xsplan.c $(TWR_FUZZ_COMMON)
+TWR_FUZZ_TOOLSTACK_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack -I$(top_srcdir)/tests/fuzz
+tests_fuzz_replay_spec_SOURCES = tests/fuzz/replay.c $(TWR_FUZZ_SPEC)
+tests_fuzz_replay_spec_CPPFLAGS = $(TWR_FUZZ_TOOLSTACK_CPPFLAGS) \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_spec"'
+tests_fuzz_replay_spec_CFLAGS = $(AM_CFLAGS)
+tests_fuzz_replay_spec_LDADD = libtwinring.a
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_spec
+tests_fuzz_fuzz_spec_SOURCES = $(TWR_FUZZ_SPEC)
+tests_fuzz_fuzz_spec_CPPFLAGS = $(TWR_FUZZ_TOOLSTACK_CPPFLAGS)
+tests_fuzz_fuzz_spec_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_spec_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_spec_LDADD = libtwinring.a
+endif
+
+# twinringd's reading of a whole xl config (toolstack/twr_xlcfg.c through
+# libxlutil, not instrumented), each twinring entry through the spec parser.
+check_PROGRAMS += tests/fuzz/replay_xlcfg
+TESTS += tests/fuzz/replay_xlcfg
+TWR_FUZZ_XLCFG = tests/fuzz/toolstack/fuzz_xlcfg.c toolstack/twr_spec.c \
+	toolstack/twr_xlcfg.c $(TWR_FUZZ_COMMON)
+tests_fuzz_replay_xlcfg_SOURCES = tests/fuzz/replay.c $(TWR_FUZZ_XLCFG)
+tests_fuzz_replay_xlcfg_CPPFLAGS = $(TWR_FUZZ_TOOLSTACK_CPPFLAGS) \
+	-DTWR_FUZZ_CORPUS='"$(abs_top_srcdir)/tests/fuzz/corpus/fuzz_xlcfg"'
+tests_fuzz_replay_xlcfg_CFLAGS = $(AM_CFLAGS) $(XLUTIL_CFLAGS)
+tests_fuzz_replay_xlcfg_LDADD = libtwinring.a $(XLUTIL_LIBS)
+if ENABLE_FUZZ
+noinst_PROGRAMS += tests/fuzz/fuzz_xlcfg
+tests_fuzz_fuzz_xlcfg_SOURCES = $(TWR_FUZZ_XLCFG)
+tests_fuzz_fuzz_xlcfg_CPPFLAGS = $(TWR_FUZZ_TOOLSTACK_CPPFLAGS)
+tests_fuzz_fuzz_xlcfg_CFLAGS = $(AM_CFLAGS) $(XLUTIL_CFLAGS) -fsanitize=fuzzer
+tests_fuzz_fuzz_xlcfg_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_xlcfg_LDADD = libtwinring.a $(XLUTIL_LIBS)
+endif
+
 EXTRA_DIST += tests/fuzz.sh tests/sanitize.sh tests/fuzz/gen_corpus.py \
 	tests/fuzz/gen_corpus_checks.py \
-	tests/fuzz/corpus
+	tests/fuzz/corpus tests/fuzz/toolstack/spec.dict

@@ -4,8 +4,8 @@
  * untrusted input. Every accepted spec must also lay out cleanly in
  * xenstore, and every rejected one must say why.
  *
- *   ./configure --enable-fuzz CC=clang && make toolstack/fuzz/fuzz_spec
- *   toolstack/fuzz/fuzz_spec -max_total_time=60 $(srcdir)/toolstack/fuzz/corpus
+ *   tests/fuzz.sh fuzz_spec   (builds it with clang, runs it on a corpus copy)
+ *   By hand: -dict=tests/fuzz/toolstack/spec.dict, corpus tests/fuzz/corpus/fuzz_spec
  */
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * through libxlutil (xl's parser, not instrumented here), then each
  * twinring entry through the spec parser, as twinringd does.
  *
- *   toolstack/fuzz/fuzz_xlcfg -dict=$(srcdir)/toolstack/fuzz/spec.dict CORPUS
+ *   tests/fuzz.sh fuzz_xlcfg   (by hand: -dict=tests/fuzz/toolstack/spec.dict)
  */
 #include <stdlib.h>
 #include <string.h>
