@@ -35,7 +35,7 @@
 
 static volatile sig_atomic_t g_stop, g_hup;
 
-void twrd_log(struct daemon *dm, int prio, const char *fmt, ...)
+void twrd_log(struct twrd_daemon *dm, int prio, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -63,7 +63,7 @@ static void on_signal(int sig)
 /* The daemon's own config, in xl syntax (twinringd(8)):
  *   search_path = "/etc/xen:/etc/xen/auto"
  *   close_timeout = 10 */
-static int conf_read(struct daemon *dm)
+static int conf_read(struct twrd_daemon *dm)
 {
 	const char *sp;
 	XLU_Config *xc;
@@ -95,7 +95,7 @@ out:
 
 /* The restart test's hook (twinringd(8), TESTING). A name that is not a
  * point is an error: a typo must not turn a crash test into a no-op. */
-static int killpoint_arm(struct daemon *dm)
+static int killpoint_arm(struct twrd_daemon *dm)
 {
 	const char *at = getenv(TWR_KILL_ENV);
 
@@ -122,7 +122,7 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int parse_args(struct daemon *dm, int argc, char **argv)
+static int parse_args(struct twrd_daemon *dm, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "foreground", no_argument, NULL, 'F' },
@@ -188,7 +188,7 @@ static int parse_args(struct daemon *dm, int argc, char **argv)
 	return 0;
 }
 
-static int watch_all(struct daemon *dm)
+static int watch_all(struct twrd_daemon *dm)
 {
 	if (!xs_watch(dm->tool.xsh, "@introduceDomain", TWRD_TOKEN_DOM) ||
 	    !xs_watch(dm->tool.xsh, "@releaseDomain", TWRD_TOKEN_DOM) ||
@@ -198,7 +198,7 @@ static int watch_all(struct daemon *dm)
 	return 0;
 }
 
-static void run(struct daemon *dm)
+static void run(struct twrd_daemon *dm)
 {
 	struct pollfd pfd = { .fd = xs_fileno(dm->tool.xsh), .events = POLLIN };
 	bool need_rescan, need_follow, waiting = false;
@@ -254,7 +254,7 @@ static void run(struct daemon *dm)
 
 int main(int argc, char **argv)
 {
-	struct daemon dm = { .close_timeout_ms = 10000, .iomode = TWRD_IOTASK_REGISTER };
+	struct twrd_daemon dm = { .close_timeout_ms = 10000, .iomode = TWRD_IOTASK_REGISTER };
 	struct sigaction sa = { .sa_handler = on_signal };
 	int ret, lock_fd = -1;
 	long holder;

@@ -19,14 +19,14 @@
 #define TWRD_TOKEN_DOM	"dom"	/* @introduceDomain, @releaseDomain */
 #define TWRD_TOKEN_BE	"be"	/* a device directory changed */
 
-struct dom {
+struct twrd_dom {
 	uint32_t domid;
 	bool handled;		/* its config has been applied */
 	unsigned int tries;
 };
 
 /* One backend device in domain 0, as last seen. */
-struct track {
+struct twrd_track {
 	enum twr_dev_kind kind;
 	uint32_t domid, devid;
 	int state, fe_state;
@@ -36,7 +36,7 @@ struct track {
 	unsigned int gen;
 };
 
-struct daemon {
+struct twrd_daemon {
 	struct twr_tool tool;
 	xc_interface *xch;
 	bool foreground;
@@ -48,26 +48,26 @@ struct daemon {
 	unsigned int close_timeout_ms;
 	enum twrd_iotask_mode iomode;
 	struct twrd_iotask io;
-	struct dom *doms;
+	struct twrd_dom *doms;
 	unsigned int ndoms;
-	struct track *tracks;
+	struct twrd_track *tracks;
 	unsigned int ntracks, gen;
 };
 
 /* Log to syslog, and to stderr with --foreground. */
-void twrd_log(struct daemon *dm, int prio, const char *fmt, ...)
+void twrd_log(struct twrd_daemon *dm, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* twrd_domain.c */
 /* Diff the live domains against the table: tear down the gone ones (and
  * any leftovers of domains that died unseen), add the new ones. */
-void twrd_rescan(struct daemon *dm);
+void twrd_rescan(struct twrd_daemon *dm);
 /* Apply the configs of domains not handled yet; true if some must wait. */
-bool twrd_apply_pending(struct daemon *dm);
+bool twrd_apply_pending(struct twrd_daemon *dm);
 
 /* twrd_follow.c */
 /* One pass over dom0's backend directories: log state changes, bridge
  * netdevs, register and remove I/O tasks. */
-void twrd_follow(struct daemon *dm);
+void twrd_follow(struct twrd_daemon *dm);
 
 #endif /* TWINRING_TOOLSTACK_TWRD_H */

@@ -19,10 +19,10 @@
 /* --- applying a domain's config --- */
 
 /* Record one rejected entry, in the log and for twinctl show. */
-static void report_error(struct daemon *dm, uint32_t domid, unsigned int *nerr,
+static void report_error(struct twrd_daemon *dm, uint32_t domid, unsigned int *nerr,
 			 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static void report_error(struct daemon *dm, uint32_t domid, unsigned int *nerr,
+static void report_error(struct twrd_daemon *dm, uint32_t domid, unsigned int *nerr,
 			 const char *fmt, ...)
 {
 	char msg[TWR_TOOL_ERR_MAX + 256], path[TWR_XS_PATH_MAX];
@@ -39,7 +39,7 @@ static void report_error(struct daemon *dm, uint32_t domid, unsigned int *nerr,
 }
 
 /* Does the device a record names ("twinnet-0") still have its backend? */
-static bool record_device_exists(struct daemon *dm, uint32_t domid, const char *name)
+static bool record_device_exists(struct twrd_daemon *dm, uint32_t domid, const char *name)
 {
 	char kind[16];
 	enum twr_dev_kind k;
@@ -57,7 +57,7 @@ static bool record_device_exists(struct daemon *dm, uint32_t domid, const char *
 
 /* The spec strings of the devices twinringd created for @domid earlier,
  * dropping the records of devices that no longer exist. */
-static unsigned int records_read(struct daemon *dm, uint32_t domid, char **rec,
+static unsigned int records_read(struct twrd_daemon *dm, uint32_t domid, char **rec,
 				 unsigned int max)
 {
 	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 64];
@@ -91,7 +91,7 @@ static bool more_to_create(const struct twr_xlcfg *cfg, const bool *create, unsi
 	return false;
 }
 
-static void apply_entries(struct daemon *dm, uint32_t domid, const char *who,
+static void apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *who,
 			  const char *path, const struct twr_xlcfg *cfg,
 			  unsigned int *nerr)
 {
@@ -148,7 +148,7 @@ static void apply_entries(struct daemon *dm, uint32_t domid, const char *who,
 
 /* Attach what the domain's xl config asks for. Returns false if the
  * domain is not ready yet (no name) and should be retried. */
-static bool domain_apply(struct daemon *dm, struct dom *dom)
+static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 {
 	char name[TWR_DOMNAME_MAX], who[TWR_DOMNAME_MAX + 32], path[1024];
 	char err[TWR_TOOL_ERR_MAX], dir[TWR_XS_PATH_MAX];
@@ -195,7 +195,7 @@ static bool domain_apply(struct daemon *dm, struct dom *dom)
 
 /* --- teardown --- */
 
-static void domain_teardown(struct daemon *dm, uint32_t domid)
+static void domain_teardown(struct twrd_daemon *dm, uint32_t domid)
 {
 	struct twr_dev_info *devs;
 	char dir[TWR_XS_PATH_MAX];
@@ -227,7 +227,7 @@ static void domain_teardown(struct daemon *dm, uint32_t domid)
 /* --- the domain table --- */
 
 /* The live domains (not dying, not dom0), sorted; malloc'd. */
-static int live_domains(struct daemon *dm, uint32_t **out)
+static int live_domains(struct twrd_daemon *dm, uint32_t **out)
 {
 	xc_domaininfo_t info[256];
 	uint32_t *ids = NULL, *tmp, next = 1;
@@ -270,7 +270,7 @@ static bool id_in(const uint32_t *ids, int n, uint32_t id)
 
 /* Domains that left traces (backend directories, daemon records) but are
  * no longer alive: their death happened while we were not looking. */
-static void sweep_orphans(struct daemon *dm, const uint32_t *live, int nlive)
+static void sweep_orphans(struct twrd_daemon *dm, const uint32_t *live, int nlive)
 {
 	static const char *const dirs[] = {
 		"/local/domain/0/backend/" TWR_XS_KIND_NET,
@@ -293,7 +293,7 @@ static void sweep_orphans(struct daemon *dm, const uint32_t *live, int nlive)
 
 /* Frontend state changes (Initialised: time for the I/O tasks) come from
  * the domU's own subtree; they only ever trigger a re-read. */
-static void frontend_watch(struct daemon *dm, uint32_t domid, bool on)
+static void frontend_watch(struct twrd_daemon *dm, uint32_t domid, bool on)
 {
 	char path[TWR_XS_PATH_MAX];
 	unsigned int k;
@@ -309,10 +309,10 @@ static void frontend_watch(struct daemon *dm, uint32_t domid, bool on)
 	}
 }
 
-void twrd_rescan(struct daemon *dm)
+void twrd_rescan(struct twrd_daemon *dm)
 {
 	uint32_t *live = NULL;
-	struct dom *tmp;
+	struct twrd_dom *tmp;
 	unsigned int i, k;
 	int n, j;
 
@@ -349,7 +349,7 @@ void twrd_rescan(struct daemon *dm)
 	free(live);
 }
 
-bool twrd_apply_pending(struct daemon *dm)
+bool twrd_apply_pending(struct twrd_daemon *dm)
 {
 	bool waiting = false;
 	unsigned int i;

@@ -17,10 +17,10 @@
 
 /* --- following backend states and bridging --- */
 
-static struct track *track_get(struct daemon *dm, enum twr_dev_kind kind,
-			       uint32_t domid, uint32_t devid)
+static struct twrd_track *track_get(struct twrd_daemon *dm, enum twr_dev_kind kind,
+				    uint32_t domid, uint32_t devid)
 {
-	struct track *t;
+	struct twrd_track *t;
 	unsigned int i;
 
 	for (i = 0; i < dm->ntracks; i++) {
@@ -44,7 +44,7 @@ static struct track *track_get(struct daemon *dm, enum twr_dev_kind kind,
 }
 
 /* A frontend-written state: 0 .. 8, else -1. */
-static int fe_state_read(struct daemon *dm, const struct track *t)
+static int fe_state_read(struct twrd_daemon *dm, const struct twrd_track *t)
 {
 	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16], *v;
 	unsigned int len;
@@ -63,7 +63,7 @@ static int fe_state_read(struct daemon *dm, const struct track *t)
 /* The I/O task side of a device's life (docs/iotask.md): tasks and the
  * go-ahead once the frontend is Initialised, both gone once the backend is
  * Closed. A failed attempt is retried when a state changes, never by timer. */
-static void follow_iotask(struct daemon *dm, struct track *t, const char *be_dir)
+static void follow_iotask(struct twrd_daemon *dm, struct twrd_track *t, const char *be_dir)
 {
 	char path[TWR_XS_PATH_MAX + 32], *v;
 	unsigned int len, n;
@@ -119,11 +119,11 @@ static void follow_iotask(struct daemon *dm, struct track *t, const char *be_dir
 			 t->domid, twr_dev_kind_xs(t->kind), t->devid);
 }
 
-static void follow_device(struct daemon *dm, enum twr_dev_kind kind,
+static void follow_device(struct twrd_daemon *dm, enum twr_dev_kind kind,
 			  uint32_t domid, uint32_t devid)
 {
 	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16], *v;
-	struct track *t = track_get(dm, kind, domid, devid);
+	struct twrd_track *t = track_get(dm, kind, domid, devid);
 	unsigned int len;
 	int state = -1, ret;
 
@@ -163,7 +163,7 @@ static void follow_device(struct daemon *dm, enum twr_dev_kind kind,
 	free(v);
 }
 
-void twrd_follow(struct daemon *dm)
+void twrd_follow(struct twrd_daemon *dm)
 {
 	char dir[TWR_XS_PATH_MAX];
 	unsigned int k, nd, ni, i, j;
@@ -190,7 +190,7 @@ void twrd_follow(struct daemon *dm)
 	}
 	/* Forget devices that are gone. */
 	for (i = 0, j = 0; i < dm->ntracks; i++) {
-		struct track *t = &dm->tracks[i];
+		struct twrd_track *t = &dm->tracks[i];
 
 		if (t->gen == dm->gen) {
 			dm->tracks[j++] = *t;
