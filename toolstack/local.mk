@@ -25,7 +25,7 @@ toolstack_twinctl_LDADD = toolstack/libtwrtool.a util/libtwrutil.a $(XENSTORE_LI
 
 sbin_PROGRAMS += toolstack/twinringd
 toolstack_twinringd_SOURCES = toolstack/twinringd.c toolstack/twrd.h \
-	toolstack/twrd_domain.c toolstack/twrd_follow.c \
+	toolstack/twrd_log.c toolstack/twrd_domain.c toolstack/twrd_follow.c \
 	toolstack/twrd_iotask.c toolstack/twrd_iotask.h
 toolstack_twinringd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/grant
 toolstack_twinringd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENCTRL_CFLAGS) $(XLUTIL_CFLAGS)

@@ -15,7 +15,6 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,23 +33,6 @@
 #define FOLLOW_GAP_MS	20	/* least time between two event-driven passes */
 
 static volatile sig_atomic_t g_stop, g_hup;
-
-void twrd_log(struct twrd_daemon *dm, int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsyslog(prio, fmt, ap);
-	va_end(ap);
-	if (dm->foreground) {
-		va_start(ap, fmt);
-		fprintf(stderr, "twinringd: %s", prio <= LOG_ERR ? "error: " :
-			prio == LOG_WARNING ? "warning: " : "");
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-		va_end(ap);
-	}
-}
 
 static void on_signal(int sig)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * twinringd's shared state (twinringd.c: main loop and config; twrd_domain.c:
- * domains come and go; twrd_follow.c: device states, bridging, I/O tasks).
+ * twinringd's shared state (twinringd.c: main loop and config; twrd_log.c:
+ * its log; twrd_domain.c: domains come and go; twrd_follow.c: device states,
+ * bridging, I/O tasks).
  */
 #ifndef TWINRING_TOOLSTACK_TWRD_H
 #define TWINRING_TOOLSTACK_TWRD_H
@@ -54,6 +55,7 @@ struct twrd_daemon {
 	unsigned int ntracks, gen;
 };
 
+/* twrd_log.c */
 /* Log to syslog, and to stderr with --foreground. */
 void twrd_log(struct twrd_daemon *dm, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
