@@ -11,6 +11,7 @@ toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_lock.c \
 	toolstack/twr_spec.c \
 	toolstack/twr_spec.h \
+	toolstack/twr_tool.c \
 	toolstack/twr_tool.h \
 	toolstack/twr_xlcfg.c \
 	toolstack/twr_xlcfg.h \
