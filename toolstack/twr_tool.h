@@ -106,11 +106,6 @@ int twr_domain_list(struct twr_tool *t, uint32_t **ids);
 
 /* --- devices (twr_dev.c) --- */
 
-struct twr_dev_opts {
-	unsigned int close_timeout_ms;	/* detach: wait for Closed this long */
-	unsigned int bridge_timeout_ms;	/* attach net: wait for the netdev */
-};
-
 /* Lay out a device for @domid from @spec: check everything first (domain
  * alive, backend domain, bridge or target, vdev not in use), allocate the
  * devid, generate a MAC if none was given, and write both directories in
