@@ -3,12 +3,19 @@
 noinst_LIBRARIES += toolstack/libtwrtool.a
 toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_devlist.c \
+	toolstack/twr_devlist.h \
 	toolstack/twr_dev.c \
+	toolstack/twr_dev.h \
 	toolstack/twr_dev_stats.c \
+	toolstack/twr_dev_stats.h \
 	toolstack/twr_domain.c \
+	toolstack/twr_domain.h \
 	toolstack/twr_host.c \
+	toolstack/twr_host.h \
 	toolstack/twr_killpoint.c \
+	toolstack/twr_killpoint.h \
 	toolstack/twr_lock.c \
+	toolstack/twr_lock.h \
 	toolstack/twr_spec.c \
 	toolstack/twr_spec.h \
 	toolstack/twr_tool.c \

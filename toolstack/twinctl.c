@@ -13,8 +13,16 @@
 #include <string.h>
 
 #include "twinring/xenbus.h"
+#include "twr_dev.h"
+#include "twr_dev_stats.h"
+#include "twr_devlist.h"
+#include "twr_domain.h"
+#include "twr_host.h"
 #include "twr_json.h"
+#include "twr_lock.h"
+#include "twr_spec.h"
 #include "twr_tool.h"
+#include "twr_xsplan.h"
 
 #define EXIT_RUNTIME	1
 #define EXIT_USAGE	2

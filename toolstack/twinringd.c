@@ -26,7 +26,11 @@
 #include <xenstore.h>
 
 #include "twinring/xenbus.h"
+#include "twr_killpoint.h"
+#include "twr_lock.h"
+#include "twr_tool.h"
 #include "twr_xlcfg.h"
+#include "twr_xsplan.h"
 
 #define DAEMON_CONF	"/etc/twinring/twinringd.conf"
 #define TICK_MS		5000	/* bridge-check period */

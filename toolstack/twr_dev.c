@@ -18,7 +18,14 @@
 #include <xen/io/xenbus.h>
 #include <xenstore.h>
 
+#include "twr_dev.h"
+#include "twr_devlist.h"
+#include "twr_domain.h"
+#include "twr_host.h"
+#include "twr_killpoint.h"
+#include "twr_spec.h"
 #include "twr_tool.h"
+#include "twr_xsplan.h"
 
 #define TX_RETRIES	32	/* EAGAIN: someone else committed meanwhile */
 

@@ -18,6 +18,9 @@
 #include <unistd.h>
 
 #include "twinring/xenbus.h"
+#include "twr_dev_stats.h"
+#include "twr_devlist.h"
+#include "twr_spec.h"
 #include "twr_tool.h"
 
 #define STATS_MAX	512u

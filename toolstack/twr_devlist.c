@@ -14,7 +14,11 @@
 #include <xenstore.h>
 
 #include "twinring/xenbus.h"
+#include "twr_devlist.h"
+#include "twr_domain.h"
+#include "twr_spec.h"
 #include "twr_tool.h"
+#include "twr_xsplan.h"
 
 const char *twr_xenbus_state_name(int state)
 {

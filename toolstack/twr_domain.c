@@ -10,7 +10,9 @@
 
 #include <xenstore.h>
 
+#include "twr_domain.h"
 #include "twr_tool.h"
+#include "twr_xsplan.h"
 
 int twr_domain_name(struct twr_tool *t, uint32_t domid, char *buf, size_t len)
 {

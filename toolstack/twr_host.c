@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "twinring/xenbus.h"
+#include "twr_host.h"
 #include "twr_tool.h"
 
 int twr_host_check_bridge(struct twr_tool *t, const char *bridge)

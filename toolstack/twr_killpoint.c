@@ -10,6 +10,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "twr_killpoint.h"
 #include "twr_tool.h"
 
 static const char *const points[] = {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * twinringd's single-instance lock (twr_tool.h). Two daemons would both
+ * twinringd's single-instance lock (twr_lock.h). Two daemons would both
  * follow every domain, each attaching and tearing down: the second one
  * refuses to start instead. A POSIX record lock rather than flock(): the
  * kernel drops it when the holder dies, kill -9 included (so a restart never
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "twr_tool.h"
+#include "twr_lock.h"
 
 static void twr_lock_whole(struct flock *fl, short type)
 {

@@ -12,6 +12,7 @@
 #include <syslog.h>
 
 #include "twrd_iotask.h"	/* first of the Xen headers: xenctrl.h */
+#include "twr_spec.h"
 #include "twr_tool.h"
 
 #define TWRD_RETRY_MS	500	/* a new domain's xenstore entries are not there yet */

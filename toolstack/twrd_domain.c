@@ -14,7 +14,14 @@
 #include <xenstore.h>
 
 #include "twinring/xenbus.h"
+#include "twr_dev.h"
+#include "twr_devlist.h"
+#include "twr_domain.h"
+#include "twr_killpoint.h"
+#include "twr_spec.h"
+#include "twr_tool.h"
 #include "twr_xlcfg.h"
+#include "twr_xsplan.h"
 
 /* --- applying a domain's config --- */
 

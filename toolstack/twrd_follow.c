@@ -14,6 +14,11 @@
 #include <xenstore.h>
 
 #include "twinring/xenbus.h"
+#include "twr_devlist.h"
+#include "twr_host.h"
+#include "twr_spec.h"
+#include "twr_tool.h"
+#include "twr_xsplan.h"
 
 /* --- following backend states and bridging --- */
 

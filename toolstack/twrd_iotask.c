@@ -16,6 +16,10 @@
 #include "twinring/ring.h"
 #include "twinring/xenbus.h"
 #include "twr_iotask_chan.h"
+#include "twr_killpoint.h"
+#include "twr_spec.h"
+#include "twr_tool.h"
+#include "twr_xsplan.h"
 
 #define CHAN_REFS_MAX	TWR_IOTASK_CHAN_REFS(TWR_RING_ORDER_MAX, TWR_RING_ORDER_MAX)
 

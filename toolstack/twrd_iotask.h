@@ -18,6 +18,7 @@
 #include "twr_iotask_ctl.h"	/* first: xenctrl.h sets up Xen's headers */
 #include <xenforeignmemory.h>
 
+#include "twr_spec.h"
 #include "twr_tool.h"
 
 enum twrd_iotask_mode {

@@ -15,6 +15,10 @@
 
 #include "../twr_cunit.h"
 
+#include "../../../toolstack/twr_dev_stats.h"
+#include "../../../toolstack/twr_devlist.h"
+#include "../../../toolstack/twr_host.h"
+#include "../../../toolstack/twr_spec.h"
 #include "../../../toolstack/twr_tool.h"
 
 static char g_root[64];

@@ -13,6 +13,7 @@
 
 #include "../twr_cunit.h"
 
+#include "../../../toolstack/twr_killpoint.h"
 #include "../../../toolstack/twr_tool.h"
 
 static void test_points_valid(void)

@@ -16,7 +16,7 @@
 
 #include "../twr_cunit.h"
 
-#include "../../../toolstack/twr_tool.h"
+#include "../../../toolstack/twr_lock.h"
 
 static char g_path[64];
 

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Creating and destroying a twinring device: both xenstore directories in
+ * one transaction.
+ *
+ * The toolstack runs in dom0 (domain 0): the checks on host resources (the
+ * bridge, the target file) are made only for devices whose backend is
+ * domain 0; for a driver domain they are that domain's business.
+ */
+#ifndef TWINRING_TOOLSTACK_DEV_H
+#define TWINRING_TOOLSTACK_DEV_H
+
+#include <stdint.h>
+
+#include "twr_spec.h"
+#include "twr_tool.h"
+#include "twr_xsplan.h"
+
+/* Lay out a device for @domid from @spec: check everything first (domain
+ * alive, backend domain, bridge or target, vdev not in use), allocate the
+ * devid, generate a MAC if none was given, and write both directories in
+ * one transaction. If @record is not NULL, the same transaction writes it
+ * as TWR_XS_DAEMON_ROOT/<domid>/devices/<kind>-<devid> (twinringd's record
+ * of which config entry made the device, so a restart creates nothing
+ * twice). @d receives the resolved description. Returns 0, or a negative
+ * errno with nothing written. */
+int twr_dev_create(struct twr_tool *t, uint32_t domid,
+		   const struct twr_spec *spec, const char *record,
+		   unsigned int flags, struct twr_dev_desc *d);
+
+/* twr_dev_create() flags */
+#define TWR_DEV_F_GO_AHEAD	(1u << 0)	/* iotask-ready at once: no I/O tasks */
+
+/* Ask the backend to close (online 0, state Closing), wait up to
+ * @timeout_ms for Closed, then remove both directories. Returns 0, 1 if the
+ * backend did not close in time (the directories are removed anyway and
+ * the message says so), or a negative errno (-ENOENT: no such device). */
+int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
+		    uint32_t devid, unsigned int timeout_ms);
+
+#endif /* TWINRING_TOOLSTACK_DEV_H */
