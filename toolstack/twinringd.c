@@ -28,6 +28,7 @@
 #include "twinring/xenbus.h"
 #include "twr_killpoint.h"
 #include "twr_lock.h"
+#include "twr_notify.h"
 #include "twr_tool.h"
 #include "twr_xlcfg.h"
 #include "twr_xsplan.h"
@@ -307,8 +308,15 @@ int main(int argc, char **argv)
 	while (twrd_apply_pending(&dm) && !g_stop)
 		poll(NULL, 0, TWRD_RETRY_MS);
 	twrd_follow(&dm);
+	/* Type=notify: what is ordered after the unit (xendomains) starts
+	 * only now, when every running domain's devices are reconciled. */
+	ret = twr_sd_notify("READY=1\nSTATUS=following every domain");
+	if (ret < 0)
+		twrd_log(&dm, LOG_WARNING, "cannot tell the service manager we are ready ($NOTIFY_SOCKET): %s",
+			 strerror(-ret));
 	if (!dm.once)
 		run(&dm);
+	twr_sd_notify("STOPPING=1");
 	twrd_log(&dm, LOG_INFO, "stopping: devices stay attached; a new twinringd takes them over");
 	ret = 0;
 out_xc:

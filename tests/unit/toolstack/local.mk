@@ -5,10 +5,12 @@
 # needs a running Xen.
 check_PROGRAMS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
-	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock
+	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
+	tests/unit/toolstack/test_notify
 TESTS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
-	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock
+	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
+	tests/unit/toolstack/test_notify
 
 tests_unit_toolstack_test_spec_SOURCES = tests/unit/toolstack/test_spec.c
 tests_unit_toolstack_test_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
@@ -43,6 +45,12 @@ tests_unit_toolstack_test_lock_SOURCES = tests/unit/toolstack/test_lock.c
 tests_unit_toolstack_test_lock_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_lock_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_lock_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
+
+# twinringd's readiness message to systemd (Type=notify).
+tests_unit_toolstack_test_notify_SOURCES = tests/unit/toolstack/test_notify.c
+tests_unit_toolstack_test_notify_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+tests_unit_toolstack_test_notify_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_toolstack_test_notify_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
 
 # make install DESTDIR=<tmp> installs every expected file (tests/install.sh).
 TESTS += tests/install.sh
