@@ -4,6 +4,8 @@ noinst_LIBRARIES += toolstack/libtwrtool.a
 toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_devlist.c \
 	toolstack/twr_devlist.h \
+	toolstack/twr_dconf.c \
+	toolstack/twr_dconf.h \
 	toolstack/twr_dev.c \
 	toolstack/twr_dev.h \
 	toolstack/twr_dev_stats.c \

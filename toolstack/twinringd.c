@@ -26,6 +26,7 @@
 #include <xenstore.h>
 
 #include "twinring/xenbus.h"
+#include "twr_dconf.h"
 #include "twr_killpoint.h"
 #include "twr_lock.h"
 #include "twr_notify.h"
@@ -33,7 +34,6 @@
 #include "twr_xlcfg.h"
 #include "twr_xsplan.h"
 
-#define DAEMON_CONF	"/etc/twinring/twinringd.conf"
 #define TICK_MS		5000	/* bridge-check period */
 #define FOLLOW_GAP_MS	20	/* least time between two event-driven passes */
 
@@ -47,36 +47,30 @@ static void on_signal(int sig)
 		g_stop = 1;
 }
 
-/* The daemon's own config, in xl syntax (twinringd(8)):
- *   search_path = "/etc/xen:/etc/xen/auto"
- *   close_timeout = 10 */
+/* The daemon's own config (twr_dconf.h), over the defaults; the command
+ * line wins. All or nothing: on an error nothing changes and the caller
+ * decides (at start: exit; on SIGHUP: keep what runs). */
 static int conf_read(struct twrd_daemon *dm)
 {
-	const char *sp;
-	XLU_Config *xc;
-	long v;
+	char err[TWR_TOOL_ERR_MAX];
+	struct twr_dconf c;
+	enum twrd_iotask_mode mode = dm->iomode;
 	int ret;
 
-	if (access(dm->conf_path, F_OK))
-		return 0;
-	xc = xlu_cfg_init(stderr, dm->conf_path);
-	if (!xc)
-		return -ENOMEM;
-	ret = xlu_cfg_readfile(xc, dm->conf_path);
+	ret = twr_dconf_read(dm->conf_path, &c, err, sizeof(err));
 	if (ret) {
-		twrd_log(dm, LOG_ERR, "%s: cannot parse (%s): keeping the defaults",
-		     dm->conf_path, strerror(ret));
-		goto out;
+		twrd_log(dm, LOG_ERR, "%s", err[0] ? err : strerror(-ret));
+		return ret;
 	}
-	if (!dm->search_from_cmdline && !xlu_cfg_get_string(xc, "search_path", &sp, 1))
-		snprintf(dm->search, sizeof(dm->search), "%s", sp);
-	if (!xlu_cfg_get_bounded_long(xc, "close_timeout", 0, 600, &v, 0))
-		dm->close_timeout_ms = (unsigned int)v * 1000;
-	if (!dm->iomode_from_cmdline && !xlu_cfg_get_string(xc, "iotask", &sp, 1) &&
-	    twrd_iotask_mode_parse(sp, &dm->iomode))
-		twrd_log(dm, LOG_ERR, "%s: iotask = \"%s\": expected off, register or enforce", dm->conf_path, sp);
-out:
-	xlu_cfg_destroy(xc);
+	if (c.has_iotask && twrd_iotask_mode_parse(c.iotask, &mode))
+		return -EINVAL;		/* twr_dconf took only the modes this parses */
+	if (!dm->search_from_cmdline)
+		snprintf(dm->search, sizeof(dm->search), "%s",
+			 c.has_search ? c.search : TWR_XLCFG_SEARCH);
+	if (!dm->close_from_cmdline)
+		dm->close_timeout_ms = (c.has_close_timeout ? c.close_timeout_s : 10) * 1000;
+	if (!dm->iomode_from_cmdline)
+		dm->iomode = c.has_iotask ? mode : TWRD_IOTASK_REGISTER;
 	return 0;
 }
 
@@ -148,6 +142,7 @@ static int parse_args(struct twrd_daemon *dm, int argc, char **argv)
 				return 2;
 			}
 			dm->close_timeout_ms = v * 1000;
+			dm->close_from_cmdline = true;
 			break;
 		case 'i':
 			if (twrd_iotask_mode_parse(optarg, &dm->iomode)) {
@@ -207,7 +202,9 @@ static void run(struct twrd_daemon *dm)
 			g_hup = 0;
 			twrd_log(dm, LOG_INFO, "SIGHUP: re-reading %s and every domain's config",
 			     dm->conf_path);
-			conf_read(dm);
+			if (conf_read(dm))
+				twrd_log(dm, LOG_ERR, "%s is not applied: the configuration in use stays (fix the file, then reload)",
+					 dm->conf_path);
 			for (i = 0; i < dm->ndoms; i++)
 				dm->doms[i].handled = false;
 			need_rescan = true;
@@ -246,13 +243,19 @@ int main(int argc, char **argv)
 	int ret, lock_fd = -1;
 	long holder;
 
-	snprintf(dm.conf_path, sizeof(dm.conf_path), "%s", DAEMON_CONF);
+	snprintf(dm.conf_path, sizeof(dm.conf_path), "%s", TWR_DCONF_PATH);
 	snprintf(dm.search, sizeof(dm.search), "%s", TWR_XLCFG_SEARCH);
 	ret = parse_args(&dm, argc, argv);
 	if (ret)
 		return ret < 0 ? 0 : ret;
 	openlog("twinringd", LOG_PID, LOG_DAEMON);
-	conf_read(&dm);
+	/* Fail closed: rather no daemon than one running on defaults the
+	 * administrator did not choose (iotask = "enforced" would mean no
+	 * enforcement at all). */
+	if (conf_read(&dm)) {
+		twrd_log(&dm, LOG_ERR, "not starting: %s is not valid (twinringd(8))", dm.conf_path);
+		return 1;
+	}
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);

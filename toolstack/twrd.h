@@ -47,6 +47,7 @@ struct twrd_daemon {
 	char search[1024];
 	bool search_from_cmdline;
 	bool iomode_from_cmdline;
+	bool close_from_cmdline;
 	unsigned int close_timeout_ms;
 	enum twrd_iotask_mode iomode;
 	struct twrd_iotask io;

@@ -37,6 +37,21 @@ perms_ok() {
 
 twr_phase ts_setup
 ts_setup_daemon /run/twr
+# Fail closed: a typo in the daemon's config (enforcement would silently be
+# off) stops the start with the file and the value named; the good file then
+# starts it as usual.
+cp "$TS_CONF" "$TS_CONF.good"
+printf 'iotask = "enforced"\n' >>"$TS_CONF"
+# shellcheck disable=SC2086 # split as systemd splits ExecStart
+timeout 60 $TS_EXEC </dev/null >>"$LOG" 2>&1
+st=$?
+rc=1
+if wait_for 10 grep -q 'iotask = "enforced": expected off, register or enforce' "$LOG" &&
+	[ "$st" = 1 ]; then
+	rc=0
+fi
+check bad_conf_refused $rc "exit status $st (1 expected), the log names the bad value"
+mv "$TS_CONF.good" "$TS_CONF"
 twr_disk_create "$DATA" 16
 daemon_start
 

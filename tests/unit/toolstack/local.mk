@@ -6,11 +6,11 @@
 check_PROGRAMS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
 	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
-	tests/unit/toolstack/test_notify
+	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf
 TESTS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
 	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
-	tests/unit/toolstack/test_notify
+	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf
 
 tests_unit_toolstack_test_spec_SOURCES = tests/unit/toolstack/test_spec.c
 tests_unit_toolstack_test_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
@@ -51,6 +51,12 @@ tests_unit_toolstack_test_notify_SOURCES = tests/unit/toolstack/test_notify.c
 tests_unit_toolstack_test_notify_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_notify_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_notify_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
+
+# twinringd's configuration file: it fails closed.
+tests_unit_toolstack_test_dconf_SOURCES = tests/unit/toolstack/test_dconf.c
+tests_unit_toolstack_test_dconf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+tests_unit_toolstack_test_dconf_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_toolstack_test_dconf_LDADD = toolstack/libtwrtool.a $(XLUTIL_LIBS) $(CUNIT_LIBS)
 
 # make install DESTDIR=<tmp> installs every expected file (tests/install.sh).
 TESTS += tests/install.sh

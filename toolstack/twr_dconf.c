@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: MIT
+/*
+ * twinringd's configuration file (twr_dconf.h). libxlutil parses the values,
+ * as for a domU's config; the key check is ours, because libxlutil keeps
+ * what it does not know without a word and offers no way to list the keys.
+ */
+#include <ctype.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxlutil.h>
+
+#include "twr_dconf.h"
+
+static const char *const known_keys[] = { "search_path", "close_timeout", "iotask" };
+static const char *const iotask_modes[] = { "off", "register", "enforce" };
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static int find(const char *const *list, size_t n, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(list[i]) == len && !strncmp(list[i], s, len))
+			return (int)i;
+	return -1;
+}
+
+/* Every "key =" that starts a line must be a known key, set once. Values
+ * that span lines (lists) continue with quotes or brackets, never with a
+ * bare name, so a line-start name followed by '=' is always a key. */
+static int check_keys(const char *name, const char *data, size_t len, char *err, size_t errlen)
+{
+	unsigned int line = 1, seen_line[ARRAY_LEN(known_keys)] = { 0 };
+	const char *p = data, *end = data + len, *eol, *k;
+	size_t klen;
+	int i;
+
+	for (; p < end; p = eol + 1, line++) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == eol || !(isalpha((unsigned char)*p) || *p == '_'))
+			continue;
+		k = p;
+		while (p < eol && (isalnum((unsigned char)*p) || *p == '_'))
+			p++;
+		klen = (size_t)(p - k);
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == eol || *p != '=')
+			continue;	/* not a setting: libxlutil reports it */
+		i = find(known_keys, ARRAY_LEN(known_keys), k, klen);
+		if (i < 0) {
+			snprintf(err, errlen,
+				 "%s:%u: unknown key '%.*s' (known: search_path, close_timeout, iotask)",
+				 name, line, (int)(klen > 64 ? 64 : klen), k);
+			return -EINVAL;
+		}
+		if (seen_line[i]) {
+			snprintf(err, errlen, "%s:%u: '%s' is set again (first on line %u)", name, line,
+				 known_keys[i], seen_line[i]);
+			return -EINVAL;
+		}
+		seen_line[i] = line;
+	}
+	return 0;
+}
+
+/* Absolute directories, colon-separated, none empty: a relative one would
+ * depend on the daemon's working directory. */
+static bool search_ok(const char *s)
+{
+	for (;;) {
+		if (*s != '/')
+			return false;
+		s = strchr(s, ':');
+		if (!s)
+			return true;
+		s++;
+	}
+}
+
+static int get_values(XLU_Config *xc, const char *name, struct twr_dconf *conf, char *err,
+		      size_t errlen)
+{
+	const char *s;
+	long v;
+	int ret;
+
+	ret = xlu_cfg_get_string(xc, "search_path", &s, 1);
+	if (!ret) {
+		if (!*s || strlen(s) >= sizeof(conf->search)) {
+			snprintf(err, errlen, "%s: search_path must be 1 to %zu characters", name,
+				 sizeof(conf->search) - 1);
+			return -EINVAL;
+		}
+		if (!search_ok(s)) {
+			snprintf(err, errlen,
+				 "%s: search_path = \"%.64s\": expected absolute directories separated by ':'",
+				 name, s);
+			return -EINVAL;
+		}
+		snprintf(conf->search, sizeof(conf->search), "%s", s);
+		conf->has_search = true;
+	} else if (ret != ESRCH) {
+		snprintf(err, errlen, "%s: search_path must be a string, e.g. \"/etc/xen:/srv/vm\"",
+			 name);
+		return -EINVAL;
+	}
+	ret = xlu_cfg_get_bounded_long(xc, "close_timeout", 0, TWR_DCONF_TIMEOUT_MAX, &v, 1);
+	if (!ret) {
+		conf->close_timeout_s = (unsigned int)v;
+		conf->has_close_timeout = true;
+	} else if (ret != ESRCH) {
+		snprintf(err, errlen, "%s: close_timeout must be seconds, 0 to %u", name,
+			 TWR_DCONF_TIMEOUT_MAX);
+		return -EINVAL;
+	}
+	ret = xlu_cfg_get_string(xc, "iotask", &s, 1);
+	if (!ret) {
+		if (find(iotask_modes, ARRAY_LEN(iotask_modes), s, strlen(s)) < 0) {
+			snprintf(err, errlen, "%s: iotask = \"%.32s\": expected off, register or enforce",
+				 name, s);
+			return -EINVAL;
+		}
+		snprintf(conf->iotask, sizeof(conf->iotask), "%s", s);
+		conf->has_iotask = true;
+	} else if (ret != ESRCH) {
+		snprintf(err, errlen, "%s: iotask must be a string: \"off\", \"register\" or \"enforce\"",
+			 name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int twr_dconf_parse(const char *name, const char *data, size_t len,
+		    struct twr_dconf *conf, char *err, size_t errlen)
+{
+	char *report = NULL;
+	size_t report_len = 0, i;
+	XLU_Config *xc;
+	FILE *rf;
+	int ret;
+
+	memset(conf, 0, sizeof(*conf));
+	err[0] = '\0';
+	/* libxlutil asserts on a NUL inside a string (tests/fuzz: fuzz_xlcfg). */
+	if (memchr(data, '\0', len)) {
+		snprintf(err, errlen, "%s: a NUL byte: not a text file", name);
+		return -EINVAL;
+	}
+	if (len > TWR_DCONF_MAX_SIZE) {
+		snprintf(err, errlen, "%s: larger than %u bytes", name, TWR_DCONF_MAX_SIZE);
+		return -EFBIG;
+	}
+	ret = check_keys(name, data, len, err, errlen);
+	if (ret)
+		return ret;
+	rf = open_memstream(&report, &report_len);
+	if (!rf)
+		return -ENOMEM;
+	xc = xlu_cfg_init(rf, name);
+	if (!xc) {
+		fclose(rf);
+		free(report);
+		return -ENOMEM;
+	}
+	ret = xlu_cfg_readdata(xc, data, (int)len);
+	if (ret) {
+		/* libxlutil's report names the file and line: one line of it. */
+		fflush(rf);
+		for (i = 0; report && report[i]; i++)
+			if (report[i] == '\n')
+				report[i] = ' ';
+		if (report && *report)
+			snprintf(err, errlen, "%s", report);
+		else
+			snprintf(err, errlen, "%s: does not parse: %s", name, strerror(ret));
+		ret = -EINVAL;
+	} else {
+		ret = get_values(xc, name, conf, err, errlen);
+	}
+	if (ret)
+		memset(conf, 0, sizeof(*conf));
+	xlu_cfg_destroy(xc);
+	fclose(rf);
+	free(report);
+	return ret;
+}
+
+int twr_dconf_read(const char *path, struct twr_dconf *conf, char *err, size_t errlen)
+{
+	char *buf;
+	size_t n;
+	FILE *f;
+	int ret;
+
+	memset(conf, 0, sizeof(*conf));
+	err[0] = '\0';
+	f = fopen(path, "re");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		ret = -errno;
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return ret;
+	}
+	buf = malloc(TWR_DCONF_MAX_SIZE + 1);
+	if (!buf) {
+		fclose(f);
+		return -ENOMEM;
+	}
+	n = fread(buf, 1, TWR_DCONF_MAX_SIZE + 1, f);
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(EIO));
+		ret = -EIO;
+	} else {
+		ret = twr_dconf_parse(path, buf, n, conf, err, errlen);
+	}
+	free(buf);
+	fclose(f);
+	return ret;
+}
