@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * twinringd's configuration file (twr_dconf.h). libxlutil parses the values,
- * as for a domU's config; the key check is ours, because libxlutil keeps
- * what it does not know without a word and offers no way to list the keys.
+ * as for a domU's config; the key check is ours (twr_cfg_next_key()),
+ * because libxlutil keeps what it does not know without a word.
  */
-#include <ctype.h>
 #include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include <libxlutil.h>
 
 #include "twr_dconf.h"
+#include "twr_xlcfg.h"
 
 static const char *const known_keys[] = { "search_path", "close_timeout", "iotask" };
 static const char *const iotask_modes[] = { "off", "register", "enforce" };
@@ -31,32 +31,15 @@ static int find(const char *const *list, size_t n, const char *s, size_t len)
 	return -1;
 }
 
-/* Every "key =" that starts a line must be a known key, set once. Values
- * that span lines (lists) continue with quotes or brackets, never with a
- * bare name, so a line-start name followed by '=' is always a key. */
+/* Every setting must be a known key, set once. */
 static int check_keys(const char *name, const char *data, size_t len, char *err, size_t errlen)
 {
-	unsigned int line = 1, seen_line[ARRAY_LEN(known_keys)] = { 0 };
-	const char *p = data, *end = data + len, *eol, *k;
-	size_t klen;
+	unsigned int line = 0, seen_line[ARRAY_LEN(known_keys)] = { 0 };
+	size_t pos = 0, klen;
+	const char *k;
 	int i;
 
-	for (; p < end; p = eol + 1, line++) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		while (p < eol && (*p == ' ' || *p == '\t'))
-			p++;
-		if (p == eol || !(isalpha((unsigned char)*p) || *p == '_'))
-			continue;
-		k = p;
-		while (p < eol && (isalnum((unsigned char)*p) || *p == '_'))
-			p++;
-		klen = (size_t)(p - k);
-		while (p < eol && (*p == ' ' || *p == '\t'))
-			p++;
-		if (p == eol || *p != '=')
-			continue;	/* not a setting: libxlutil reports it */
+	while ((klen = twr_cfg_next_key(data, len, &pos, &line, &k))) {
 		i = find(known_keys, ARRAY_LEN(known_keys), k, klen);
 		if (i < 0) {
 			snprintf(err, errlen,

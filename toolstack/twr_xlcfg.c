@@ -67,6 +67,87 @@ void twr_xlcfg_free(struct twr_xlcfg *cfg)
 }
 
 /* Copy libxlutil's report into @err as one line. */
+size_t twr_cfg_next_key(const char *data, size_t len, size_t *pos, unsigned int *line,
+			const char **key)
+{
+	const char *p, *end = data + len, *eol, *k;
+	size_t klen;
+
+	for (p = data + *pos; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		(*line)++;
+		*pos = (size_t)(eol - data) + 1;
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p == eol || !(isalpha((unsigned char)*p) || *p == '_'))
+			continue;
+		k = p;
+		while (p < eol && (isalnum((unsigned char)*p) || *p == '_'))
+			p++;
+		klen = (size_t)(p - k);
+		while (p < eol && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p < eol && *p == '=') {
+			*key = k;
+			return klen;
+		}
+	}
+	*pos = len;
+	return 0;
+}
+
+/* Edit distance of @a (length @n) and @b, at most 3 (anything more is 3):
+ * "twinrings", "twin_ring", "twinrng" are within 2 of "twinring". */
+static unsigned int distance(const char *a, size_t n, const char *b)
+{
+	unsigned int row[34], prev, cur, i, j, m = (unsigned int)strlen(b);
+
+	if (n > 32 || m > 32)
+		return 3;
+	for (j = 0; j <= m; j++)
+		row[j] = j;
+	for (i = 1; i <= n; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= m; j++) {
+			cur = row[j];
+			row[j] = tolower((unsigned char)a[i - 1]) == b[j - 1] ? prev :
+				 1 + (prev < row[j - 1] ? (prev < row[j] ? prev : row[j]) :
+				      (row[j - 1] < row[j] ? row[j - 1] : row[j]));
+			prev = cur;
+		}
+	}
+	return row[m] > 3 ? 3 : row[m];
+}
+
+/* The twinring key once at most; remember a near miss for a warning. */
+static int scan_keys(const char *name, const char *data, size_t len, struct twr_xlcfg *cfg,
+		     char *err, size_t errlen)
+{
+	size_t pos = 0, klen, want = strlen(TWR_XLCFG_KEY);
+	unsigned int line = 0, first = 0;
+	const char *k;
+
+	while ((klen = twr_cfg_next_key(data, len, &pos, &line, &k))) {
+		if (klen == want && !memcmp(k, TWR_XLCFG_KEY, want)) {
+			if (first) {
+				snprintf(err, errlen,
+					 "%s:%u: '%s' is set again (first on line %u): xl keeps only the last list; put every entry in one",
+					 name, line, TWR_XLCFG_KEY, first);
+				return -EINVAL;
+			}
+			first = line;
+		} else if (!cfg->near_line && distance(k, klen, TWR_XLCFG_KEY) <= 2) {
+			snprintf(cfg->near_key, sizeof(cfg->near_key), "%.*s",
+				 (int)(klen < sizeof(cfg->near_key) ? klen : sizeof(cfg->near_key) - 1), k);
+			cfg->near_line = line;
+		}
+	}
+	return 0;
+}
+
 static void report_to_err(char *err, size_t errlen, char *report)
 {
 	size_t i;
@@ -130,6 +211,9 @@ static int cfg_read(const char *name, const char *data, size_t len,
 
 	memset(cfg, 0, sizeof(*cfg));
 	err[0] = '\0';
+	ret = scan_keys(name, data, len, cfg, err, errlen);
+	if (ret)
+		return ret;
 	rf = open_memstream(&report, &report_len);
 	if (!rf)
 		return -ENOMEM;

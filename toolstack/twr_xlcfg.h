@@ -23,7 +23,21 @@ struct twr_xlcfg {
 	unsigned int n;		/* entries of the twinring list */
 	char **items;		/* each entry, NULL where it is not a string */
 	bool has_key;		/* the file has a twinring key at all */
+	/* Without one, a key that looks like a misspelt "twinring" (one or
+	 * two letters off; xl's lexer refuses capitals itself), and its
+	 * line: worth a warning. */
+	char near_key[32];
+	unsigned int near_line;
 };
+
+/* The settings of an xl-syntax text, in order: each "key =" that starts a
+ * line. Values that span lines (lists) go on with quotes or brackets, never
+ * with a bare name, so a line-start name followed by '=' is always a key.
+ * Start with *@pos = 0 and *@line = 0; each call returns the next key's
+ * length (0 at the end) with the key at *@key and its line (from 1) in
+ * *@line. libxlutil offers no way to list the keys it read. */
+size_t twr_cfg_next_key(const char *data, size_t len, size_t *pos, unsigned int *line,
+			const char **key);
 
 /* Is @name usable as a file name on the search path (no '/', not starting
  * with '.', printable, at most 64 bytes)? */
@@ -37,7 +51,8 @@ int twr_xlcfg_find(const char *search, const char *name, char *path, size_t len)
 
 /* Read the twinring key of the xl config file @path. Returns 0 (cfg->n is 0
  * if the key is absent or empty), or a negative errno with @err saying what
- * is wrong, libxlutil's own message included. Files with NUL bytes or over
+ * is wrong, libxlutil's own message included. The key set twice is an
+ * error (xl would keep only the last list, silently dropping devices). Files with NUL bytes or over
  * TWR_XLCFG_MAX_SIZE are refused before libxlutil sees them. */
 int twr_xlcfg_read(const char *path, struct twr_xlcfg *cfg, char *err, size_t errlen);
 

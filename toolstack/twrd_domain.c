@@ -195,6 +195,9 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	if (cfg.n)
 		twrd_log(dm, LOG_INFO, "%s: %s has %u twinring entr%s", who, path, cfg.n,
 		     cfg.n == 1 ? "y" : "ies");
+	else if (!cfg.has_key && cfg.near_line)
+		twrd_log(dm, LOG_WARNING, "%s: %s:%u: '%s' is not '%s': no twinring devices from it",
+			 who, path, cfg.near_line, cfg.near_key, TWR_XLCFG_KEY);
 	apply_entries(dm, dom->domid, who, path, &cfg, &nerr);
 	twr_xlcfg_free(&cfg);
 	return true;

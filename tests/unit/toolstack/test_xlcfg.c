@@ -111,6 +111,51 @@ static void test_read_without_key_is_empty(void)
 	CU_ASSERT_EQUAL(g_cfg.n, 0);
 }
 
+static void test_read_key_twice_is_refused(void)
+{
+	/* xl keeps the last list: the first entries would vanish unseen. */
+	CU_ASSERT_EQUAL(read_text("twinring = [ 'net, bridge=xenbr0' ]\nname = 'vm1'\n"
+				  "twinring = [ 'blk, target=/srv/d.img, vdev=twa' ]\n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "vm1.cfg:3: 'twinring' is set again (first on line 1)"));
+	CU_ASSERT_EQUAL(g_cfg.n, 0);
+}
+
+static void test_read_near_miss_is_noted(void)
+{
+	static const char *const misses[] = { "twinrings", "twnring", "twin_ring", "twinrng" };
+	char text[128];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(misses) / sizeof(misses[0]); i++) {
+		snprintf(text, sizeof(text), "name = 'vm1'\n%s = [ 'net' ]\n", misses[i]);
+		CU_ASSERT_EQUAL(read_text(text), 0);
+		CU_ASSERT_FALSE(g_cfg.has_key);
+		CU_ASSERT_STRING_EQUAL(g_cfg.near_key, misses[i]);
+		CU_ASSERT_EQUAL(g_cfg.near_line, 2);
+	}
+	/* xl's own keys are not near it. */
+	CU_ASSERT_EQUAL(read_text("name = 'vm1'\nmemory = 256\nvif = [ '' ]\nextra = 'x'\n"
+				  "kernel = 'k'\nramdisk = 'r'\non_crash = 'preserve'\n"), 0);
+	CU_ASSERT_EQUAL(g_cfg.near_line, 0);
+}
+
+static void test_next_key_lists_settings(void)
+{
+	static const char text[] = "# c = 1\nname = 'vm1'\n  disk = [ 'a',\n  'b' ]\nx=1; y = 2\n";
+	unsigned int line = 0;
+	size_t pos = 0, n;
+	const char *k;
+
+	n = twr_cfg_next_key(text, sizeof(text) - 1, &pos, &line, &k);
+	CU_ASSERT(n == 4 && !strncmp(k, "name", 4) && line == 2);
+	n = twr_cfg_next_key(text, sizeof(text) - 1, &pos, &line, &k);
+	CU_ASSERT(n == 4 && !strncmp(k, "disk", 4) && line == 3);
+	/* One key per line: "y" after a ';' is libxlutil's to read. */
+	n = twr_cfg_next_key(text, sizeof(text) - 1, &pos, &line, &k);
+	CU_ASSERT(n == 1 && k[0] == 'x' && line == 5);
+	CU_ASSERT_EQUAL(twr_cfg_next_key(text, sizeof(text) - 1, &pos, &line, &k), 0);
+}
+
 static void test_read_key_not_a_list(void)
 {
 	CU_ASSERT_EQUAL(read_text("twinring = 'net, bridge=xenbr0'\n"), -EINVAL);
@@ -246,6 +291,9 @@ static const struct twr_cunit_test tests[] = {
 	T(test_read_design_example),
 	T(test_read_without_key_is_empty),
 	T(test_read_key_not_a_list),
+	T(test_read_key_twice_is_refused),
+	T(test_read_near_miss_is_noted),
+	T(test_next_key_lists_settings),
 	T(test_read_syntax_error_names_the_line),
 	T(test_read_nested_list_entry_is_null),
 	T(test_read_refuses_nul_bytes),
