@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxlutil.h>
 
@@ -183,32 +182,18 @@ int twr_dconf_read(const char *path, struct twr_dconf *conf, char *err, size_t e
 {
 	char *buf;
 	size_t n;
-	FILE *f;
 	int ret;
 
 	memset(conf, 0, sizeof(*conf));
 	err[0] = '\0';
-	f = fopen(path, "re");
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		ret = -errno;
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	ret = twr_cfg_read_file(path, TWR_DCONF_MAX_SIZE, &buf, &n, err, errlen);
+	if (ret == -ENOENT) {
+		err[0] = '\0';
+		return 0;	/* no file: the defaults */
+	}
+	if (ret)
 		return ret;
-	}
-	buf = malloc(TWR_DCONF_MAX_SIZE + 1);
-	if (!buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, TWR_DCONF_MAX_SIZE + 1, f);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(EIO));
-		ret = -EIO;
-	} else {
-		ret = twr_dconf_parse(path, buf, n, conf, err, errlen);
-	}
+	ret = twr_dconf_parse(path, buf, n, conf, err, errlen);
 	free(buf);
-	fclose(f);
 	return ret;
 }

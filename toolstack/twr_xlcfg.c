@@ -262,35 +262,49 @@ int twr_xlcfg_read_data(const char *name, const char *data, size_t len,
 	return cfg_read(name, data, len, cfg, err, errlen);
 }
 
-int twr_xlcfg_read(const char *path, struct twr_xlcfg *cfg, char *err, size_t errlen)
+int twr_cfg_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
+		      size_t errlen)
 {
-	char *buf;
-	size_t n;
 	FILE *f;
-	int ret;
+	int ret = 0;
 
-	memset(cfg, 0, sizeof(*cfg));
+	*buf = NULL;
+	*len = 0;
 	f = fopen(path, "re");
 	if (!f) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		return ret;
 	}
-	buf = malloc(TWR_XLCFG_MAX_SIZE + 1);
-	if (!buf) {
+	*buf = malloc(max + 1);
+	if (!*buf) {
 		fclose(f);
 		return -ENOMEM;
 	}
 	/* Read it ourselves, once: the checks and the parse see the same bytes. */
-	n = fread(buf, 1, TWR_XLCFG_MAX_SIZE + 1, f);
+	*len = fread(*buf, 1, max + 1, f);
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(EIO));
+		free(*buf);
+		*buf = NULL;
 		ret = -EIO;
-	} else {
-		ret = twr_xlcfg_read_data(path, buf, n, cfg, err, errlen);
 	}
-	free(buf);
 	fclose(f);
+	return ret;
+}
+
+int twr_xlcfg_read(const char *path, struct twr_xlcfg *cfg, char *err, size_t errlen)
+{
+	char *buf;
+	size_t n;
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	ret = twr_cfg_read_file(path, TWR_XLCFG_MAX_SIZE, &buf, &n, err, errlen);
+	if (ret)
+		return ret;
+	ret = twr_xlcfg_read_data(path, buf, n, cfg, err, errlen);
+	free(buf);
 	return ret;
 }
 

@@ -39,6 +39,12 @@ struct twr_xlcfg {
 size_t twr_cfg_next_key(const char *data, size_t len, size_t *pos, unsigned int *line,
 			const char **key);
 
+/* Read the file at @path, at most @max + 1 bytes (so a parser can tell a
+ * file over @max), into a new buffer: 0 with *@buf (free() it) and *@len,
+ * or a negative errno with @err saying why (-ENOENT for a missing file). */
+int twr_cfg_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,
+		      size_t errlen);
+
 /* Is @name usable as a file name on the search path (no '/', not starting
  * with '.', printable, at most 64 bytes)? */
 bool twr_xlcfg_name_ok(const char *name);
