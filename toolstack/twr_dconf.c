@@ -126,55 +126,20 @@ static int get_values(XLU_Config *xc, const char *name, struct twr_dconf *conf, 
 int twr_dconf_parse(const char *name, const char *data, size_t len,
 		    struct twr_dconf *conf, char *err, size_t errlen)
 {
-	char *report = NULL;
-	size_t report_len = 0, i;
 	XLU_Config *xc;
-	FILE *rf;
 	int ret;
 
 	memset(conf, 0, sizeof(*conf));
 	err[0] = '\0';
-	/* libxlutil asserts on a NUL inside a string (tests/fuzz: fuzz_xlcfg). */
-	if (memchr(data, '\0', len)) {
-		snprintf(err, errlen, "%s: a NUL byte: not a text file", name);
-		return -EINVAL;
-	}
-	if (len > TWR_DCONF_MAX_SIZE) {
-		snprintf(err, errlen, "%s: larger than %u bytes", name, TWR_DCONF_MAX_SIZE);
-		return -EFBIG;
-	}
-	ret = check_keys(name, data, len, err, errlen);
+	ret = twr_cfg_parse(name, data, len, TWR_DCONF_MAX_SIZE, &xc, err, errlen);
 	if (ret)
-		return ret;
-	rf = open_memstream(&report, &report_len);
-	if (!rf)
-		return -ENOMEM;
-	xc = xlu_cfg_init(rf, name);
-	if (!xc) {
-		fclose(rf);
-		free(report);
-		return -ENOMEM;
-	}
-	ret = xlu_cfg_readdata(xc, data, (int)len);
-	if (ret) {
-		/* libxlutil's report names the file and line: one line of it. */
-		fflush(rf);
-		for (i = 0; report && report[i]; i++)
-			if (report[i] == '\n')
-				report[i] = ' ';
-		if (report && *report)
-			snprintf(err, errlen, "%s", report);
-		else
-			snprintf(err, errlen, "%s: does not parse: %s", name, strerror(ret));
-		ret = -EINVAL;
-	} else {
+		return ret == -EFBIG ? ret : -EINVAL;
+	ret = check_keys(name, data, len, err, errlen);
+	if (!ret)
 		ret = get_values(xc, name, conf, err, errlen);
-	}
 	if (ret)
 		memset(conf, 0, sizeof(*conf));
 	xlu_cfg_destroy(xc);
-	fclose(rf);
-	free(report);
 	return ret;
 }
 

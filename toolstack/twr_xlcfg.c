@@ -200,20 +200,28 @@ static int cfg_extract(XLU_Config *xc, const char *name, struct twr_xlcfg *cfg,
 	return 0;
 }
 
-static int cfg_read(const char *name, const char *data, size_t len,
-		    struct twr_xlcfg *cfg, char *err, size_t errlen)
+int twr_cfg_parse(const char *name, const char *data, size_t len, size_t max,
+		  XLU_Config **xcp, char *err, size_t errlen)
 {
+	const char *nul = memchr(data, '\0', len);
 	char *report = NULL;
 	size_t report_len = 0;
 	XLU_Config *xc;
 	FILE *rf;
 	int ret;
 
-	memset(cfg, 0, sizeof(*cfg));
-	err[0] = '\0';
-	ret = scan_keys(name, data, len, cfg, err, errlen);
-	if (ret)
-		return ret;
+	*xcp = NULL;
+	/* libxlutil 4.17 asserts (aborts the daemon) on a NUL inside a quoted
+	 * string, found by tests/fuzz/toolstack/fuzz_xlcfg.c: no text config has one. */
+	if (nul) {
+		snprintf(err, errlen, "%s: a NUL byte at offset %zu: not a text file",
+			 name, (size_t)(nul - data));
+		return -EINVAL;
+	}
+	if (len > max) {
+		snprintf(err, errlen, "%s: larger than %zu bytes", name, max);
+		return -EFBIG;
+	}
 	rf = open_memstream(&report, &report_len);
 	if (!rf)
 		return -ENOMEM;
@@ -230,12 +238,11 @@ static int cfg_read(const char *name, const char *data, size_t len,
 			report_to_err(err, errlen, report);
 		else
 			snprintf(err, errlen, "%s: cannot read: %s", name, strerror(ret));
+		xlu_cfg_destroy(xc);
 		ret = -ret;
-		goto out_cfg;
+		goto out_report;
 	}
-	ret = cfg_extract(xc, name, cfg, err, errlen);
-out_cfg:
-	xlu_cfg_destroy(xc);
+	*xcp = xc;
 out_report:
 	fclose(rf);
 	free(report);
@@ -245,21 +252,19 @@ out_report:
 int twr_xlcfg_read_data(const char *name, const char *data, size_t len,
 			struct twr_xlcfg *cfg, char *err, size_t errlen)
 {
-	const char *nul = memchr(data, '\0', len);
+	XLU_Config *xc;
+	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
-	/* libxlutil 4.17 asserts (aborts the daemon) on a NUL inside a quoted
-	 * string, found by tests/fuzz/toolstack/fuzz_xlcfg.c: no text config has one. */
-	if (nul) {
-		snprintf(err, errlen, "%s: a NUL byte at offset %zu: not a text file",
-			 name, (size_t)(nul - data));
-		return -EINVAL;
-	}
-	if (len > TWR_XLCFG_MAX_SIZE) {
-		snprintf(err, errlen, "%s: larger than %u bytes", name, TWR_XLCFG_MAX_SIZE);
-		return -EFBIG;
-	}
-	return cfg_read(name, data, len, cfg, err, errlen);
+	err[0] = '\0';
+	ret = twr_cfg_parse(name, data, len, TWR_XLCFG_MAX_SIZE, &xc, err, errlen);
+	if (ret)
+		return ret;
+	ret = scan_keys(name, data, len, cfg, err, errlen);
+	if (!ret)
+		ret = cfg_extract(xc, name, cfg, err, errlen);
+	xlu_cfg_destroy(xc);
+	return ret;
 }
 
 int twr_cfg_read_file(const char *path, size_t max, char **buf, size_t *len, char *err,

@@ -39,6 +39,16 @@ struct twr_xlcfg {
 size_t twr_cfg_next_key(const char *data, size_t len, size_t *pos, unsigned int *line,
 			const char **key);
 
+typedef struct XLU_Config XLU_Config;	/* libxlutil.h */
+
+/* Parse the xl-syntax text @data with libxlutil, after refusing a NUL byte
+ * (libxlutil 4.17 aborts on one) and more than @max bytes: 0 with *@xc
+ * (xlu_cfg_destroy() it), or a negative errno with @err saying what is
+ * wrong (libxlutil's own report, file and line, on one line); @name is used
+ * in messages. */
+int twr_cfg_parse(const char *name, const char *data, size_t len, size_t max,
+		  XLU_Config **xc, char *err, size_t errlen);
+
 /* Read the file at @path, at most @max + 1 bytes (so a parser can tell a
  * file over @max), into a new buffer: 0 with *@buf (free() it) and *@len,
  * or a negative errno with @err saying why (-ENOENT for a missing file). */
