@@ -4,7 +4,7 @@
 check_PROGRAMS += tests/unit/grant/test_iotask
 TESTS += tests/unit/grant/test_iotask
 
-tests_unit_grant_test_iotask_SOURCES = tests/unit/grant/test_iotask.c
+tests_unit_grant_test_iotask_SOURCES = tests/unit/grant/test_iotask.c grant/iotask.c
 tests_unit_grant_test_iotask_CPPFLAGS = -I$(top_srcdir)/tests/unit/grant/stub
 tests_unit_grant_test_iotask_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_grant_test_iotask_LDADD = $(CUNIT_LIBS)
@@ -42,7 +42,7 @@ tests_unit_grant_test_iotask_chan_LDADD = $(CUNIT_LIBS)
 # The table against a reference model, over long random operation sequences.
 check_PROGRAMS += tests/unit/grant/test_iotask_model
 TESTS += tests/unit/grant/test_iotask_model
-tests_unit_grant_test_iotask_model_SOURCES = tests/unit/grant/test_iotask_model.c
+tests_unit_grant_test_iotask_model_SOURCES = tests/unit/grant/test_iotask_model.c grant/iotask.c
 tests_unit_grant_test_iotask_model_CPPFLAGS = -I$(top_srcdir)/tests/unit/grant/stub
 tests_unit_grant_test_iotask_model_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_grant_test_iotask_model_LDADD = $(CUNIT_LIBS)

@@ -12,17 +12,18 @@ TESTS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
 	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf
 
-tests_unit_toolstack_test_spec_SOURCES = tests/unit/toolstack/test_spec.c
+tests_unit_toolstack_test_spec_SOURCES = tests/unit/toolstack/test_spec.c toolstack/twr_spec.c
 tests_unit_toolstack_test_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_spec_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_spec_LDADD = $(CUNIT_LIBS)
 
-tests_unit_toolstack_test_xsplan_SOURCES = tests/unit/toolstack/test_xsplan.c
+tests_unit_toolstack_test_xsplan_SOURCES = tests/unit/toolstack/test_xsplan.c \
+	toolstack/twr_spec.c toolstack/twr_xsplan.c
 tests_unit_toolstack_test_xsplan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_xsplan_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_xsplan_LDADD = $(CUNIT_LIBS)
 
-tests_unit_toolstack_test_xlcfg_SOURCES = tests/unit/toolstack/test_xlcfg.c
+tests_unit_toolstack_test_xlcfg_SOURCES = tests/unit/toolstack/test_xlcfg.c toolstack/twr_xlcfg.c
 tests_unit_toolstack_test_xlcfg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_xlcfg_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(XLUTIL_CFLAGS)
 tests_unit_toolstack_test_xlcfg_LDADD = $(CUNIT_LIBS) $(XLUTIL_LIBS)

@@ -9,7 +9,7 @@
 
 #include "../twr_cunit.h"
 
-#include "../../../toolstack/twr_spec.c"
+#include "../../../toolstack/twr_spec.h"
 
 static struct twr_spec g_spec;
 static struct twr_spec_error g_err;

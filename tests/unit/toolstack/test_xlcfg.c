@@ -13,7 +13,7 @@
 
 #include "../twr_cunit.h"
 
-#include "../../../toolstack/twr_xlcfg.c"
+#include "../../../toolstack/twr_xlcfg.h"
 
 static char g_dir[64];
 static struct twr_xlcfg g_cfg;

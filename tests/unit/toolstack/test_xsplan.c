@@ -9,8 +9,9 @@
 
 #include "../twr_cunit.h"
 
-#include "../../../toolstack/twr_spec.c"
-#include "../../../toolstack/twr_xsplan.c"
+#include "twinring/xenbus.h"
+#include "../../../toolstack/twr_spec.h"
+#include "../../../toolstack/twr_xsplan.h"
 
 static struct twr_xs_plan g_plan;
 static struct twr_dev_desc g_desc;
