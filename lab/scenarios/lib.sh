@@ -182,23 +182,34 @@ twr_seq() {
 	echo "$1-$2-$n"
 }
 
-# twr_bench_try NAME BASE SECS CMD...: one benchmark sample: the perf counters
-# zeroed, CMD (through the agent or with its own timeout, at most SECS s), the
-# counters saved as perf/BASE.txt; CMD's status. A sample whose tool died
+# twr_bench_try NAME BASE SECS OUT CMD...: one benchmark sample: the perf
+# counters zeroed, CMD with its stdout in the file OUT ("-": CMD writes its
+# own output; either way each try starts the file anew, so a retry never
+# leaves the first try's partial output in front of its own), bounded to
+# SECS s (through the agent or with its own timeout), the counters saved as
+# perf/BASE.txt; CMD's status. A sample whose tool died
 # (killed by a signal, 128+N) or did not answer in SECS s (124, or 255 from
 # the agent) is taken once more, and the run says so: the check retried_NAME
 # and a `suspect` reason. Under TCG the guest's load generator has been seen
-# to crash on its own (fio, SIGSEGV in libc, in a 2-vCPU domU) and, without a
-# bound, to hold the agent's socket for an hour. A second death fails.
+# to crash on its own (fio, SIGSEGV in libc, in the 2-vCPU domU, with either
+# stack) and, without a bound, to hold the agent's socket for an hour. A
+# second death fails.
 twr_bench_try() {
-	local name=$1 base=$2 secs=$3 try rc
-	shift 3
+	local name=$1 base=$2 secs=$3 out=$4 try rc
+	shift 4
 	for try in 1 2; do
 		counters_begin
-		TWR_AGENT_TIMEOUT=$secs "$@"
+		if [ "$out" = - ]; then
+			TWR_AGENT_TIMEOUT=$secs "$@"
+		else
+			TWR_AGENT_TIMEOUT=$secs "$@" >"$out"
+		fi
 		rc=$?
 		counters_end "$TWR_RESULTS/perf/$base.txt"
-		if [ $try = 2 ] || [ $rc -lt 124 ]; then
+		# Retried: 124 (timeout), 255 (the agent silent), 129-254 (a
+		# signal); not a plain failure (1), nor 126/127 (cannot run).
+		if [ $try = 2 ] || { [ $rc != 124 ] && [ $rc != 255 ] &&
+			{ [ $rc -le 128 ] || [ $rc -ge 255 ]; }; }; then
 			break
 		fi
 		twr_log "$name: the tool died or hung (status $rc); the sample is taken again"
@@ -223,7 +234,7 @@ run_netperf() {
 	base=$(twr_seq "$stack" "$test")
 	out=$TWR_RESULTS/raw/$base.csv
 	twr_log "$stack $test: netperf ${TWR_NET_SECS}s"
-	twr_bench_try "netperf_$base" "$base" $((TWR_NET_SECS + 120)) \
+	twr_bench_try "netperf_$base" "$base" $((TWR_NET_SECS + 120)) - \
 		twr_netperf_cmd "$test" "$domu" "$dom0" "$out"
 	rc=$?
 	twr_check "netperf_${stack}_${test}" "$([ $rc = 0 ] && echo true || echo false)" "netperf exit status $rc"
@@ -270,7 +281,7 @@ run_netperf_streams() {
 	cmd+=' -l '$TWR_NET_SECS' -f m -P 0 -T $((i % c)), -- -o '$TWR_NETPERF_SEL' >/tmp/stream-$i.csv 2>&1 & p="$p $!"; done;'
 	cmd+=' rc=0; for x in $p; do wait $x || rc=1; done; for i in $(seq 0 '$((n - 1))'); do'
 	cmd+=' echo "== stream $i"; cat /tmp/stream-$i.csv; done; exit $rc'
-	twr_bench_try "netperf_$base" "$base" $((TWR_NET_SECS + 120)) twr_domu_run "$TWR_AGENT" "$cmd" >"$out"
+	twr_bench_try "netperf_$base" "$base" $((TWR_NET_SECS + 120)) "$out" twr_domu_run "$TWR_AGENT" "$cmd"
 	rc=$?
 	# The result lines: throughput first, bytes sent fourth.
 	read -r got sum bytes < <(awk -F, '/^[0-9.]+,/ { n++; s += $1; b += $4 } END { printf "%d %.2f %.0f\n", n, s, b }' "$out")
@@ -296,12 +307,17 @@ run_fio() {
 	local stack=$1 test=$2 dev=$3 base out rc job
 	local common="--name=$test --filename=$dev --direct=1 --ioengine=libaio --output-format=json"
 	local timed="--runtime=$TWR_FIO_SECS --time_based"
+	# A time-based job's bound is its window and a margin; a job that
+	# moves a volume (and verifies it) gets TWR_FIO_TIMEOUT.
+	local tmo=$((TWR_FIO_SECS + 120))
 	case $test in
 	randread_4k | randread_4k_bdev) job="--rw=randread --bs=4k --iodepth=16 $timed" ;;
 	seqread_1m) job="--rw=read --bs=1m --iodepth=4 $timed" ;;
 	randwrite_4k | randwrite_4k_bdev)
-		job="--rw=randwrite --bs=4k --iodepth=16 --size=${TWR_RANDW_MB}m --verify=crc32c --verify_fatal=1" ;;
-	seqwrite_1m) job="--rw=write --bs=1m --iodepth=4 --verify=crc32c --verify_fatal=1" ;;
+		job="--rw=randwrite --bs=4k --iodepth=16 --size=${TWR_RANDW_MB}m --verify=crc32c --verify_fatal=1"
+		tmo=$TWR_FIO_TIMEOUT ;;
+	seqwrite_1m) job="--rw=write --bs=1m --iodepth=4 --verify=crc32c --verify_fatal=1"
+		tmo=$TWR_FIO_TIMEOUT ;;
 	randread_4k_delay_qd1 | randread_4k_delay_qd16 | randread_4k_delay_qd64)
 		job="--rw=randread --bs=4k --iodepth=${test##*_qd} $timed" ;;
 	randwrite_4k_delay_qd64) job="--rw=randwrite --bs=4k --iodepth=64 $timed" ;;
@@ -312,7 +328,7 @@ run_fio() {
 	out=$TWR_RESULTS/raw/$base.json
 	twr_log "$stack $test: fio on $dev"
 	# shellcheck disable=SC2086 # word splitting intended
-	twr_bench_try "fio_$base" "$base" "$TWR_FIO_TIMEOUT" twr_domu_run "$TWR_AGENT" fio $common $job >"$out"
+	twr_bench_try "fio_$base" "$base" "$tmo" "$out" twr_domu_run "$TWR_AGENT" fio $common $job
 	rc=$?
 	twr_check "fio_${stack}_${test}" "$([ $rc = 0 ] && echo true || echo false)" "fio exit status $rc"
 	result_raw "$stack" "$test" fio "raw/$base.json" "perf/$base.txt"
