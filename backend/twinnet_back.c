@@ -34,6 +34,13 @@ static unsigned int max_queues_cap = 16;
 module_param_named(max_queues, max_queues_cap, uint, 0644);
 MODULE_PARM_DESC(max_queues, "cap on the max-queues the toolstack writes");
 
+/* A guest that takes nothing from ring B for this long loses the carrier of
+ * its port: the qdisc's packets are dropped and the bridge stops sending it
+ * more, until it reads again (netback's rx_drain/rx_stall timeouts). */
+static unsigned int stall_timeout_ms = 10000;
+module_param(stall_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(stall_timeout_ms, "carrier off after the guest read nothing this long with data waiting (ms, 0 never)");
+
 /* Test mode for the lab's hostile-peer checks: the next packet sent goes
  * out with a non-zero reserved header field, which the frontend must refuse. */
 static bool inject_fault;
@@ -142,6 +149,7 @@ static int twinnet_back_connect(struct twinnet_back *be)
 		bq->q.irq = bq->ch.irq;
 	}
 	rtnl_lock();
+	be->port.stall_ms = READ_ONCE(stall_timeout_ms);
 	ret = twinnet_port_up(&be->port, nr);
 	rtnl_unlock();
 	mutex_unlock(&be->lock);

@@ -40,6 +40,9 @@ struct twinnet_stats {
 	u64 rx_errors;		/* protocol violations by the peer */
 	u64 rx_notify;		/* events sent: space released */
 	u64 irqs;		/* events received */
+	u64 tx_stalls;		/* carrier off: the peer took nothing for
+				 * stall_ms (the stall timer, under the TX
+				 * queue lock) */
 };
 
 #define TWINNET_NSTATS	(sizeof(struct twinnet_stats) / sizeof(u64))
@@ -58,6 +61,10 @@ struct twinnet_queue {
 	bool eoi_work;			/* work done since the last EOI */
 	atomic_t eoi_pending;		/* an event awaits xen_irq_lateeoi() */
 	unsigned int rx_unpublished;	/* released bytes not yet given back */
+	/* TX stopped for the peer's sake since the timer was armed; it turns
+	 * the carrier off when it fires with the queue still stopped. */
+	struct timer_list stall_timer;
+	bool stalled;			/* under the TX queue lock */
 	struct twinnet_stats stats;
 };
 
@@ -84,6 +91,13 @@ struct twinnet_port {
 	unsigned int nr_queues;		/* connected queues, under rtnl */
 	struct twinnet_queue **queues;	/* max_queues entries, fixed */
 	bool has_data_valid;		/* may send TWR_NET_F_DATA_VALID */
+	/* A TX queue stopped this long because the peer consumes nothing
+	 * turns the carrier off, which drops what waits in the qdisc and
+	 * takes the port out of its bridge until the peer reads again
+	 * (netback's rx_stall_timeout). 0: never (the frontend: a backend
+	 * that stops reading stalls only its own guest). */
+	unsigned int stall_ms;
+	atomic_t stalled_queues;	/* queues with ->stalled set */
 	struct work_struct broken_work;
 	struct twinnet_stats dead;	/* stats of queues no longer connected */
 };

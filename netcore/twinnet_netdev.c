@@ -51,6 +51,61 @@ static void twinnet_tx_flush(struct twinnet_queue *q)
 	}
 }
 
+/* Under the TX queue lock, the queue just stopped for want of space: start
+ * the stall clock (a no-op unless the port has one). */
+static void twinnet_stall_arm(struct twinnet_queue *q)
+{
+	unsigned int ms = q->port->stall_ms;
+
+	if (ms)
+		mod_timer(&q->stall_timer, jiffies + msecs_to_jiffies(ms));
+}
+
+/* Under the TX queue lock, the queue is woken: stop the clock, and turn the
+ * carrier back on if this was the last stalled queue. */
+static void twinnet_stall_clear(struct twinnet_queue *q)
+{
+	struct twinnet_port *port = q->port;
+
+	del_timer(&q->stall_timer);
+	if (!q->stalled)
+		return;
+	q->stalled = false;
+	if (atomic_dec_and_test(&port->stalled_queues)) {
+		netdev_info(port->netdev, "queue %u: the peer reads again, carrier on\n",
+			    q->id);
+		netif_carrier_on(port->netdev);
+	}
+}
+
+/*
+ * The stall timer: the queue has been stopped for stall_ms and the peer
+ * still frees no space. Carrier off: the link watch then swaps the qdisc
+ * out and drops what it holds, and a bridge stops forwarding to us, so
+ * nothing the host sends piles up for a guest that reads nothing. The
+ * queue stays stopped; the peer's space event (NAPI, twinnet_tx_wake())
+ * brings the carrier back. Under the TX queue lock, so a wake cannot slip
+ * between the test and the carrier change.
+ */
+static void twinnet_stall_timer(struct timer_list *t)
+{
+	struct twinnet_queue *q = from_timer(q, t, stall_timer);
+	struct twinnet_port *port = q->port;
+	struct netdev_queue *txq = netdev_get_tx_queue(port->netdev, q->id);
+
+	__netif_tx_lock(txq, smp_processor_id());
+	if (q->connected && !q->stalled && netif_tx_queue_stopped(txq)) {
+		q->stalled = true;
+		q->stats.tx_stalls++;
+		netdev_warn(port->netdev,
+			    "queue %u: the peer took nothing for %u ms, carrier off (queued packets dropped)\n",
+			    q->id, port->stall_ms);
+		if (atomic_inc_return(&port->stalled_queues) == 1)
+			netif_carrier_off(port->netdev);
+	}
+	__netif_tx_unlock(txq);
+}
+
 /* NAPI: a stopped TX queue restarts once a maximum record fits again. */
 static void twinnet_tx_wake(struct twinnet_queue *q)
 {
@@ -62,6 +117,7 @@ static void twinnet_tx_wake(struct twinnet_queue *q)
 	if (q->connected && netif_tx_queue_stopped(txq) &&
 	    !twr_ring_broken(q->tx) &&
 	    twr_ring_space_wait_prepare(q->tx, TWR_NET_REC_MAX)) {
+		twinnet_stall_clear(q);
 		netif_tx_wake_queue(txq);
 		q->eoi_work = true;
 	}
@@ -95,6 +151,8 @@ static netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *de
 		if (twr_ring_space_wait_prepare(q->tx, TWR_NET_REC_MAX) &&
 		    !twr_ring_broken(q->tx))
 			netif_tx_start_queue(txq);
+		else
+			twinnet_stall_arm(q);
 		return NETDEV_TX_BUSY;
 	}
 	if (unlikely(ret == -EPROTO)) {
@@ -120,6 +178,7 @@ static netdev_tx_t twinnet_start_xmit(struct sk_buff *skb, struct net_device *de
 		if (!twr_ring_space_wait_prepare(q->tx, TWR_NET_REC_MAX)) {
 			netif_tx_stop_queue(txq);
 			q->stats.tx_ring_full++;
+			twinnet_stall_arm(q);
 		}
 		return NETDEV_TX_OK;
 	}
@@ -241,6 +300,20 @@ static void twinnet_queue_napi_off(struct twinnet_queue *q)
 	q->napi_on = false;
 }
 
+/* Process context, TX stopped: no stall clock runs and none is counted
+ * any more. Returns true if a queue was stalled (the carrier is off). */
+static bool twinnet_stall_reset(struct twinnet_port *port)
+{
+	unsigned int i;
+
+	for (i = 0; i < port->max_queues; i++) {
+		/* The timer takes the TX lock; none is held here. */
+		del_timer_sync(&port->queues[i]->stall_timer);
+		port->queues[i]->stalled = false;
+	}
+	return atomic_xchg(&port->stalled_queues, 0) != 0;
+}
+
 static int twinnet_open(struct net_device *dev)
 {
 	struct twinnet_port *port = netdev_priv(dev);
@@ -261,6 +334,9 @@ static int twinnet_close(struct net_device *dev)
 	for (i = 0; i < port->max_queues; i++)
 		twinnet_queue_napi_off(port->queues[i]);
 	netif_tx_disable(dev);
+	/* Opened again, the queues start afresh: no stall survives. */
+	if (twinnet_stall_reset(port) && port->nr_queues)
+		netif_carrier_on(dev);
 	return 0;
 }
 
@@ -286,6 +362,7 @@ int twinnet_port_up(struct twinnet_port *port, unsigned int nr)
 			twinnet_queue_napi_on(q);
 	}
 	port->nr_queues = nr;
+	atomic_set(&port->stalled_queues, 0);
 	netif_carrier_on(dev);
 	if (netif_running(dev))
 		netif_tx_wake_all_queues(dev);
@@ -314,6 +391,7 @@ unsigned int twinnet_port_down(struct twinnet_port *port)
 	for (i = 0; i < port->max_queues; i++)
 		twinnet_queue_napi_off(port->queues[i]);
 	netif_tx_disable(port->netdev);
+	twinnet_stall_reset(port);
 	for (i = 0; i < nr; i++) {
 		struct twinnet_queue *q = port->queues[i];
 
@@ -350,6 +428,7 @@ int twinnet_port_init(struct twinnet_port *port, struct net_device *netdev,
 		q->port = port;
 		q->id = i;
 		q->irq = -1;
+		timer_setup(&q->stall_timer, twinnet_stall_timer, 0);
 		netif_napi_add(netdev, &q->napi, twinnet_poll);
 		port->queues[i] = q;
 	}
@@ -368,6 +447,7 @@ void twinnet_port_uninit(struct twinnet_port *port)
 	for (i = 0; port->queues && i < port->max_queues; i++) {
 		if (!port->queues[i])
 			continue;
+		del_timer_sync(&port->queues[i]->stall_timer);
 		netif_napi_del(&port->queues[i]->napi);
 		kfree(port->queues[i]);
 	}
@@ -405,7 +485,7 @@ static void twinnet_get_stats64(struct net_device *dev,
 static const char twinnet_stat_names[][ETH_GSTRING_LEN] = {
 	"tx_records", "tx_bytes", "tx_gso", "tx_dropped", "tx_ring_full",
 	"tx_notify", "rx_records", "rx_bytes", "rx_gso", "rx_dropped",
-	"rx_errors", "rx_notify", "irqs",
+	"rx_errors", "rx_notify", "irqs", "tx_stalls",
 };
 static_assert(ARRAY_SIZE(twinnet_stat_names) == TWINNET_NSTATS);
 
