@@ -251,9 +251,14 @@ static int twr_blk_back_thread(void *arg)
 			hold_start = 0;
 			if (twr_blk_back_poll(q))
 				continue;
-			/* Sleep only if the final check finds ring A empty. */
-			if (twr_ring_final_check(q->req))
+			/* Sleep only if the final check finds ring A empty.
+			 * The peer moved prod: a scheduling point before we
+			 * look, whatever it published (the ring refuses
+			 * padding laps, so this is once per real record). */
+			if (twr_ring_final_check(q->req)) {
+				cond_resched();
 				continue;
+			}
 			twr_blk_back_eoi(q);
 			wait_event_idle(q->wq, atomic_xchg(&q->kicked, 0) ||
 						kthread_should_stop());

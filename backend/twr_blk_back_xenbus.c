@@ -37,6 +37,10 @@ struct twr_blk_back {
 	struct xenbus_device *dev;
 	struct twr_blk_target target;
 	struct mutex lock;		/* connect/disconnect */
+	/* Our xenbus state changes: the xenwatch thread (frontend_changed)
+	 * and close_work both switch it; without this, a Closing decided
+	 * before the frontend's Closed could land after our Closed. */
+	struct mutex state_lock;
 	struct twr_blk_back_dq *queues;
 	unsigned int nr_queues;
 	struct twr_chan_back_goahead goahead;
@@ -175,7 +179,26 @@ static void twr_blk_back_close_work(struct work_struct *work)
 					       close_work);
 
 	twr_blk_back_disconnect(be);
-	xenbus_switch_state(be->dev, XenbusStateClosing);
+	mutex_lock(&be->state_lock);
+	/* The frontend may have closed meanwhile: never go back from
+	 * Closed to Closing. From InitWait too (a queue that broke before
+	 * we said Connected): the channels are gone, the frontend must
+	 * start over. */
+	if (be->dev->state < XenbusStateClosing)
+		xenbus_switch_state(be->dev, XenbusStateClosing);
+	mutex_unlock(&be->state_lock);
+}
+
+/* Switch our state as the frontend's demands, serialised with close_work.
+ * Connected only while the queues are still there: a queue that broke
+ * right after the connect has its close_work pending or done. */
+static void twr_blk_back_switch(struct twr_blk_back *be,
+				enum xenbus_state state)
+{
+	mutex_lock(&be->state_lock);
+	if (state != XenbusStateConnected || READ_ONCE(be->queues))
+		xenbus_switch_state(be->dev, state);
+	mutex_unlock(&be->state_lock);
 }
 
 static void twr_blk_back_disconnect(struct twr_blk_back *be)
@@ -332,6 +355,7 @@ static int twr_blk_back_probe(struct xenbus_device *dev,
 	}
 	be->dev = dev;
 	mutex_init(&be->lock);
+	mutex_init(&be->state_lock);
 	INIT_WORK(&be->close_work, twr_blk_back_close_work);
 	dev_set_drvdata(&dev->dev, be);
 
@@ -398,7 +422,7 @@ static void twr_blk_back_frontend_changed(struct xenbus_device *dev,
 	switch (fstate) {
 	case XenbusStateInitialising:
 		if (dev->state == XenbusStateClosed)
-			xenbus_switch_state(dev, XenbusStateInitWait);
+			twr_blk_back_switch(be, XenbusStateInitWait);
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
@@ -406,15 +430,15 @@ static void twr_blk_back_frontend_changed(struct xenbus_device *dev,
 			break;
 		if (twr_blk_back_connect(be))
 			break;	/* xenbus_dev_fatal() said why */
-		xenbus_switch_state(dev, XenbusStateConnected);
+		twr_blk_back_switch(be, XenbusStateConnected);
 		break;
 	case XenbusStateClosing:
 		twr_blk_back_disconnect(be);
-		xenbus_switch_state(dev, XenbusStateClosing);
+		twr_blk_back_switch(be, XenbusStateClosing);
 		break;
 	case XenbusStateClosed:
 		twr_blk_back_disconnect(be);
-		xenbus_switch_state(dev, XenbusStateClosed);
+		twr_blk_back_switch(be, XenbusStateClosed);
 		if (xenbus_dev_is_online(dev))
 			break;
 		fallthrough;

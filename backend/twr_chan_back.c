@@ -247,6 +247,15 @@ int twr_chan_back_connect(struct twr_chan_back *ch, struct xenbus_device *dev,
 	char *dir;
 	int ret;
 
+	/* Never over a live channel: its mappings, vmap area and irq would be
+	 * forgotten, not released (dom0's maptrack is shared by every
+	 * guest). The callers connect only from InitWait (may_connect) and
+	 * disconnect first; this keeps a slip from becoming a leak. */
+	if (ch->ctl || ch->ctl_map.addr || ch->a_map.addr || ch->b_map.addr) {
+		xenbus_dev_fatal(dev, -EBUSY, "queue %u: connect over a mapped channel",
+				 index);
+		return -EBUSY;
+	}
 	memset(ch, 0, sizeof(*ch));
 	ch->dev = dev;
 	ch->index = index;
