@@ -460,7 +460,9 @@ static void twr_blk_front_remove(struct xenbus_device *dev)
 {
 	struct twr_blk_front *info = dev_get_drvdata(&dev->dev);
 
-	/* Teardown unbinds the events first: nothing queues close_work after. */
+	/* Teardown unbinds the events last (freeing the queues): a close_work
+	 * an event queued before that is cancelled or waited for below, and
+	 * finds no queues left to kill if it runs. */
 	twr_blk_front_teardown(info);
 	cancel_work_sync(&info->close_work);
 	ida_free(&twr_blk_front_minors, info->index);
