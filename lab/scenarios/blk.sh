@@ -46,21 +46,6 @@ TWR_AGENT=$DOMU_IP
 VDEV=twa
 fail=0
 
-# blk_attach_xs DOMID TARGET VDEV [DEVID [QUEUES]]: the xenstore nodes of
-# include/twinring/xenbus.h written directly, for a stage without twinctl
-# (default device 0, 4 queues).
-blk_attach_xs() {
-	local domid=$1 queues=${5:-4}
-	local be=/local/domain/0/backend/twinblk/$1/${4:-0} fe=/local/domain/$1/device/twinblk/${4:-0}
-	# One xenstore-write is one transaction: the backend probes a complete
-	# directory.
-	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
-		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" "$queues" "$be/iotask-ready" 1 "$be/state" 1 &&
-		xenstore-chmod -r "$be" n0 "r$domid" &&
-		xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 &&
-		xenstore-chmod -r "$fe" "n$domid" r0
-}
-
 # blk_agent SECONDS CMD: like twr_domu_run, but gives up after SECONDS (a
 # stuck command in the domU must not stall the boot) and without the status.
 blk_agent() {

@@ -356,3 +356,38 @@ twr_warmup_fio() {
 			--rw=read --bs=1m --iodepth=4 --runtime=2 --time_based --output=/dev/null >/dev/null 2>&1 ||
 		twr_check "warmup_fio_${1##*/}" false "warm-up fio on $1 failed"
 }
+
+# net_attach_xs DOMID [MAC [QUEUES [DEVID]]]: the xenstore nodes of
+# include/twinring/xenbus.h written directly, for a stage without twinctl
+# (libxl's permission pattern) or for a rogue frontend to find. Defaults:
+# $TWR_MAC, 4 queues, device 0.
+net_attach_xs() {
+	local domid=$1 mac=${2:-$TWR_MAC} queues=${3:-4}
+	local be=/local/domain/0/backend/twinnet/$1/${4:-0} fe=/local/domain/$1/device/twinnet/${4:-0}
+	# xenbus creates a device when its state node reads 1, and its probe
+	# needs the other end's directory: both directories complete and
+	# readable first, the two state nodes last (they inherit the perms).
+	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
+		"$be/bridge" xenbr1 "$be/mac" "$mac" "$be/max-queues" "$queues" \
+		"$fe/backend" "$be" "$fe/backend-id" 0 "$fe/mac" "$mac" &&
+		xenstore-chmod -r "$be" n0 "r$domid" &&
+		xenstore-chmod -r "$fe" "n$domid" r0 &&
+		xenstore-write "$be/state" 1 "$fe/state" 1 "$be/iotask-ready" 1
+}
+
+# blk_attach_xs DOMID TARGET VDEV [DEVID [QUEUES [GO-AHEAD]]]: the xenstore
+# nodes of include/twinring/xenbus.h written directly, for a stage without
+# twinctl (default device 0, 4 queues; GO-AHEAD 0 leaves iotask-ready out:
+# the backend probes but maps nothing until it is written).
+blk_attach_xs() {
+	local domid=$1 queues=${5:-4} ga=()
+	local be=/local/domain/0/backend/twinblk/$1/${4:-0} fe=/local/domain/$1/device/twinblk/${4:-0}
+	[ "${6:-1}" = 0 ] || ga=("$be/iotask-ready" 1)
+	# One xenstore-write is one transaction: the backend probes a complete
+	# directory.
+	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
+		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" "$queues" "${ga[@]}" "$be/state" 1 &&
+		xenstore-chmod -r "$be" n0 "r$domid" &&
+		xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 &&
+		xenstore-chmod -r "$fe" "n$domid" r0
+}

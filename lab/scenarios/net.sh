@@ -41,23 +41,6 @@ TWR_MAC=00:16:3e:7a:00:01
 TWR_AGENT=$DOMU_IP
 fail=0
 
-# net_attach_xs DOMID [MAC [QUEUES]]: the xenstore nodes of
-# include/twinring/xenbus.h written directly, for a stage without twinctl
-# (libxl's permission pattern). Defaults: $TWR_MAC, 4 queues.
-net_attach_xs() {
-	local domid=$1 mac=${2:-$TWR_MAC} queues=${3:-4}
-	local be=/local/domain/0/backend/twinnet/$1/0 fe=/local/domain/$1/device/twinnet/0
-	# xenbus creates a device when its state node reads 1, and its probe
-	# needs the other end's directory: both directories complete and
-	# readable first, the two state nodes last (they inherit the perms).
-	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
-		"$be/bridge" xenbr1 "$be/mac" "$mac" "$be/max-queues" "$queues" \
-		"$fe/backend" "$be" "$fe/backend-id" 0 "$fe/mac" "$mac" &&
-		xenstore-chmod -r "$be" n0 "r$domid" &&
-		xenstore-chmod -r "$fe" "n$domid" r0 &&
-		xenstore-write "$be/state" 1 "$fe/state" 1 "$be/iotask-ready" 1
-}
-
 # net_states [DOMID]: "<backend state>/<frontend state>" of device 0 of
 # DOMID (default: the first domU's).
 net_states() {
