@@ -17,3 +17,10 @@ lab_probes_twr_grantprobe_LDADD = libtwriotask.a $(XENCTRL_LIBS) -lxengnttab -lx
 noinst_PROGRAMS += lab/probes/twr-gntshare
 lab_probes_twr_gntshare_SOURCES = lab/probes/twr_gntshare.c
 lab_probes_twr_gntshare_LDFLAGS = $(TWR_STATIC_LDFLAGS)
+
+# twr-rogue (domU): a hostile frontend speaking the channel ABI from user
+# space (/dev/xen/gntalloc, /dev/xen/evtchn, /dev/xen/xenbus), for the lab's
+# hostile scenario; static for the same reason as twr-gntshare.
+noinst_PROGRAMS += lab/probes/twr-rogue
+lab_probes_twr_rogue_SOURCES = lab/probes/twr_rogue.c
+lab_probes_twr_rogue_LDFLAGS = $(TWR_STATIC_LDFLAGS)
