@@ -220,7 +220,7 @@ stage_hook() {
 # The system test: one boot per group ("a+b" shares a boot), so one stack's
 # leftovers cannot colour the next stack's numbers or checks. A group whose
 # scenario file is not in this tree is reported and left out.
-TWR_TEST_GROUPS=${TWR_TEST_GROUPS:-selfcheck+baseline net blk iotask toolstack exitcost}
+TWR_TEST_GROUPS=${TWR_TEST_GROUPS:-selfcheck+baseline net blk iotask toolstack exitcost hostile}
 
 cmd_test() {
 	local g s scen extra=$TWR_CACHE/selfcheck-stage rc=0 missing

@@ -1,0 +1,329 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Scenario hostile: the other domain attacks, dom0 and a neighbour guest keep
+# working (issue 22, docs/protocol.md "Threat model").
+#
+#   domU twr-rogue (10.99.0.2): no twinring driver; twr-rogue plays the
+#     frontend from user space (gntalloc, evtchn, xenstore by hand)
+#   domU twr-neighbour (10.99.0.3): twinnet-front (10.99.1.3 on xenbr1) and
+#     twinblk-front (/dev/twa), an honest guest on the same backends
+#   dom0: twinnet-back (stall_timeout_ms=$STALL_MS), twinblk-back
+#
+# Attacks, each with the numbers that show it did no harm:
+#  - blk state flip: a connected rogue frontend breaks the protocol, the
+#    backend closes; then, grants still held, it writes Initialised and
+#    Connected $FLIPS times. dom0's twinblk kthreads and vmap areas of the
+#    channel core are counted before and after (no growth, the backend never
+#    connects again), while the neighbour runs a verified fio on its twinblk
+#    disk the whole time.
+#  - padding laps on ring A, blk and net: a whole ring of padding each time
+#    the consumer moves. dom0 declares the channel broken and closes; no
+#    soft-lockup or RCU-stall line; a dom0 timer ticking 5 times a second
+#    never misses by more than a second.
+#  - RX stall: the neighbour stops reading ring B (its twinnet link down)
+#    while dom0 floods it: within the stall timeout the backend port loses
+#    its carrier and its qdisc holds nothing; link up again, the carrier and
+#    the ping come back.
+#  - hostile backend geometry and name (dom0's xenstore, as a hostile driver
+#    domain would write it): sectors whose byte size overflows, and a vdev
+#    of another disk driver (xvdz). The neighbour's frontend refuses both
+#    with a clear line and makes no disk.
+# Not here yet (docs/protocol.md says so): padding laps by a rogue backend,
+# against the frontends.
+. /lab/scenarios/lib.sh
+
+ROGUE=twr-rogue
+ROGUE_IP=10.99.0.2
+NB=twr-neighbour
+NB_IP=10.99.0.3
+NB_TIP=10.99.1.3
+DOM0_TIP=10.99.1.1
+TWR_MAC=00:16:3e:7a:00:03
+STALL_MS=${TWR_STALL_MS:-3000}
+FLIPS=${TWR_HOSTILE_FLIPS:-1000}
+fail=0
+
+# census: dom0's resources a leaked blk connection would hold.
+census() {
+	echo "kthreads=$(ps -e -o comm= | grep -c '^twrblk') vmaps=$(grep -c twr_chan_back /proc/vmallocinfo)"
+}
+
+# be_state KIND DOMID DEVID: the backend's xenbus state.
+be_state() {
+	xenstore-read "/local/domain/0/backend/$1/$2/$3/state" 2>/dev/null
+}
+
+# detach_xs KIND DOMID DEVID: libxl's way (offline, Closing), then remove
+# both directories once the backend is Closed (or after 20 s).
+detach_xs() {
+	local be=/local/domain/0/backend/$1/$2/$3 i
+	xenstore-write "$be/online" 0 "$be/state" 5 2>/dev/null
+	for i in $(seq 20); do
+		[ "$(xenstore-read "$be/state" 2>/dev/null)" = 6 ] && break
+		sleep 1
+	done
+	xenstore-rm "$be" "/local/domain/$2/device/$1/$3" 2>/dev/null
+}
+
+# dmesg_has PATTERN [SECONDS]: dom0's log says PATTERN within SECONDS (20).
+dmesg_has() {
+	local i
+	for i in $(seq "${2:-20}"); do
+		dmesg | grep -q "$1" && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# no_lockups WHAT: no soft-lockup, hung-task or RCU-stall line in dom0's log.
+no_lockups() {
+	local l
+	l=$(dmesg | grep -E 'soft lockup|rcu.*(stall|detected stalls)|blocked for more than' | head -n 3)
+	if [ -z "$l" ]; then
+		twr_check "hostile_${1}_no_lockup" true "no soft-lockup, RCU-stall or hung-task line in dom0's log"
+	else
+		twr_check "hostile_${1}_no_lockup" false "$l"
+		fail=1
+	fi
+}
+
+# ticker_start / ticker_check WHAT: a dom0 loop stamping the time 5 times a
+# second; the largest gap between stamps says whether dom0 kept running.
+ticker_start() {
+	: >/run/twr/ticks
+	(while :; do cut -d' ' -f1 /proc/uptime >>/run/twr/ticks; sleep 0.2; done) </dev/null >/dev/null 2>&1 &
+	ticker=$!
+}
+ticker_check() {
+	local gap
+	kill "$ticker" 2>/dev/null
+	wait "$ticker" 2>/dev/null
+	gap=$(awk 'NR > 1 { g = $1 - p; if (g > m) m = g } { p = $1 } END { printf "%.2f", m }' /run/twr/ticks)
+	if awk -v g="$gap" 'BEGIN { exit !(g < 1.0) }'; then
+		twr_check "hostile_${1}_dom0_ticks" true "largest gap between 0.2 s ticks: ${gap} s ($(wc -l </run/twr/ticks) ticks)"
+	else
+		twr_check "hostile_${1}_dom0_ticks" false "a 0.2 s tick came ${gap} s late"
+		fail=1
+	fi
+}
+
+# rogue CMD...: run twr-rogue in the rogue domU (bounded); its progress
+# lines go to the console, its summary line to stdout.
+rogue() {
+	local out rc try
+	for try in 1 2 3; do
+		out=$(TWR_AGENT_TIMEOUT=${TWR_ROGUE_TIMEOUT:-600} twr_domu_run "$ROGUE_IP" twr-rogue "$@" 2>&1)
+		rc=$?
+		# 255 with no output: the agent did not take the connection
+		# (nothing ran); anything else is the attack's own outcome.
+		[ $rc = 255 ] && [ -z "$out" ] || break
+		twr_log "rogue: the agent at $ROGUE_IP did not answer (try $try)"
+		sleep 2
+	done
+	printf '%s\n' "$out" | sed 's/^/[rogue] /' >/dev/console
+	printf '%s\n' "$out" | grep -E "^twr-rogue: $1 " | tail -n 1
+	return $rc
+}
+
+twr_phase hostile_setup
+for m in twinnet-back twinblk-back; do
+	p=
+	[ $m = twinnet-back ] && p="stall_timeout_ms=$STALL_MS"
+	# shellcheck disable=SC2086 # p is one word or none
+	if ! modprobe $m $p; then
+		twr_check "hostile_modprobe_$m" false "modprobe $m failed in dom0"
+		exit 1
+	fi
+done
+ip link add xenbr1 type bridge && ip addr add "$DOM0_TIP/24" dev xenbr1 && ip link set xenbr1 up
+twr_disk_create /run/twr/rogue-root.img 16
+twr_disk_create /run/twr/nb-root.img 16
+twr_disk_create /run/twr/rogue-blk.img 16
+twr_disk_create /run/twr/nb-blk.img 64
+twr_disk_create /run/twr/nb-geom.img 16
+TWR_DOMU_MEM=${TWR_EXTRA_DOMU_MEM:-512} twr_domu_create "$ROGUE" "$ROGUE_IP/24" /run/twr/rogue-root.img || exit 1
+TWR_DOMU_MEM=${TWR_EXTRA_DOMU_MEM:-512} twr_domu_create "$NB" "$NB_IP/24" /run/twr/nb-root.img || exit 1
+rid=$(xl domid "$ROGUE")
+nid=$(xl domid "$NB")
+if ! twr_domu_run "$ROGUE_IP" "command -v twr-rogue && modprobe xen-gntalloc && modprobe xen-evtchn" >/dev/null; then
+	twr_check hostile_rogue_staged false "twr-rogue, xen-gntalloc or xen-evtchn missing in the domU (make lab-stage)"
+	exit 1
+fi
+if ! twr_domu_run "$NB_IP" "modprobe twinnet-front && modprobe twinblk-front" >/dev/null; then
+	twr_check hostile_modprobe_front false "modprobe twinnet-front/twinblk-front failed in $NB"
+	exit 1
+fi
+net_attach_xs "$nid" "$TWR_MAC" 1 &&
+	blk_attach_xs "$nid" /run/twr/nb-blk.img twa 0 1 || fail=1
+for i in $(seq 60); do
+	[ -e "/sys/class/net/twr$nid.0" ] && [ "$(be_state twinnet "$nid" 0)" = 4 ] &&
+		[ "$(be_state twinblk "$nid" 0)" = 4 ] && break
+	sleep 1
+done
+ip link set dev "twr$nid.0" master xenbr1 up
+nifc=$(twr_domu_run "$NB_IP" "for i in \$(seq 30); do ifc=\$(grep -il $TWR_MAC /sys/class/net/*/address | cut -d/ -f5 | head -n1); [ -n \"\$ifc\" ] && break; sleep 1; done; ip addr replace $NB_TIP/24 dev \$ifc && ip link set \$ifc up && echo \$ifc")
+ok=false
+for i in $(seq 20); do
+	ping -c 1 -W 1 "$NB_TIP" >/dev/null 2>&1 && { ok=true; break; }
+done
+twr_domu_run "$NB_IP" test -b /dev/twa >/dev/null || ok=false
+twr_check hostile_neighbour_up $ok "twinnet $nifc answers at $NB_TIP, /dev/twa present (states net $(be_state twinnet "$nid" 0) blk $(be_state twinblk "$nid" 0))"
+[ $ok = true ] || exit 1
+
+twr_phase hostile_blk_flip
+# The neighbour's verified fio runs through the whole attack: rounds of
+# 16 MiB of random 4k writes, each read back and checked, until the attack
+# is over (a stop file) or 300 s.
+twr_domu_run "$NB_IP" "rm -f /run/nb-stop; n=0; rc=0; end=\$((SECONDS + 300)); while [ ! -e /run/nb-stop ] && [ \$SECONDS -lt \$end ]; do fio --name=nb --filename=/dev/twa --direct=1 --ioengine=libaio --rw=randwrite --bs=4k --iodepth=8 --size=16m --verify=crc32c --verify_fatal=1 --output=/run/nb-fio.txt >/dev/null 2>/run/nb-fio.err || { rc=\$?; break; }; n=\$((n + 1)); done; echo \$rc \$n >/run/nb-fio.rc" >/dev/null &
+nbfio=$!
+sleep 2
+before=$(census)
+blk_attach_xs "$rid" /run/twr/rogue-blk.img twb 0 1
+out=$(rogue blk-flip 0 "$FLIPS")
+rc=$?
+after=$(census)
+twr_log "blk-flip: $out; dom0 before: $before, after: $after"
+again=$(printf '%s\n' "$out" | sed -n 's/.*backend_connected_again=\([0-9]*\).*/\1/p')
+broken=$(printf '%s\n' "$out" | sed -n 's/.*broken_seen=\([01]\).*/\1/p')
+if [ $rc = 0 ] && [ "$again" = 0 ] && [ "$broken" = 1 ]; then
+	twr_check hostile_blk_flip_refused true "$FLIPS flips after a violation, never Connected again: ${out#twr-rogue: }"
+else
+	twr_check hostile_blk_flip_refused false "rc $rc: $out"
+	fail=1
+fi
+kb=${before#kthreads=}; kb=${kb%% *}; ka=${after#kthreads=}; ka=${ka%% *}
+vb=${before##*vmaps=}; va=${after##*vmaps=}
+if [ -n "$ka" ] && [ -n "$va" ] && [ "$ka" -le "$kb" ] && [ "$va" -le "$vb" ]; then
+	twr_check hostile_blk_flip_no_leak true "dom0 before the attack: $before; after: $after"
+else
+	twr_check hostile_blk_flip_no_leak false "dom0 before the attack: $before; after: $after (growth: a leaked connection)"
+	fail=1
+fi
+if dmesg_has "backend/twinblk/$rid/0.*broke the protocol" 5; then
+	twr_check hostile_blk_flip_logged true "$(dmesg | grep "backend/twinblk/$rid/0.*broke the protocol" | tail -n1 | cut -c1-160)"
+else
+	twr_check hostile_blk_flip_logged false "dom0 said nothing of the violation"
+	fail=1
+fi
+detach_xs twinblk "$rid" 0
+twr_domu_run "$NB_IP" touch /run/nb-stop >/dev/null
+wait $nbfio
+read -r nbrc nbn <<<"$(twr_domu_run "$NB_IP" cat /run/nb-fio.rc)"
+if [ "$nbrc" = 0 ] && [ "${nbn:-0}" -ge 1 ]; then
+	twr_check hostile_neighbour_fio true "the neighbour wrote and verified $nbn x 16 MiB on its twinblk disk during the attack"
+else
+	twr_check hostile_neighbour_fio false "fio rc ${nbrc:-?} after $nbn verified rounds: $(twr_domu_run "$NB_IP" "tail -n 5 /run/nb-fio.err /run/nb-fio.txt" | tr '\n' ' ')"
+	fail=1
+fi
+
+twr_phase hostile_pad_laps
+# One device per kind for the rogue; kernel frontends are not loaded there.
+net_attach_xs "$rid" 00:16:3e:7a:00:09 1 1
+blk_attach_xs "$rid" /run/twr/rogue-blk.img twc 1 1
+# twinnet-back reads ring A from NAPI, which runs while its port is up.
+for i in $(seq 30); do
+	ip link set dev "twr$rid.1" up 2>/dev/null && break
+	sleep 1
+done
+for kind in blk net; do
+	devid=1
+	ticker_start
+	out=$(rogue pad-laps "$kind" "$devid" "${TWR_PAD_SECS:-20}")
+	rc=$?
+	ticker_check "pad_$kind"
+	twr_log "pad-laps $kind: $out"
+	broken=$(printf '%s\n' "$out" | sed -n 's/.*broken_seen=\([01]\).*/\1/p')
+	st=$(printf '%s\n' "$out" | sed -n 's/.*backend_state=\([0-9]*\).*/\1/p')
+	if [ $rc = 0 ] && { [ "$broken" = 1 ] || [ "${st:-0}" -ge 5 ]; } &&
+		dmesg_has "backend/twin$kind/$rid/$devid.*padding where a record would fit" 5; then
+		twr_check "hostile_pad_$kind" true "${out#twr-rogue: }; dom0: $(dmesg | grep "backend/twin$kind/$rid/$devid.*padding" | tail -n1 | cut -c1-120)"
+	else
+		twr_check "hostile_pad_$kind" false "rc $rc: $out; dom0: $(dmesg | grep "backend/twin$kind/$rid/$devid" | tail -n2 | tr '\n' ' ' | cut -c1-200)"
+		fail=1
+	fi
+	no_lockups "pad_$kind"
+done
+detach_xs twinblk "$rid" 1
+detach_xs twinnet "$rid" 1
+
+twr_phase hostile_rx_stall
+BE_IF=twr$nid.0
+# A neighbour entry that never expires: dom0 keeps sending to the guest
+# whatever it answers.
+ip neigh replace "$NB_TIP" lladdr "$TWR_MAC" dev xenbr1 nud permanent
+twr_domu_run "$NB_IP" ip link set "$nifc" down >/dev/null
+timeout $((STALL_MS / 1000 + 12)) socat -u -b 1400 /dev/zero "UDP-SENDTO:$NB_TIP:9" 2>/dev/null &
+flood=$!
+sleep 1
+qlen() {
+	tc -s qdisc show dev "$BE_IF" | awk '/backlog/ { sub("p", "", $3); print $3; exit }'
+}
+early="carrier $(cat "/sys/class/net/$BE_IF/carrier") backlog $(qlen)p"
+off=false
+for i in $(seq $((STALL_MS / 1000 + 10))); do
+	sleep 1
+	if [ "$(cat "/sys/class/net/$BE_IF/carrier")" = 0 ] && [ "$(qlen)" = 0 ]; then
+		off=true
+		break
+	fi
+done
+late="carrier $(cat "/sys/class/net/$BE_IF/carrier") backlog $(qlen)p after $((i + 1)) s"
+stalls=$(awk '$1 == "tx_stalls" { print $2 }' "/sys/class/net/$BE_IF/twinnet/stats")
+if [ $off = true ] && [ "${stalls:-0}" -ge 1 ]; then
+	twr_check hostile_rx_stall_carrier_off true "guest reads nothing: 1 s in $early; $late; tx_stalls $stalls"
+else
+	twr_check hostile_rx_stall_carrier_off false "guest reads nothing: 1 s in $early; $late; tx_stalls ${stalls:-?}"
+	fail=1
+fi
+kill $flood 2>/dev/null
+wait $flood 2>/dev/null
+twr_domu_run "$NB_IP" ip link set "$nifc" up >/dev/null
+on=false
+for i in $(seq 20); do
+	if [ "$(cat "/sys/class/net/$BE_IF/carrier")" = 1 ] && ping -c 1 -W 1 "$NB_TIP" >/dev/null 2>&1; then
+		on=true
+		break
+	fi
+	sleep 1
+done
+twr_check hostile_rx_stall_recovers $on "the guest reads again: carrier $(cat "/sys/class/net/$BE_IF/carrier"), ping $([ $on = true ] && echo answers || echo silent) after $i s"
+[ $on = true ] || fail=1
+no_lockups rx_stall
+
+twr_phase hostile_backend_geometry
+# dom0 plays a hostile backend domain: the backend probes (writing the real
+# geometry), then, before the go-ahead, the geometry and name are replaced.
+# hostile_geom WHAT NODE VALUE PATTERN
+hostile_geom() {
+	local what=$1 node=$2 value=$3 pat=$4 devid=$5 be=/local/domain/0/backend/twinblk/$nid/$5 i
+	blk_attach_xs "$nid" /run/twr/nb-geom.img twz "$devid" 1 0
+	for i in $(seq 30); do
+		[ "$(be_state twinblk "$nid" "$devid")" = 2 ] && break
+		sleep 1
+	done
+	xenstore-write "$be/$node" "$value" "$be/iotask-ready" 1
+	sleep 3
+	if twr_domu_run "$NB_IP" dmesg | grep -q "$pat" &&
+		! twr_domu_run "$NB_IP" "test -b /dev/$value || test -b /dev/twz" >/dev/null; then
+		twr_check "hostile_$what" true "$node=$value refused: $(twr_domu_run "$NB_IP" dmesg | grep "$pat" | tail -n1 | cut -c1-140)"
+	else
+		twr_check "hostile_$what" false "$node=$value: no refusal in the guest's log, or a disk appeared"
+		fail=1
+	fi
+	detach_xs twinblk "$nid" "$devid"
+}
+hostile_geom sectors_overflow sectors 18446744073709551615 "backend geometry unusable: sectors 18446744073709551615" 2
+hostile_geom vdev_squat vdev xvdz 'vdev "xvdz" is not a disk name' 3
+# The neighbour's own disk still works.
+if twr_domu_run "$NB_IP" "dd if=/dev/twa of=/dev/null bs=1M count=4 iflag=direct" >/dev/null 2>&1; then
+	twr_check hostile_neighbour_after true "/dev/twa still reads after every attack"
+else
+	twr_check hostile_neighbour_after false "/dev/twa no longer reads"
+	fail=1
+fi
+no_lockups end
+
+twr_phase hostile_teardown
+twr_domu_run "$NB_IP" dmesg >"$TWR_RESULTS/domU-$NB-dmesg.txt"
+twr_domu_destroy_all
+exit $fail
