@@ -4,6 +4,8 @@
 # and initramfs as modules, a raw result disk that dom0 fills with a tar.
 
 TWR_QEMU_MEM=${TWR_QEMU_MEM:-3G}
+# The emulated CPU (QEMU -cpu).
+TWR_QEMU_CPU=${TWR_QEMU_CPU:-max,-smap,-smep}
 TWR_DOM0_MEM=${TWR_DOM0_MEM:-1536M}
 
 # twr_boot_lock: take the lab machine (flock on fd 7) in arrival order: flock
@@ -63,7 +65,7 @@ twr_boot() {
 	# timeout(1) is the watchdog: it ends QEMU and exits 124, and nothing of
 	# it outlives the boot (a sleeping watchdog subshell would, holding the
 	# caller's stdout open: a piped `tests/run.sh | tee` hung on it).
-	timeout -k 15 "$timeout" qemu-system-x86_64 -accel tcg -cpu max,-smap,-smep -smp 2 -m "$TWR_QEMU_MEM" \
+	timeout -k 15 "$timeout" qemu-system-x86_64 -accel tcg -cpu "$TWR_QEMU_CPU" -smp 2 -m "$TWR_QEMU_MEM" \
 		-nographic -no-reboot -nic none \
 		-kernel "$xen" -append "$xen_args" \
 		-initrd "$vmlinux $dom0_args,$initrd" \
