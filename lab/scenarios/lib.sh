@@ -383,11 +383,12 @@ blk_attach_xs() {
 	local domid=$1 queues=${5:-4} ga=()
 	local be=/local/domain/0/backend/twinblk/$1/${4:-0} fe=/local/domain/$1/device/twinblk/${4:-0}
 	[ "${6:-1}" = 0 ] || ga=("$be/iotask-ready" 1)
-	# One xenstore-write is one transaction: the backend probes a complete
-	# directory.
+	# As net_attach_xs: both directories complete and readable first (the
+	# backend's probe reads the frontend's), the state nodes last.
 	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
-		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" "$queues" "${ga[@]}" "$be/state" 1 &&
+		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" "$queues" "${ga[@]}" \
+		"$fe/backend" "$be" "$fe/backend-id" 0 &&
 		xenstore-chmod -r "$be" n0 "r$domid" &&
-		xenstore-write "$fe/backend" "$be" "$fe/backend-id" 0 "$fe/state" 1 &&
-		xenstore-chmod -r "$fe" "n$domid" r0
+		xenstore-chmod -r "$fe" "n$domid" r0 &&
+		xenstore-write "$be/state" 1 "$fe/state" 1
 }
