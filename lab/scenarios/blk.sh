@@ -87,19 +87,11 @@ blk_twr_attach() {
 
 # blk_twr_detach NAME DEVID: detach twinblk device DEVID of domain NAME.
 blk_twr_detach() {
-	local d be i
 	if [ "$how" = twinctl ]; then
 		twinctl detach "$1" blk "$2"
 		return
 	fi
-	d=$(xl domid "$1")
-	be=/local/domain/0/backend/twinblk/$d/$2
-	xenstore-write "$be/online" 0 "$be/state" 5 || return 1
-	for i in $(seq 30); do
-		[ "$(xenstore-read "$be/state" 2>/dev/null)" = 6 ] && break
-		sleep 1
-	done
-	xenstore-rm "$be" "/local/domain/$d/device/twinblk/$2" 2>/dev/null
+	detach_xs twinblk "$(xl domid "$1")" "$2"
 }
 
 # blk_wait_devs AGENT PRESENT|ABSENT DEV...: wait up to 60 s until every
@@ -195,19 +187,13 @@ blk_attach() {
 
 # blk_detach: detach device $devid and wait for /dev/$VDEV to go.
 blk_detach() {
-	local be=/local/domain/0/backend/twinblk/$domid/$devid rc i
+	local rc
 	if [ "$how" = twinctl ]; then
 		twinctl detach "$DOMU" blk "$devid"
 		rc=$?
 	else
-		# libxl's way: offline, then Closing; the drivers do the rest.
-		xenstore-write "$be/online" 0 "$be/state" 5
+		detach_xs twinblk "$domid" "$devid"
 		rc=$?
-		for i in $(seq 30); do
-			[ "$(xenstore-read "$be/state" 2>/dev/null)" = 6 ] && break
-			sleep 1
-		done
-		xenstore-rm "$be" "/local/domain/$domid/device/twinblk/$devid" 2>/dev/null
 	fi
 	[ $rc = 0 ] && blk_domu_wait_dev absent
 }

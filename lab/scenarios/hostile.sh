@@ -45,24 +45,12 @@ fail=0
 
 # census: dom0's resources a leaked blk connection would hold.
 census() {
-	echo "kthreads=$(ps -e -o comm= | grep -c '^twrblk') vmaps=$(grep -c twr_chan_back /proc/vmallocinfo)"
+	echo "kthreads=$(pgrep -c '^twrblk') vmaps=$(grep -c twr_chan_back /proc/vmallocinfo)"
 }
 
 # be_state KIND DOMID DEVID: the backend's xenbus state.
 be_state() {
 	xenstore-read "/local/domain/0/backend/$1/$2/$3/state" 2>/dev/null
-}
-
-# detach_xs KIND DOMID DEVID: libxl's way (offline, Closing), then remove
-# both directories once the backend is Closed (or after 20 s).
-detach_xs() {
-	local be=/local/domain/0/backend/$1/$2/$3 i
-	xenstore-write "$be/online" 0 "$be/state" 5 2>/dev/null
-	for i in $(seq 20); do
-		[ "$(xenstore-read "$be/state" 2>/dev/null)" = 6 ] && break
-		sleep 1
-	done
-	xenstore-rm "$be" "/local/domain/$2/device/$1/$3" 2>/dev/null
 }
 
 # dmesg_has PATTERN [SECONDS]: dom0's log says PATTERN within SECONDS (20).
@@ -116,7 +104,9 @@ rogue() {
 		rc=$?
 		# 255 with no output: the agent did not take the connection
 		# (nothing ran); anything else is the attack's own outcome.
-		[ $rc = 255 ] && [ -z "$out" ] || break
+		if [ $rc != 255 ] || [ -n "$out" ]; then
+			break
+		fi
 		twr_log "rogue: the agent at $ROGUE_IP did not answer (try $try)"
 		sleep 2
 	done

@@ -392,3 +392,18 @@ blk_attach_xs() {
 		xenstore-chmod -r "$fe" "n$domid" r0 &&
 		xenstore-write "$be/state" 1 "$fe/state" 1
 }
+
+# detach_xs KIND DOMID DEVID: libxl's way (offline, then Closing; the
+# drivers do the rest), and both directories removed once the backend is
+# Closed (or after 30 s). Returns the status of the first write.
+detach_xs() {
+	local be=/local/domain/0/backend/$1/$2/$3 i rc
+	xenstore-write "$be/online" 0 "$be/state" 5 2>/dev/null
+	rc=$?
+	for i in $(seq 30); do
+		[ "$(xenstore-read "$be/state" 2>/dev/null)" = 6 ] && break
+		sleep 1
+	done
+	xenstore-rm "$be" "/local/domain/$2/device/$1/$3" 2>/dev/null
+	return $rc
+}
