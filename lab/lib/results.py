@@ -128,13 +128,19 @@ def parse_fio(path, test):
     """fio JSON -> (value, bytes, transactions, error)."""
     with open(path, errors="replace") as f:
         text = f.read()
-    start = text.find("{")
-    try:
-        data = json.loads(text[start:]) if start >= 0 else None
-    except ValueError:
-        data = None
-    if not data or not data.get("jobs"):
-        return None, 0, None, "no fio JSON: " + text[-300:].replace("\n", " | ")
+    # run_fio prints fio's JSON first and its stderr after it: decode one
+    # document from the first line that opens one, ignore what follows.
+    m = re.search(r"^\{\s*$", text, re.M)
+    start = m.start() if m else text.find("{")
+    data, why = None, "no '{' in the output"
+    if start >= 0:
+        try:
+            data, _ = json.JSONDecoder().raw_decode(text[start:])
+        except ValueError as e:
+            why = str(e)
+    if not isinstance(data, dict) or not data.get("jobs"):
+        return None, 0, None, "no fio JSON (%s): %s ... %s" % (
+            why, text[:200].replace("\n", " | "), text[-200:].replace("\n", " | "))
     job = data["jobs"][0]
     rd, wr = job.get("read", {}), job.get("write", {})
     moved = int(rd.get("io_bytes", 0)) + int(wr.get("io_bytes", 0))

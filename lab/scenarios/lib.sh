@@ -206,13 +206,14 @@ twr_bench_try() {
 		fi
 		rc=$?
 		counters_end "$TWR_RESULTS/perf/$base.txt"
-		# Retried: 124 (timeout), 255 (the agent silent), 129-254 (a
-		# signal); not a plain failure (1), nor 126/127 (cannot run).
-		if [ $try = 2 ] || { [ $rc != 124 ] && [ $rc != 255 ] &&
+		# Retried: 124 (timeout), 125 (an incomplete report), 255 (the
+		# agent silent), 129-254 (a signal); not a plain failure (1),
+		# nor 126/127 (cannot run).
+		if [ $try = 2 ] || { [ $rc != 124 ] && [ $rc != 125 ] && [ $rc != 255 ] &&
 			{ [ $rc -le 128 ] || [ $rc -ge 255 ]; }; }; then
 			break
 		fi
-		twr_log "$name: the tool died or hung (status $rc); the sample is taken again"
+		twr_log "$name: the tool died, hung or left its report incomplete (status $rc); the sample is taken again"
 		twr_check "retried_$name" true "status $rc on the first try (a signal, or silent for $secs s); taken again"
 	done
 	return $rc
@@ -327,12 +328,30 @@ run_fio() {
 	base=$(twr_seq "$stack" "$test")
 	out=$TWR_RESULTS/raw/$base.json
 	twr_log "$stack $test: fio on $dev"
-	# shellcheck disable=SC2086 # word splitting intended
-	twr_bench_try "fio_$base" "$base" "$tmo" "$out" twr_domu_run "$TWR_AGENT" fio $common $job
+	twr_bench_try "fio_$base" "$base" "$tmo" "$out" twr_fio_cmd "$TWR_AGENT" "$common $job"
 	rc=$?
 	twr_check "fio_${stack}_${test}" "$([ $rc = 0 ] && echo true || echo false)" "fio exit status $rc"
 	result_raw "$stack" "$test" fio "raw/$base.json" "perf/$base.txt"
 	return $rc
+}
+
+# twr_fio_cmd AGENT ARGS: fio ARGS in the domU at AGENT, its JSON report on
+# stdout first and its stderr after it (a line "== fio stderr"), so that a
+# message fio or libc writes while the report is printed cannot split it.
+# Status 125 when fio said 0 but the report is not complete (twr_bench_try
+# takes the sample again).
+# shellcheck disable=SC2016 # the agent's line expands in the domU
+twr_fio_cmd() {
+	local out rc
+	out=$(twr_domu_run "$1" 'f=/tmp/twr-fio.$$; fio '"$2"' --output=$f.json 2>$f.err; rc=$?;'\
+' cat $f.json; if [ -s $f.err ]; then echo "== fio stderr"; cat $f.err; fi; rm -f $f.json $f.err; exit $rc')
+	rc=$?
+	printf '%s\n' "$out"
+	if [ "$rc" = 0 ] && ! printf '%s\n' "$out" | awk '/^\{$/ { o = 1 } o && /^\}$/ { c = 1 } END { exit !c }'; then
+		echo "twr_fio_cmd: fio said 0 but printed no complete JSON report"
+		return 125
+	fi
+	return "$rc"
 }
 
 # twr_warmup_net DOMU-IP: a discarded TCP_STREAM and TCP_RR to DOMU-IP. Under

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # lab/lib/results.py's statistics on fixed inputs: the interval of the median
 # and its coverage, the comparison's "no difference shown", too few samples,
-# and a baseline far outside its history marking the run suspect.
+# a baseline far outside its history marking the run suspect, and fio
+# reports among other output.
 set -eu
 top=$(cd "$(dirname "$0")/../../.." && pwd)
 command -v python3 >/dev/null || { echo "FAIL: python3 is not installed (tests/run.sh installs it)"; exit 1; }
@@ -61,5 +62,16 @@ with tempfile.TemporaryDirectory() as d:
     with contextlib.redirect_stdout(out):
         R.compare([lat])
     ok("compare prints the suspect reason", "SUSPECT RUN" in out.getvalue() and "netfront tcp_rr slow" in out.getvalue())
+with tempfile.TemporaryDirectory() as d:
+    rep = '{\n  "jobs" : [ { "error" : 0, "read" : { "iops" : 5.0, "io_bytes" : 4096 }, "write" : {} } ]\n}\n'
+    def fio(text):
+        p = os.path.join(d, "fio.json")
+        with open(p, "w") as f:
+            f.write(text)
+        return R.parse_fio(p, "randread_4k")
+    v = fio("fio: a note {with braces}\n" + rep + "== fio stderr\nfree(): {corrupted}\n")
+    ok("fio report between notes with braces: parsed, got %r" % (v,), v == (5.0, 4096, None, None))
+    v = fio(rep[:40])
+    ok("a cut report: an error saying where, got %r" % (v[3],), v[0] is None and "no fio JSON (" in v[3])
 sys.exit(1 if fails else 0)
 PY
