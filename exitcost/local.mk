@@ -8,6 +8,11 @@ libtwrexitcost_a_SOURCES = \
 	exitcost/twr_exitcost_report.c exitcost/twr_exitcost.h \
 	exitcost/twr_perfc.c exitcost/twr_perfc.h
 
+# The xenstore client of the static domU tools (twr-exitcost's ping-pong,
+# the lab's twr-rogue): libxen-dev's headers only, no Xen library.
+noinst_LIBRARIES += libtwrxsdev.a
+libtwrxsdev_a_SOURCES = exitcost/twr_xsdev.c exitcost/twr_xsdev.h
+
 bin_PROGRAMS += twr-exitcost
 twr_exitcost_SOURCES = exitcost/twr_exitcost.c exitcost/twr_exitcost_uapi.h exitcost/twr_tsc.h
 twr_exitcost_LDADD = libtwrexitcost.a util/libtwrutil.a -lm
@@ -18,8 +23,9 @@ EXTRA_DIST += exitcost/Kbuild exitcost/twr_exitcost_kmod.c
 # The domU end of the ping-pong needs only libxen-dev's headers; twr-xencount
 # needs its libraries. Both only when configure found them.
 if HAVE_XENCOUNT
-twr_exitcost_SOURCES += exitcost/twr_pong.c exitcost/twr_xsdev.c exitcost/twr_xsdev.h
+twr_exitcost_SOURCES += exitcost/twr_pong.c
 twr_exitcost_CPPFLAGS = $(AM_CPPFLAGS) -DTWR_HAVE_PONG
+twr_exitcost_LDADD += libtwrxsdev.a
 
 sbin_PROGRAMS += twr-xencount
 twr_xencount_SOURCES = exitcost/twr_xencount.c

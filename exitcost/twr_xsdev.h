@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A minimal xenstore client over /dev/xen/xenbus for the domU end of the
- * event-channel ping-pong, where no Xen library is installed: read, write,
- * remove, one request at a time, no transactions, no watches.
+ * A minimal xenstore client over /dev/xen/xenbus for static domU tools,
+ * where no Xen library is installed (the domU end of twr-exitcost's
+ * event-channel ping-pong, the lab's twr-rogue): read, write, remove, one
+ * request at a time, no transactions, no watches, a reply awaited 10 s at
+ * most (-ETIMEDOUT). Built as libtwrxsdev.a.
  */
 #ifndef TWINRING_EXITCOST_XSDEV_H
 #define TWINRING_EXITCOST_XSDEV_H

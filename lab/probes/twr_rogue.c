@@ -47,7 +47,7 @@
  * <xen/evtchn.h>) and twinring's own headers (the wire ABI, the barrier
  * macros of ringbuf/twr_barrier.h): the lab's domU root has no
  * libxen* and no xenstore tools, so xenstore is spoken over /dev/xen/xenbus
- * directly and the program is linked statically.
+ * directly (exitcost/twr_xsdev.c) and the program is linked statically.
  *
  * Exit: 0 when the mode ran to its end (whatever the backend did), 2 on a
  * setup error (stderr names the step), 3 when the backend never connected.
@@ -79,18 +79,13 @@ typedef uint16_t domid_t;
 #include "twinring/ring.h"
 #include "twinring/xenbus.h"
 #include "twr_barrier.h"
+#include "twr_xsdev.h"
 
 /* Exit codes (see the header comment). */
 #define TWR_ROGUE_EXIT_OK	0
 #define TWR_ROGUE_EXIT_SETUP	2
 #define TWR_ROGUE_EXIT_NOCONN	3
 
-/* xenstore wire protocol (Xen's io/xs_wire.h), the few messages we use. */
-#define TWR_ROGUE_XS_READ	2u
-#define TWR_ROGUE_XS_WRITE	11u
-#define TWR_ROGUE_XS_ERROR	16u
-#define TWR_ROGUE_XS_PAYLOAD_MAX 4096u
-#define TWR_ROGUE_XS_REPLY_MS	10000
 
 /* XenbusState values. */
 #define TWR_ROGUE_ST_INITIALISING	1
@@ -106,13 +101,6 @@ typedef uint16_t domid_t;
 #define TWR_ROGUE_SETTLE_MS	5000
 #define TWR_ROGUE_CONS_MS	1000
 #define TWR_ROGUE_CONS_POLL_US	200
-
-struct twr_rogue_xs_hdr {
-	uint32_t type;
-	uint32_t req_id;
-	uint32_t tx_id;
-	uint32_t len;
-};
 
 /* One gntalloc allocation: @nr pages granted at once, mapped contiguously. */
 struct twr_rogue_grant {
@@ -131,8 +119,8 @@ struct twr_rogue {
 	char bdir[256];			/* the backend's directory */
 	unsigned int backend_id;
 
-	int xs_fd, gnt_fd, evt_fd;
-	uint32_t xs_req_id;
+	int xs_fd;
+	int gnt_fd, evt_fd;
 	unsigned int port;
 	struct twr_rogue_grant ctl, a_dir, b_dir, a_data, b_data;
 	struct twr_chan_ctl *cc;	/* ctl.addr */
@@ -148,14 +136,6 @@ static void twr_rogue_on_signal(int sig)
 	twr_rogue_stop = 1;
 }
 
-static uint64_t twr_rogue_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static void twr_rogue_sleep_us(unsigned int us)
 {
 	struct timespec ts = { .tv_sec = us / 1000000u,
@@ -164,125 +144,12 @@ static void twr_rogue_sleep_us(unsigned int us)
 	nanosleep(&ts, NULL);	/* a signal cuts it short: fine */
 }
 
-/* xenstored answers errors by errno name. */
-static int twr_rogue_xs_errno(const char *name)
+static uint64_t twr_rogue_now_ms(void)
 {
-	static const struct {
-		const char *name;
-		int err;
-	} map[] = {
-		{ "EINVAL", EINVAL }, { "EACCES", EACCES }, { "EEXIST", EEXIST },
-		{ "EISDIR", EISDIR }, { "ENOENT", ENOENT }, { "ENOMEM", ENOMEM },
-		{ "ENOSPC", ENOSPC }, { "EIO", EIO }, { "ENOTEMPTY", ENOTEMPTY },
-		{ "ENOSYS", ENOSYS }, { "EROFS", EROFS }, { "EBUSY", EBUSY },
-		{ "EAGAIN", EAGAIN }, { "EISCONN", EISCONN }, { "E2BIG", E2BIG },
-		{ "EPERM", EPERM },
-	};
-	size_t i;
+	struct timespec ts;
 
-	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-		if (!strcmp(name, map[i].name))
-			return map[i].err;
-	return EIO;
-}
-
-/* Read exactly @len bytes, waiting at most @ms overall. */
-static int twr_rogue_read_full(int fd, void *buf, size_t len, int ms)
-{
-	uint64_t end = twr_rogue_now_ms() + (uint64_t)ms;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	uint8_t *p = buf;
-	uint64_t now;
-	ssize_t n;
-	int ret;
-
-	while (len) {
-		now = twr_rogue_now_ms();
-		if (now >= end)
-			return -ETIMEDOUT;
-		ret = poll(&pfd, 1, (int)(end - now));
-		if (ret < 0 && errno == EINTR)
-			continue;
-		if (ret < 0)
-			return -errno;
-		if (!ret)
-			return -ETIMEDOUT;
-		n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (!n)
-			return -EPIPE;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/*
- * One request, one reply over /dev/xen/xenbus (no watches, no
- * transactions: the reply is the next message). @value != NULL makes it a
- * write. A read's value goes to @out (NUL-terminated, cut to @out_size).
- * Returns 0 or a negative errno (xenstored's, or the transport's).
- */
-static int twr_rogue_xs_request(struct twr_rogue *r, uint32_t type,
-				const char *path, const char *value,
-				char *out, size_t out_size)
-{
-	char msg[sizeof(struct twr_rogue_xs_hdr) + TWR_ROGUE_XS_PAYLOAD_MAX];
-	char reply[TWR_ROGUE_XS_PAYLOAD_MAX + 1];
-	size_t plen = strlen(path) + 1, vlen = value ? strlen(value) : 0;
-	struct twr_rogue_xs_hdr hdr = { .type = type };
-	size_t len;
-	ssize_t n;
-	int ret;
-
-	if (plen + vlen > TWR_ROGUE_XS_PAYLOAD_MAX)
-		return -E2BIG;
-	hdr.req_id = ++r->xs_req_id;
-	hdr.len = (uint32_t)(plen + vlen);	/* a write's value has no NUL */
-	memcpy(msg, &hdr, sizeof(hdr));
-	memcpy(msg + sizeof(hdr), path, plen);
-	if (vlen)
-		memcpy(msg + sizeof(hdr) + plen, value, vlen);
-	len = sizeof(hdr) + plen + vlen;
-	do {
-		n = write(r->xs_fd, msg, len);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != len)
-		return -EIO;
-
-	ret = twr_rogue_read_full(r->xs_fd, &hdr, sizeof(hdr),
-				  TWR_ROGUE_XS_REPLY_MS);
-	if (ret)
-		return ret;
-	if (hdr.len > TWR_ROGUE_XS_PAYLOAD_MAX)
-		return -EPROTO;
-	ret = twr_rogue_read_full(r->xs_fd, reply, hdr.len,
-				  TWR_ROGUE_XS_REPLY_MS);
-	if (ret)
-		return ret;
-	reply[hdr.len] = '\0';
-	if (hdr.type == TWR_ROGUE_XS_ERROR)
-		return -twr_rogue_xs_errno(reply);
-	if (hdr.type != type)
-		return -EPROTO;
-	if (out && out_size) {
-		len = hdr.len < out_size - 1 ? hdr.len : out_size - 1;
-		memcpy(out, reply, len);
-		out[len] = '\0';
-	}
-	return 0;
-}
-
-static int twr_rogue_xs_read(struct twr_rogue *r, const char *path,
-			     char *out, size_t out_size)
-{
-	return twr_rogue_xs_request(r, TWR_ROGUE_XS_READ, path, NULL, out,
-				    out_size);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* Read an unsigned decimal node. -EINVAL if it holds anything else. */
@@ -293,7 +160,7 @@ static int twr_rogue_xs_read_uint(struct twr_rogue *r, const char *path,
 	char buf[32], *end;
 	int ret;
 
-	ret = twr_rogue_xs_read(r, path, buf, sizeof(buf));
+	ret = twr_xsdev_read(r->xs_fd, path, buf, sizeof(buf));
 	if (ret)
 		return ret;
 	errno = 0;
@@ -313,7 +180,7 @@ static int twr_rogue_xs_write_front(struct twr_rogue *r, const char *node,
 
 	snprintf(path, sizeof(path), "%s/%s", r->fdir, node);
 	snprintf(value, sizeof(value), "%u", val);
-	ret = twr_rogue_xs_request(r, TWR_ROGUE_XS_WRITE, path, value, NULL, 0);
+	ret = twr_xsdev_write(r->xs_fd, path, value);
 	if (ret)
 		fprintf(stderr, "twr-rogue: xenstore: writing %s = %s: %s\n",
 			path, value, strerror(-ret));
@@ -570,14 +437,15 @@ static int twr_rogue_connect(struct twr_rogue *r)
 	uint64_t end;
 	int ret, st = -1;
 
-	r->xs_fd = open("/dev/xen/xenbus", O_RDWR | O_CLOEXEC);
-	if (r->xs_fd < 0) {
+	r->xs_fd = twr_xsdev_open();
+	ret = r->xs_fd < 0 ? r->xs_fd : 0;
+	if (ret) {
 		fprintf(stderr, "twr-rogue: xenstore: cannot open /dev/xen/xenbus: %s (xenfs or the xenbus device missing? root?)\n",
-			strerror(errno));
+			strerror(-ret));
 		return TWR_ROGUE_EXIT_SETUP;
 	}
 	snprintf(path, sizeof(path), "%s/%s", r->fdir, TWR_XS_BACKEND);
-	ret = twr_rogue_xs_read(r, path, r->bdir, sizeof(r->bdir));
+	ret = twr_xsdev_read(r->xs_fd, path, r->bdir, sizeof(r->bdir));
 	if (ret || r->bdir[0] != '/') {
 		fprintf(stderr, "twr-rogue: xenstore: reading %s: %s (is there a %s device %u on this domain? twinctl attach)\n",
 			path, ret ? strerror(-ret) : "not an absolute path",
