@@ -14,6 +14,8 @@ toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_domain.h \
 	toolstack/twr_host.c \
 	toolstack/twr_host.h \
+	toolstack/twr_ident.c \
+	toolstack/twr_ident.h \
 	toolstack/twr_killpoint.c \
 	toolstack/twr_killpoint.h \
 	toolstack/twr_lock.c \
@@ -37,7 +39,7 @@ toolstack_twinctl_LDADD = toolstack/libtwrtool.a util/libtwrutil.a $(XENSTORE_LI
 
 sbin_PROGRAMS += toolstack/twinringd
 toolstack_twinringd_SOURCES = toolstack/twinringd.c toolstack/twrd.h \
-	toolstack/twrd_log.c toolstack/twrd_domain.c toolstack/twrd_follow.c \
+	toolstack/twrd_log.c toolstack/twrd_domain.c toolstack/twrd_follow.c toolstack/twrd_ident.c \
 	toolstack/twrd_iotask.c toolstack/twrd_iotask.h
 toolstack_twinringd_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/grant
 toolstack_twinringd_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XENCTRL_CFLAGS) $(XLUTIL_CFLAGS)

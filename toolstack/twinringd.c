@@ -296,6 +296,7 @@ int main(int argc, char **argv)
 	     dm.iomode == TWRD_IOTASK_OFF ? " (the go-ahead is given without tasks)" :
 	     dm.io.probe == 0 ? " (the hypervisor has the task table)" :
 	     " (this hypervisor has no task table: the go-ahead is given without tasks)");
+	twrd_ident_init(&dm);
 	if (!dm.once) {
 		ret = watch_all(&dm);
 		if (ret) {
@@ -323,6 +324,7 @@ int main(int argc, char **argv)
 	twrd_log(&dm, LOG_INFO, "stopping: devices stay attached; a new twinringd takes them over");
 	ret = 0;
 out_xc:
+	twrd_ident_fini(&dm);
 	twrd_iotask_uninit(&dm.io);
 	xc_interface_close(dm.xch);
 out_tool:

@@ -64,6 +64,7 @@ void twr_xlcfg_free(struct twr_xlcfg *cfg)
 	free(cfg->items);
 	cfg->items = NULL;
 	cfg->n = 0;
+	twr_ident_free(&cfg->ident);
 }
 
 /* Copy libxlutil's report into @err as one line. */
@@ -263,6 +264,11 @@ int twr_xlcfg_read_data(const char *name, const char *data, size_t len,
 	ret = scan_keys(name, data, len, cfg, err, errlen);
 	if (!ret)
 		ret = cfg_extract(xc, name, cfg, err, errlen);
+	if (!ret) {
+		ret = twr_ident_from_xlcfg(xc, name, &cfg->ident, err, errlen);
+		if (ret)
+			twr_xlcfg_free(cfg);
+	}
 	xlu_cfg_destroy(xc);
 	return ret;
 }

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "twr_ident.h"
+
 #define TWR_XLCFG_KEY		"twinring"
 #define TWR_XLCFG_SEARCH	"/etc/xen:/etc/xen/auto"
 #define TWR_XLCFG_MAX_ITEMS	64u
@@ -28,6 +30,8 @@ struct twr_xlcfg {
 	 * line: worth a warning. */
 	char near_key[32];
 	unsigned int near_line;
+	/* What the file says about its domain: name, uuid, disks, vifs. */
+	struct twr_ident ident;
 };
 
 /* The settings of an xl-syntax text, in order: each "key =" that starts a
@@ -65,7 +69,8 @@ bool twr_xlcfg_name_ok(const char *name);
  * -ENOENT if there is none, -EINVAL for a name that cannot be a file name. */
 int twr_xlcfg_find(const char *search, const char *name, char *path, size_t len);
 
-/* Read the twinring key of the xl config file @path. Returns 0 (cfg->n is 0
+/* Read the twinring key of the xl config file @path, and what the file says
+ * about its domain (cfg->ident). Returns 0 (cfg->n is 0
  * if the key is absent or empty), or a negative errno with @err saying what
  * is wrong, libxlutil's own message included. The key set twice is an
  * error (xl would keep only the last list, silently dropping devices). Files with NUL bytes or over

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * twinringd's shared state (twinringd.c: main loop and config; twrd_log.c:
- * its log; twrd_domain.c: domains come and go; twrd_follow.c: device states,
- * bridging, I/O tasks).
+ * its log; twrd_domain.c: domains come and go; twrd_ident.c: what libxl
+ * says a domain is; twrd_follow.c: device states, bridging, I/O tasks).
  */
 #ifndef TWINRING_TOOLSTACK_TWRD_H
 #define TWINRING_TOOLSTACK_TWRD_H
@@ -12,6 +12,7 @@
 #include <syslog.h>
 
 #include "twrd_iotask.h"	/* first of the Xen headers: xenctrl.h */
+#include "twr_ident.h"
 #include "twr_spec.h"
 #include "twr_tool.h"
 
@@ -38,9 +39,14 @@ struct twrd_track {
 	unsigned int gen;
 };
 
+struct libxl__ctx;
+struct xentoollog_logger_stdiostream;
+
 struct twrd_daemon {
 	struct twr_tool tool;
 	xc_interface *xch;
+	struct libxl__ctx *xl;		/* NULL: libxl unavailable */
+	struct xentoollog_logger_stdiostream *xl_log;
 	bool foreground;
 	bool once;
 	char conf_path[256];
@@ -68,6 +74,16 @@ void twrd_log(struct twrd_daemon *dm, int prio, const char *fmt, ...)
 void twrd_rescan(struct twrd_daemon *dm);
 /* Apply the configs of domains not handled yet; true if some must wait. */
 bool twrd_apply_pending(struct twrd_daemon *dm);
+
+/* twrd_ident.c */
+/* A libxl context for twrd_dom_ident(); without one, a warning. */
+void twrd_ident_init(struct twrd_daemon *dm);
+void twrd_ident_fini(struct twrd_daemon *dm);
+/* Domain @domid (named @name) as libxl stored it at create: 0 with @id
+ * (devs_known false when libxl is unavailable: name and uuid only),
+ * -EAGAIN when libxl has not stored it (yet), or a negative errno. */
+int twrd_dom_ident(struct twrd_daemon *dm, uint32_t domid, const char *name,
+		   struct twr_ident *id);
 
 /* twrd_follow.c */
 /* One pass over dom0's backend directories: log state changes, bridge

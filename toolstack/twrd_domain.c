@@ -153,6 +153,40 @@ static void apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *wh
 		free(rec[i]);
 }
 
+/*
+ * Is the file found by name this domain's own config (twr_ident.h)? A
+ * same-named file of another guest is refused loudly, never applied.
+ * Returns 1 if it is, 0 if it is refused, -EAGAIN to wait while libxl has
+ * not stored the domain's configuration yet (TWRD_NAME_TRIES times; after
+ * that the check falls back to name and uuid).
+ */
+static int domain_owns(struct twrd_daemon *dm, struct twrd_dom *dom, const char *who,
+			const char *name, const char *path, const struct twr_xlcfg *cfg,
+			unsigned int *nerr)
+{
+	char why[TWR_TOOL_ERR_MAX];
+	struct twr_ident id;
+	bool ok;
+	int ret;
+
+	ret = twrd_dom_ident(dm, dom->domid, name, &id);
+	if (ret == -EAGAIN && ++dom->tries < TWRD_NAME_TRIES)
+		return -EAGAIN;
+	if (ret == -EAGAIN)
+		twrd_log(dm, LOG_WARNING, "%s: libxl has no configuration of the domain: %s is checked against its name and uuid only",
+			 who, path);
+	else if (ret)
+		twrd_log(dm, LOG_WARNING, "%s: %s: the domain's configuration: %s", who, path,
+			 strerror(-ret));
+	ok = twr_ident_match(&cfg->ident, &id, why, sizeof(why));
+	twr_ident_free(&id);
+	if (!ok)
+		report_error(dm, dom->domid, nerr,
+			     "%s: %s is not this domain's config: %s; no twinring devices attached from it (put the domain's own file first on the search path %s, or attach with twinctl)",
+			     who, path, why, dm->search);
+	return ok;
+}
+
 /* Attach what the domain's xl config asks for. Returns false if the
  * domain is not ready yet (no name) and should be retried. */
 static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
@@ -191,6 +225,11 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	if (ret) {
 		report_error(dm, dom->domid, &nerr, "%s: %s", who, err);
 		return true;
+	}
+	ret = domain_owns(dm, dom, who, name, path, &cfg, &nerr);
+	if (ret <= 0) {
+		twr_xlcfg_free(&cfg);
+		return ret == 0;	/* refused: done; -EAGAIN: again later */
 	}
 	if (cfg.n)
 		twrd_log(dm, LOG_INFO, "%s: %s has %u twinring entr%s", who, path, cfg.n,

@@ -15,8 +15,9 @@
 #        ▲
 #   twinctl attach/detach/list/show/stats, and its refusals
 #
-# then kill -9 + restart of the daemon (nothing created twice) and
-# xl destroy (nothing left behind).
+# then kill -9 + restart of the daemon (nothing created twice), a same-named
+# config of another guest refused (ts_wrong_file) and xl destroy (nothing
+# left behind).
 #
 # Part 2, drivers, traffic and the daemon killed mid-setup and mid-traffic:
 # toolstack-io.sh (also a scenario of its own).
@@ -230,6 +231,38 @@ xenstore-write "$net_be/state" 6
 wait_for 20 no_ready
 check iotask_go_ahead_withdrawn $? "backend Closed: iotask-ready absent"
 twinctl show "$DOMU" >"$TWR_RESULTS/ts-show-iotask.txt" 2>&1
+
+# No wrong file: the daemon finds a config by the domain's name, and a
+# same-named file on its search path may be another guest's. twr-tsx is
+# created (paused) from /run/twr/other/, outside the search path; the
+# /run/twr/twr-tsx.cfg the daemon finds names another disk and asks for a
+# twinnet: refused, loudly, nothing attached (toolstack/twr_ident.h).
+twr_phase ts_wrong_file
+mkdir -p /run/twr/other
+truncate -s 4M /run/twr/tsx-own.img /run/twr/tsx-other.img
+cat >/run/twr/twr-tsx.cfg <<EOF
+name = "twr-tsx"
+type = "pv"
+kernel = "/lab/boot/domU-vmlinux"
+memory = 128
+cpus = "1"
+disk = [ 'format=raw, vdev=xvda, access=rw, target=/run/twr/tsx-other.img' ]
+twinring = [ 'net, bridge=xenbr0' ]
+EOF
+sed -e 's|tsx-other.img|tsx-own.img|' -e '/^twinring/d' /run/twr/twr-tsx.cfg >/run/twr/other/twr-tsx.cfg
+xl create -p /run/twr/other/twr-tsx.cfg >"$TWR_RESULTS/xl-create-twr-tsx.log" 2>&1
+check wrong_file_domu_create $? "xl create -p /run/twr/other/twr-tsx.cfg (xl-create-twr-tsx.log)"
+tsx=$(xl domid twr-tsx 2>/dev/null)
+want="domain twr-tsx ($tsx): /run/twr/twr-tsx.cfg is not this domain's config: its disk 1 (/run/twr/tsx-other.img) is not one of the domain's 1 disk"
+wait_for 30 grep -qF "$want" "$LOG"
+check wrong_file_refused $? "the log says: $want"
+sleep 2
+[ "$(count_devs "$tsx")" = 0 ]
+check wrong_file_nothing_attached $? "twinring devices of twr-tsx: $(count_devs "$tsx") (0 expected)"
+twinctl show twr-tsx >"$TWR_RESULTS/ts-show-wrong-file.txt" 2>&1
+grep -qF "is not this domain's config" "$TWR_RESULTS/ts-show-wrong-file.txt"
+check wrong_file_in_show $? "twinctl show twr-tsx names the refusal (ts-show-wrong-file.txt)"
+xl destroy twr-tsx
 
 twr_phase ts_destroy
 xl destroy "$DOMU"

@@ -143,7 +143,7 @@ endif
 # libxlutil, not instrumented), each twinring entry through the spec parser.
 check_PROGRAMS += tests/fuzz/replay_xlcfg
 TESTS += tests/fuzz/replay_xlcfg
-TWR_FUZZ_XLCFG = tests/fuzz/toolstack/fuzz_xlcfg.c toolstack/twr_spec.c \
+TWR_FUZZ_XLCFG = tests/fuzz/toolstack/fuzz_xlcfg.c toolstack/twr_spec.c toolstack/twr_ident.c \
 	toolstack/twr_xlcfg.c $(TWR_FUZZ_COMMON)
 tests_fuzz_replay_xlcfg_SOURCES = tests/fuzz/replay.c $(TWR_FUZZ_XLCFG)
 tests_fuzz_replay_xlcfg_CPPFLAGS = $(TWR_FUZZ_TOOLSTACK_CPPFLAGS) \

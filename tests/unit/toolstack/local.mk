@@ -23,7 +23,8 @@ tests_unit_toolstack_test_xsplan_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
 tests_unit_toolstack_test_xsplan_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_xsplan_LDADD = $(CUNIT_LIBS)
 
-tests_unit_toolstack_test_xlcfg_SOURCES = tests/unit/toolstack/test_xlcfg.c toolstack/twr_xlcfg.c
+tests_unit_toolstack_test_xlcfg_SOURCES = tests/unit/toolstack/test_xlcfg.c toolstack/twr_xlcfg.c \
+	toolstack/twr_ident.c
 tests_unit_toolstack_test_xlcfg_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_xlcfg_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(XLUTIL_CFLAGS)
 tests_unit_toolstack_test_xlcfg_LDADD = $(CUNIT_LIBS) $(XLUTIL_LIBS)

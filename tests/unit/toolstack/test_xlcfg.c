@@ -2,7 +2,8 @@
 /*
  * CUnit tests of twinringd's config handling (toolstack/twr_xlcfg.c): the
  * lookup on the search path, the twinring key read through libxlutil from
- * real xl syntax, and restart reconciliation.
+ * real xl syntax, restart reconciliation, and a file held against the
+ * domain it would configure (toolstack/twr_ident.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -283,6 +284,115 @@ static int suite_cleanup(void)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* --- whose config is it (toolstack/twr_ident.c) --- */
+
+static const char g_web[] =
+	"name = 'web'\n"
+	"uuid = '6F9A1C2E-0B3D-4E5F-8A7B-1C2D3E4F5A6B'\n"
+	"disk = [ '/srv/vm/web.img,raw,xvda,rw', 'format=raw, vdev=xvdb, access=ro, target=/srv/vm/data.img' ]\n"
+	"vif = [ 'mac=00:16:3E:AA:BB:CC, bridge=xenbr0', 'bridge=xenbr1' ]\n"
+	"twinring = [ 'net, bridge=xenbr0' ]\n";
+
+/* The domain @g_web describes, as libxl would report it. */
+static void web_domain(struct twr_ident *d)
+{
+	memset(d, 0, sizeof(*d));
+	strcpy(d->name, "web");
+	strcpy(d->uuid, "6f9a1c2e-0b3d-4e5f-8a7b-1c2d3e4f5a6b");
+	d->devs_known = true;
+	CU_ASSERT_EQUAL(twr_ident_add_disk(d, "/srv/vm/web.img"), 0);
+	CU_ASSERT_EQUAL(twr_ident_add_disk(d, "/srv/vm/data.img"), 0);
+	CU_ASSERT_EQUAL(twr_ident_add_nic(d, "00:16:3e:aa:bb:cc"), 0);
+	CU_ASSERT_EQUAL(twr_ident_add_nic(d, "00:16:3e:01:02:03"), 0);
+}
+
+static void test_ident_read_from_xl_syntax(void)
+{
+	const struct twr_ident *id = &g_cfg.ident;
+
+	CU_ASSERT_EQUAL_FATAL(read_text(g_web), 0);
+	CU_ASSERT_STRING_EQUAL(id->name, "web");
+	CU_ASSERT_STRING_EQUAL(id->uuid, "6f9a1c2e-0b3d-4e5f-8a7b-1c2d3e4f5a6b");
+	CU_ASSERT_EQUAL_FATAL(id->ndisks, 2);
+	/* Positional and key=value disk specs, as xl parses them. */
+	CU_ASSERT_STRING_EQUAL(id->disks[0], "/srv/vm/web.img");
+	CU_ASSERT_STRING_EQUAL(id->disks[1], "/srv/vm/data.img");
+	CU_ASSERT_EQUAL_FATAL(id->nnics, 2);
+	CU_ASSERT_STRING_EQUAL(id->macs[0], "00:16:3e:aa:bb:cc");
+	CU_ASSERT_STRING_EQUAL(id->macs[1], "");
+}
+
+static void test_ident_refuses_what_xl_would(void)
+{
+	CU_ASSERT_EQUAL(read_text("name = 'web'\nuuid = 'not-a-uuid'\n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "not a UUID"));
+	CU_ASSERT_EQUAL(read_text("name = 'web'\ndisk = [ 'target=/a.img, vdev=xvda, colour=red' ]\n"),
+			-EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "disk entry 1"));
+	CU_ASSERT_EQUAL(read_text("name = 'web'\nvif = [ 'mac=00:16:3e:zz:00:00' ]\n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "vif entry 1"));
+}
+
+static void test_ident_match_own_domain(void)
+{
+	struct twr_ident d;
+	char why[256] = "";
+
+	CU_ASSERT_EQUAL_FATAL(read_text(g_web), 0);
+	web_domain(&d);
+	CU_ASSERT_TRUE(twr_ident_match(&g_cfg.ident, &d, why, sizeof(why)));
+	/* A disk and a NIC hot-added later: still its own file. */
+	CU_ASSERT_EQUAL(twr_ident_add_disk(&d, "/srv/vm/scratch.img"), 0);
+	CU_ASSERT_EQUAL(twr_ident_add_nic(&d, "00:16:3e:09:09:09"), 0);
+	CU_ASSERT_TRUE(twr_ident_match(&g_cfg.ident, &d, why, sizeof(why)));
+	twr_ident_free(&d);
+	/* libxl unreadable: name and uuid decide. */
+	memset(&d, 0, sizeof(d));
+	strcpy(d.name, "web");
+	strcpy(d.uuid, "6f9a1c2e-0b3d-4e5f-8a7b-1c2d3e4f5a6b");
+	CU_ASSERT_TRUE(twr_ident_match(&g_cfg.ident, &d, why, sizeof(why)));
+}
+
+static void test_ident_refuses_another_guests_file(void)
+{
+	struct twr_ident d;
+	char why[256];
+
+	CU_ASSERT_EQUAL_FATAL(read_text(g_web), 0);
+	web_domain(&d);
+	free(d.disks[1]);
+	d.disks[1] = strdup("/srv/other/data.img");
+	CU_ASSERT_FALSE(twr_ident_match(&g_cfg.ident, &d, why, sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "its disk 2 (/srv/vm/data.img) is not one of the domain's 2 disks"));
+	twr_ident_free(&d);
+
+	web_domain(&d);
+	strcpy(d.macs[0], "00:16:3e:aa:bb:cd");
+	CU_ASSERT_FALSE(twr_ident_match(&g_cfg.ident, &d, why, sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "mac 00:16:3e:aa:bb:cc"));
+	d.nnics = 1;
+	CU_ASSERT_FALSE(twr_ident_match(&g_cfg.ident, &d, why, sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "it has 2 vifs, the domain 1"));
+	twr_ident_free(&d);
+
+	web_domain(&d);
+	strcpy(d.uuid, "6f9a1c2e-0b3d-4e5f-8a7b-1c2d3e4f5a6c");
+	CU_ASSERT_FALSE(twr_ident_match(&g_cfg.ident, &d, why, sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "its uuid is"));
+	strcpy(d.uuid, "6f9a1c2e-0b3d-4e5f-8a7b-1c2d3e4f5a6b");
+	strcpy(d.name, "web2");
+	CU_ASSERT_FALSE(twr_ident_match(&g_cfg.ident, &d, why, sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "its name is 'web', the domain's is 'web2'"));
+	twr_ident_free(&d);
+
+	/* No name in the file (given on xl's command line): not seen, refused. */
+	CU_ASSERT_EQUAL_FATAL(read_text("twinring = [ 'net' ]\n"), 0);
+	web_domain(&d);
+	CU_ASSERT_FALSE(twr_ident_match(&g_cfg.ident, &d, why, sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "sets no 'name'"));
+	twr_ident_free(&d);
+}
+
 #define T(fn) { #fn, fn }
 static const struct twr_cunit_test tests[] = {
 	T(test_find_prefers_cfg_then_bare_then_next_dir),
@@ -301,6 +411,10 @@ static const struct twr_cunit_test tests[] = {
 	T(test_read_file),
 	T(test_reconcile_creates_only_missing),
 	T(test_reconcile_skips_non_strings),
+	T(test_ident_read_from_xl_syntax),
+	T(test_ident_refuses_what_xl_would),
+	T(test_ident_match_own_domain),
+	T(test_ident_refuses_another_guests_file),
 };
 
 int main(void)
