@@ -151,6 +151,38 @@ static int vdev_check(struct twr_tool *t, xs_transaction_t tx,
 	return ret;
 }
 
+/* Is the MAC of a twinnet device with mac= already given to another twinnet
+ * device of this backend domain, any guest's (two ports with one address
+ * on a bridge break both)? Returns 0, or -EEXIST naming the holder. */
+static int mac_check(struct twr_tool *t, xs_transaction_t tx, const struct twr_dev_desc *d)
+{
+	char top[TWR_XS_PATH_MAX], dir[TWR_XS_PATH_MAX + 16], path[TWR_XS_PATH_MAX + 48];
+	unsigned int nd = 0, nv = 0, i, j, len;
+	char **doms, **devs, *v;
+	uint8_t mac[6];
+	int ret = 0;
+
+	snprintf(top, sizeof(top), "/local/domain/%u/backend/%s", d->backend,
+		 twr_dev_kind_xs(TWR_DEV_NET));
+	doms = xs_directory(t->xsh, tx, top, &nd);
+	for (i = 0; doms && i < nd && !ret; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", top, doms[i]);
+		devs = xs_directory(t->xsh, tx, dir, &nv);
+		for (j = 0; devs && j < nv && !ret; j++) {
+			snprintf(path, sizeof(path), "%s/%s/mac", dir, devs[j]);
+			v = xs_read(t->xsh, tx, path, &len);
+			if (v && !twr_mac_parse(v, mac) && !memcmp(mac, d->spec.net.mac, 6))
+				ret = twr_tool_fail(t, -EEXIST,
+						    "mac %s is already used by twinnet device %s of domain %s: give another mac= or none",
+						    v, devs[j], doms[i]);
+			free(v);
+		}
+		free(devs);
+	}
+	free(doms);
+	return ret;
+}
+
 /* Everything that can be checked without a transaction. */
 static int create_precheck(struct twr_tool *t, struct twr_dev_desc *d)
 {
@@ -246,11 +278,12 @@ int twr_dev_create(struct twr_tool *t, uint32_t domid,
 			goto out_abort;
 		}
 		d->devid = (uint32_t)id;
-		if (spec->kind == TWR_DEV_BLK) {
+		if (spec->kind == TWR_DEV_BLK)
 			ret = vdev_check(t, tx, d);
-			if (ret)
-				goto out_abort;
-		}
+		else if (spec->net.has_mac)
+			ret = mac_check(t, tx, d);
+		if (ret)
+			goto out_abort;
 		ret = twr_xs_plan_build(d, plan);
 		if (ret) {
 			twr_tool_fail(t, ret, "cannot lay out the xenstore nodes: %s",

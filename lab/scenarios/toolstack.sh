@@ -162,6 +162,8 @@ refuse unknown_key 2 "unknown key 'colour'" attach "$DOMU" net bridge=xenbr0 col
 refuse bad_number 2 "queues=0" attach "$DOMU" net bridge=xenbr0 queues=0
 refuse no_domain 1 "no domain named 'nosuchdom'" attach nosuchdom net bridge=xenbr0
 refuse detach_unknown 1 "has no twinnet device 9" detach "$DOMU" net 9
+refuse duplicate_mac 1 "mac 00:16:3e:12:34:56 is already used by twinnet device 1 of domain $domid" \
+	attach "$DOMU" net bridge=xenbr0 mac=00:16:3E:12:34:56
 
 twr_phase ts_twinctl_read
 twinctl list >"$TWR_RESULTS/ts-list.txt" 2>&1
