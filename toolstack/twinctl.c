@@ -22,6 +22,7 @@
 #include "twr_lock.h"
 #include "twr_spec.h"
 #include "twr_tool.h"
+#include "twr_xlcfg.h"
 #include "twr_xsplan.h"
 
 #define EXIT_RUNTIME	1
@@ -45,6 +46,7 @@ static void usage(FILE *f)
 	      "  list                      all twinring devices of all domains\n"
 	      "  show DOMAIN               the devices of one domain, in detail\n"
 	      "  stats DOMAIN              the backend's counters of its devices\n"
+	      "  check FILE                what twinringd would attach from an xl config\n"
 	      "\n"
 	      "DOMAIN is a name or an id. --json applies to list, show, stats and attach.\n"
 	      "--go-ahead: write iotask-ready with the device (no twinringd, no I/O tasks).\n"
@@ -75,6 +77,96 @@ static int runtime_error(struct ctl *c)
 static int open_tool(struct ctl *c)
 {
 	return twr_tool_open(&c->tool) ? runtime_error(c) : 0;
+}
+
+/*
+ * check FILE: what twinringd would attach from an xl config, as xl create
+ * -n shows what xl would create. Nothing is attached and no daemon or
+ * xenstore is needed; host facts (bridges, targets) are checked at attach.
+ */
+static int cmd_check(struct ctl *c, int argc, char **argv)
+{
+	char err[TWR_TOOL_ERR_MAX], mac[18];
+	struct twr_spec_error serr;
+	struct twr_spec spec[TWR_XLCFG_MAX_ITEMS];
+	bool ok[TWR_XLCFG_MAX_ITEMS] = { false };
+	const char *path;
+	struct twr_xlcfg cfg;
+	unsigned int i, j, line, errors = 0;
+
+	(void)c;
+	if (argc != 1)
+		return usage_error("check takes one FILE (%s)", "twinctl check /etc/xen/vm1.cfg");
+	path = argv[0];
+	if (twr_xlcfg_read(path, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "twinctl: %s\n", err);
+		return EXIT_RUNTIME;
+	}
+	printf("%s: domain %s%s%s\n", path, cfg.ident.name[0] ? cfg.ident.name : "(no name: twinringd never finds this file by name)",
+	       cfg.ident.uuid[0] ? ", uuid " : "", cfg.ident.uuid);
+	if (!cfg.has_key && cfg.near_line)
+		printf("%s:%u: warning: '%s' is not '%s': no twinring devices from it\n", path,
+		       cfg.near_line, cfg.near_key, TWR_XLCFG_KEY);
+	if (!cfg.n)
+		printf("%s: no twinring devices\n", path);
+	for (i = 0; i < cfg.n; i++) {
+		line = cfg.lines[i];
+		if (!cfg.items[i]) {
+			printf("%s:%u: entry %u: error: not a string: write each device as 'net, bridge=...' in quotes\n",
+			       path, line, i + 1);
+			errors++;
+			continue;
+		}
+		if (twr_spec_parse(cfg.items[i], &spec[i], &serr)) {
+			printf("%s:%u: entry %u '%s': error: %s\n", path, line, i + 1, cfg.items[i],
+			       serr.msg);
+			errors++;
+			continue;
+		}
+		ok[i] = true;
+		for (j = 0; j < i; j++) {
+			if (!ok[j] || spec[j].kind != spec[i].kind)
+				continue;
+			if (spec[i].kind == TWR_DEV_BLK &&
+			    !strcmp(spec[i].blk.vdev, spec[j].blk.vdev)) {
+				printf("%s:%u: entry %u: error: vdev %s is already entry %u's\n", path,
+				       line, i + 1, spec[i].blk.vdev, j + 1);
+				errors++;
+				ok[i] = false;
+				break;
+			}
+			if (spec[i].kind == TWR_DEV_NET && spec[i].net.has_mac &&
+			    spec[j].net.has_mac && !memcmp(spec[i].net.mac, spec[j].net.mac, 6)) {
+				twr_mac_format(spec[i].net.mac, mac, sizeof(mac));
+				printf("%s:%u: entry %u: error: mac %s is already entry %u's\n", path, line,
+				       i + 1, mac, j + 1);
+				errors++;
+				ok[i] = false;
+				break;
+			}
+		}
+		if (!ok[i])
+			continue;
+		if (spec[i].kind == TWR_DEV_NET) {
+			if (spec[i].net.has_mac)
+				twr_mac_format(spec[i].net.mac, mac, sizeof(mac));
+			printf("%s:%u: entry %u: twinnet on bridge %s, mac %s, %u queue%s%s%s\n", path,
+			       line, i + 1, spec[i].net.bridge,
+			       spec[i].net.has_mac ? mac : "generated", spec[i].queues,
+			       spec[i].queues == 1 ? "" : "s", spec[i].backend[0] ? ", backend " : "",
+			       spec[i].backend);
+		} else {
+			printf("%s:%u: entry %u: twinblk %s on %s, %s, %u queue%s%s%s\n", path, line,
+			       i + 1, spec[i].blk.vdev, spec[i].blk.target,
+			       spec[i].blk.writable ? "read-write" : "read-only", spec[i].queues,
+			       spec[i].queues == 1 ? "" : "s", spec[i].backend[0] ? ", backend " : "",
+			       spec[i].backend);
+		}
+	}
+	printf("%s: %u entr%s, %u error%s\n", path, cfg.n, cfg.n == 1 ? "y" : "ies", errors,
+	       errors == 1 ? "" : "s");
+	twr_xlcfg_free(&cfg);
+	return errors ? EXIT_RUNTIME : 0;
 }
 
 static int cmd_attach(struct ctl *c, int argc, char **argv)
@@ -512,7 +604,9 @@ int main(int argc, char **argv)
 		opt--;
 	}
 
-	if (!strcmp(cmd, "attach"))
+	if (!strcmp(cmd, "check"))
+		ret = cmd_check(&c, argc, argv);
+	else if (!strcmp(cmd, "attach"))
 		ret = cmd_attach(&c, argc, argv);
 	else if (!strcmp(cmd, "detach"))
 		ret = cmd_detach(&c, argc, argv);

@@ -62,12 +62,13 @@ void twr_xlcfg_free(struct twr_xlcfg *cfg)
 	for (i = 0; cfg->items && i < cfg->n; i++)
 		free(cfg->items[i]);
 	free(cfg->items);
+	free(cfg->lines);
 	cfg->items = NULL;
+	cfg->lines = NULL;
 	cfg->n = 0;
 	twr_ident_free(&cfg->ident);
 }
 
-/* Copy libxlutil's report into @err as one line. */
 size_t twr_cfg_next_key(const char *data, size_t len, size_t *pos, unsigned int *line,
 			const char **key)
 {
@@ -140,6 +141,8 @@ static int scan_keys(const char *name, const char *data, size_t len, struct twr_
 				return -EINVAL;
 			}
 			first = line;
+			cfg->key_line = line;
+			cfg->key_off = (size_t)(k - data);
 		} else if (!cfg->near_line && distance(k, klen, TWR_XLCFG_KEY) <= 2) {
 			snprintf(cfg->near_key, sizeof(cfg->near_key), "%.*s",
 				 (int)(klen < sizeof(cfg->near_key) ? klen : sizeof(cfg->near_key) - 1), k);
@@ -149,6 +152,7 @@ static int scan_keys(const char *name, const char *data, size_t len, struct twr_
 	return 0;
 }
 
+/* Copy libxlutil's report into @err as one line. */
 static void report_to_err(char *err, size_t errlen, char *report)
 {
 	size_t i;
@@ -250,6 +254,49 @@ out_report:
 	return ret;
 }
 
+/* The line each entry of the twinring list starts on (twr_xlcfg.lines),
+ * by a scan of the text from the key: an entry starts with a quote or, for
+ * a nested list, '[' at depth 1; strings (with backslash escapes) and '#'
+ * comments are skipped. Entries it cannot place keep the key's line. */
+static int item_lines(const char *data, size_t len, struct twr_xlcfg *cfg)
+{
+	const char *p = data + cfg->key_off, *end = data + len;
+	unsigned int line = cfg->key_line, depth = 0, idx = 0, i;
+	char q;
+
+	cfg->lines = calloc((size_t)cfg->n + 1, sizeof(*cfg->lines));
+	if (!cfg->lines)
+		return -ENOMEM;
+	for (i = 0; i < cfg->n; i++)
+		cfg->lines[i] = cfg->key_line;
+	for (; p < end; p++) {
+		if (*p == '\n') {
+			line++;
+		} else if (*p == '#') {
+			while (p + 1 < end && p[1] != '\n')
+				p++;
+		} else if (*p == '\'' || *p == '"') {
+			if (depth == 1 && idx < cfg->n)
+				cfg->lines[idx++] = line;
+			for (q = *p++; p < end && *p != q; p++) {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				if (*p == '\n')
+					line++;
+			}
+		} else if (*p == '[') {
+			if (depth == 1 && idx < cfg->n)
+				cfg->lines[idx++] = line;
+			depth++;
+		} else if (*p == ']') {
+			if (depth <= 1)
+				break;
+			depth--;
+		}
+	}
+	return 0;
+}
+
 int twr_xlcfg_read_data(const char *name, const char *data, size_t len,
 			struct twr_xlcfg *cfg, char *err, size_t errlen)
 {
@@ -264,6 +311,8 @@ int twr_xlcfg_read_data(const char *name, const char *data, size_t len,
 	ret = scan_keys(name, data, len, cfg, err, errlen);
 	if (!ret)
 		ret = cfg_extract(xc, name, cfg, err, errlen);
+	if (!ret && cfg->n)
+		ret = item_lines(data, len, cfg);
 	if (!ret) {
 		ret = twr_ident_from_xlcfg(xc, name, &cfg->ident, err, errlen);
 		if (ret)

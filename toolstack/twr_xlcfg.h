@@ -24,7 +24,10 @@
 struct twr_xlcfg {
 	unsigned int n;		/* entries of the twinring list */
 	char **items;		/* each entry, NULL where it is not a string */
+	unsigned int *lines;	/* the line each entry starts on */
 	bool has_key;		/* the file has a twinring key at all */
+	unsigned int key_line;	/* its line, and offset in the text */
+	size_t key_off;
 	/* Without one, a key that looks like a misspelt "twinring" (one or
 	 * two letters off; xl's lexer refuses capitals itself), and its
 	 * line: worth a warning. */

@@ -172,6 +172,15 @@ check list $? "twinctl list shows the 3 devices (ts-list.txt)"
 twinctl show --json "$DOMU" >"$TWR_RESULTS/ts-show.json" 2>&1
 grep -q '"devices":\[' "$TWR_RESULTS/ts-show.json" && grep -q '"frontend_state":"Initialising"' "$TWR_RESULTS/ts-show.json"
 check show_json $? "twinctl show --json (ts-show.json)"
+# twinctl check: what the daemon would attach from the domain's file, each
+# entry with its line (the twinring list starts on line 10 of it).
+twinctl check "/run/twr/$DOMU.cfg" >"$TWR_RESULTS/ts-check.txt" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -qF "$DOMU.cfg:10: entry 1: twinnet on bridge xenbr0, mac generated, 2 queues" "$TWR_RESULTS/ts-check.txt" &&
+	grep -qF "$DOMU.cfg:11: entry 2: twinblk twa on $DATA, read-write" "$TWR_RESULTS/ts-check.txt" &&
+	grep -qF "$DOMU.cfg:13: entry 4 'nic, colour=blue': error: unknown device type 'nic'" "$TWR_RESULTS/ts-check.txt" &&
+	grep -qF "4 entries, 1 error" "$TWR_RESULTS/ts-check.txt"
+check twinctl_check $? "exit $rc (1 expected): $(tr '\n' '|' <"$TWR_RESULTS/ts-check.txt" | head -c 600)"
 twinctl stats "$DOMU" >"$TWR_RESULTS/ts-stats.txt" 2>&1
 check stats_rc $? "twinctl stats without drivers exits 0 (ts-stats.txt)"
 grep -q "no statistics available" "$TWR_RESULTS/ts-stats.txt"

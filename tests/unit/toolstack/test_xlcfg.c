@@ -393,6 +393,27 @@ static void test_ident_refuses_another_guests_file(void)
 	twr_ident_free(&d);
 }
 
+static void test_read_entry_lines(void)
+{
+	static const char text[] =
+		"name = 'vm1'\n"
+		"# a comment with a 'quote' and [brackets]\n"
+		"twinring = [ 'net, bridge=xenbr0',  # first\n"
+		"             \"blk, target=/srv/a\\\"b.img, vdev=twa\",\n"
+		"\n"
+		"             [ 'nested' ], 'net, bridge=xenbr1' ]\n"
+		"memory = 128\n";
+
+	CU_ASSERT_EQUAL_FATAL(read_text(text), 0);
+	CU_ASSERT_EQUAL_FATAL(g_cfg.n, 4);
+	CU_ASSERT_EQUAL(g_cfg.key_line, 3);
+	CU_ASSERT_EQUAL(g_cfg.lines[0], 3);
+	CU_ASSERT_EQUAL(g_cfg.lines[1], 4);
+	CU_ASSERT_EQUAL(g_cfg.lines[2], 6);
+	CU_ASSERT_EQUAL(g_cfg.lines[3], 6);
+	CU_ASSERT_PTR_NULL(g_cfg.items[2]);
+}
+
 #define T(fn) { #fn, fn }
 static const struct twr_cunit_test tests[] = {
 	T(test_find_prefers_cfg_then_bare_then_next_dir),
@@ -411,6 +432,7 @@ static const struct twr_cunit_test tests[] = {
 	T(test_read_file),
 	T(test_reconcile_creates_only_missing),
 	T(test_reconcile_skips_non_strings),
+	T(test_read_entry_lines),
 	T(test_ident_read_from_xl_syntax),
 	T(test_ident_refuses_what_xl_would),
 	T(test_ident_match_own_domain),
