@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xenstore.h>
+
 #include "twinring/xenbus.h"
 #include "twr_dev.h"
 #include "twr_dev_stats.h"
@@ -47,6 +49,7 @@ static void usage(FILE *f)
 	      "  show DOMAIN               the devices of one domain, in detail\n"
 	      "  stats DOMAIN              the backend's counters of its devices\n"
 	      "  check FILE                what twinringd would attach from an xl config\n"
+	      "  sync DOMAIN               apply the domain's xl config as the file reads now\n"
 	      "\n"
 	      "DOMAIN is a name or an id. --json applies to list, show, stats and attach.\n"
 	      "--go-ahead: write iotask-ready with the device (no twinringd, no I/O tasks).\n"
@@ -167,6 +170,164 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
 	       errors == 1 ? "" : "s");
 	twr_xlcfg_free(&cfg);
 	return errors ? EXIT_RUNTIME : 0;
+}
+
+/* One of twinringd's device records: the spec text that created it. */
+struct sync_rec {
+	enum twr_dev_kind kind;
+	uint32_t devid;
+	char *text;
+	bool used;
+};
+
+/* The records of @domid (devices/<kind>-<devid>); the count, at most @max. */
+static unsigned int sync_records(struct ctl *c, uint32_t domid, struct sync_rec *r,
+				 unsigned int max)
+{
+	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 64], *dash;
+	unsigned int n = 0, i, k = 0, len;
+	char **ents;
+
+	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/devices", domid);
+	ents = xs_directory(c->tool.xsh, XBT_NULL, dir, &n);
+	for (i = 0; ents && i < n && k < max; i++) {
+		dash = strrchr(ents[i], '-');
+		if (!dash || twr_id_parse(dash + 1, &r[k].devid))
+			continue;
+		*dash = '\0';
+		if (!strcmp(ents[i], twr_dev_kind_xs(TWR_DEV_NET)))
+			r[k].kind = TWR_DEV_NET;
+		else if (!strcmp(ents[i], twr_dev_kind_xs(TWR_DEV_BLK)))
+			r[k].kind = TWR_DEV_BLK;
+		else
+			continue;
+		*dash = '-';
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]);
+		r[k].text = xs_read(c->tool.xsh, XBT_NULL, path, &len);
+		r[k].used = false;
+		if (r[k].text)
+			k++;
+	}
+	free(ents);
+	return k;
+}
+
+/*
+ * sync DOMAIN: apply the domain's xl config as the file reads now -- the
+ * file twinringd used when the domain started -- where a restart or reload
+ * of the daemon never does: devices of entries no longer in the file are
+ * detached, entries new in it attached, and the file's entries recorded as
+ * applied. Entries are matched by their text, as the daemon matches them.
+ */
+static int cmd_sync(struct ctl *c, int argc, char **argv)
+{
+	bool add[TWR_XLCFG_MAX_ITEMS], keep[TWR_XLCFG_MAX_ITEMS];
+	struct sync_rec rec[2 * TWR_XLCFG_MAX_ITEMS];
+	char err[TWR_TOOL_ERR_MAX], name[TWR_DOMNAME_MAX];
+	struct twr_daemon_status *st = NULL;
+	struct twr_xlcfg now, old;
+	struct twr_spec_error serr;
+	struct twr_spec spec;
+	struct twr_dev_desc d;
+	unsigned int nrec, i, j, added = 0, removed = 0, failed = 0;
+	uint32_t domid;
+	int ret;
+
+	if (argc != 1)
+		return usage_error("sync takes one domain (%s)", "twinctl sync DOMAIN");
+	ret = open_tool(c);
+	if (ret)
+		return ret;
+	if (twr_domain_resolve(&c->tool, argv[0], &domid) ||
+	    twr_domain_name(&c->tool, domid, name, sizeof(name)))
+		return runtime_error(c);
+	if (twr_daemon_status_read(&c->tool, domid, &st)) {
+		fprintf(stderr, "twinctl: out of memory\n");
+		return EXIT_RUNTIME;
+	}
+	if (!st->present || !st->config[0]) {
+		fprintf(stderr, "twinctl: twinringd used no config file for domain %s: attach its devices with twinctl attach\n",
+			name);
+		free(st);
+		return EXIT_RUNTIME;
+	}
+	ret = twr_xlcfg_read(st->config, &now, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "twinctl: %s\n", err);
+		free(st);
+		return EXIT_RUNTIME;
+	}
+	if (strcmp(now.ident.name, name)) {
+		fprintf(stderr, "twinctl: %s names domain '%s', not '%s': nothing done\n", st->config,
+			now.ident.name, name);
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	if (twr_entries_read(&c->tool, domid, &old))
+		memset(&old, 0, sizeof(old));
+	/* What stays: entries of the old list that the file still has. */
+	twr_reconcile((const char *const *)old.items, old.n, (const char *const *)now.items,
+		      now.n, keep);
+	for (i = 0; i < old.n; i++)
+		keep[i] = old.items[i] && !keep[i];
+	nrec = sync_records(c, domid, rec, sizeof(rec) / sizeof(rec[0]));
+	/* Removed entries first: each detaches one device it created. */
+	for (i = 0; i < old.n; i++) {
+		if (!old.items[i] || keep[i])
+			continue;
+		for (j = 0; j < nrec; j++)
+			if (!rec[j].used && !strcmp(rec[j].text, old.items[i]))
+				break;
+		if (j == nrec)
+			continue;	/* its device is gone already */
+		rec[j].used = true;
+		if (twr_dev_destroy(&c->tool, domid, rec[j].kind, rec[j].devid, c->timeout_ms) < 0) {
+			fprintf(stderr, "twinctl: entry '%s': %s\n", old.items[i],
+				twr_tool_error(&c->tool));
+			failed++;
+			continue;
+		}
+		printf("domain %s: removed %s %u ('%s')\n", name, twr_dev_kind_xs(rec[j].kind),
+		       rec[j].devid, old.items[i]);
+		removed++;
+	}
+	/* New entries: created with their record, as the daemon does. */
+	twr_reconcile((const char *const *)now.items, now.n, (const char *const *)old.items,
+		      old.n, add);
+	for (i = 0; i < now.n; i++) {
+		if (!add[i])
+			continue;
+		if (twr_spec_parse(now.items[i], &spec, &serr)) {
+			fprintf(stderr, "twinctl: %s:%u: entry %u '%s': %s\n", st->config,
+				now.lines[i], i + 1, now.items[i], serr.msg);
+			failed++;
+			continue;
+		}
+		if (twr_dev_create(&c->tool, domid, &spec, now.items[i], 0, &d)) {
+			fprintf(stderr, "twinctl: %s:%u: entry %u '%s': %s\n", st->config,
+				now.lines[i], i + 1, now.items[i], twr_tool_error(&c->tool));
+			failed++;
+			continue;
+		}
+		printf("domain %s: added %s %u ('%s')\n", name, twr_dev_kind_xs(spec.kind), d.devid,
+		       now.items[i]);
+		added++;
+	}
+	ret = twr_entries_write(&c->tool, domid, &now);
+	if (ret)
+		fprintf(stderr, "twinctl: cannot record the entries applied: %s\n", strerror(-ret));
+	for (i = 0, j = 0; i < now.n; i++)
+		j += now.items[i] && !add[i];
+	printf("domain %s: %s: %u added, %u removed, %u unchanged%s\n", name, st->config, added,
+	       removed, j, failed ? ", some failed (above)" : "");
+	ret = failed || ret ? EXIT_RUNTIME : 0;
+	twr_xlcfg_free(&old);
+	for (j = 0; j < nrec; j++)
+		free(rec[j].text);
+out:
+	twr_xlcfg_free(&now);
+	free(st);
+	return ret;
 }
 
 static int cmd_attach(struct ctl *c, int argc, char **argv)
@@ -606,6 +767,8 @@ int main(int argc, char **argv)
 
 	if (!strcmp(cmd, "check"))
 		ret = cmd_check(&c, argc, argv);
+	else if (!strcmp(cmd, "sync"))
+		ret = cmd_sync(&c, argc, argv);
 	else if (!strcmp(cmd, "attach"))
 		ret = cmd_attach(&c, argc, argv);
 	else if (!strcmp(cmd, "detach"))

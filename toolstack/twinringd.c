@@ -200,7 +200,7 @@ static void run(struct twrd_daemon *dm)
 			unsigned int i;
 
 			g_hup = 0;
-			twrd_log(dm, LOG_INFO, "SIGHUP: re-reading %s and every domain's config",
+			twrd_log(dm, LOG_INFO, "SIGHUP: re-reading %s; every domain's devices reconciled with the entries applied at its start (twinctl sync applies an edited file)",
 			     dm->conf_path);
 			if (conf_read(dm))
 				twrd_log(dm, LOG_ERR, "%s is not applied: the configuration in use stays (fix the file, then reload)",

@@ -18,6 +18,7 @@
 #include "twr_domain.h"
 #include "twr_spec.h"
 #include "twr_tool.h"
+#include "twr_xlcfg.h"
 #include "twr_xsplan.h"
 
 const char *twr_xenbus_state_name(int state)
@@ -255,4 +256,66 @@ int twr_daemon_status_read(struct twr_tool *t, uint32_t domid,
 	free(ents);
 	*out = st;
 	return 0;
+}
+
+int twr_entries_read(struct twr_tool *t, uint32_t domid, struct twr_xlcfg *cfg)
+{
+	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16], *v;
+	unsigned int len, i;
+	uint32_t n;
+
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/entries", domid);
+	v = xs_read(t->xsh, XBT_NULL, dir, &len);
+	if (!v)
+		return errno == ENOENT ? -ENOENT : -errno;
+	if (twr_xs_u32_parse(v, len, TWR_XLCFG_MAX_ITEMS, &n)) {
+		free(v);
+		return -EINVAL;
+	}
+	free(v);
+	cfg->items = calloc((size_t)n + 1, sizeof(*cfg->items));
+	if (!cfg->items)
+		return -ENOMEM;
+	cfg->n = n;
+	cfg->has_key = true;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%u", dir, i);
+		cfg->items[i] = xs_read(t->xsh, XBT_NULL, path, &len);
+	}
+	return 0;
+}
+
+int twr_entries_write(struct twr_tool *t, uint32_t domid, const struct twr_xlcfg *cfg)
+{
+	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16], num[16];
+	xs_transaction_t tx;
+	unsigned int i, tries;
+	bool ok;
+
+	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/entries", domid);
+	snprintf(num, sizeof(num), "%u", cfg->n);
+	for (tries = 0; tries < 32; tries++) {
+		tx = xs_transaction_start(t->xsh);
+		if (tx == XBT_NULL)
+			return -errno;
+		xs_rm(t->xsh, tx, dir);
+		ok = xs_write(t->xsh, tx, dir, num, (unsigned int)strlen(num));
+		for (i = 0; ok && i < cfg->n; i++) {
+			if (!cfg->items[i])
+				continue;
+			snprintf(path, sizeof(path), "%s/%u", dir, i);
+			ok = xs_write(t->xsh, tx, path, cfg->items[i],
+				      (unsigned int)strlen(cfg->items[i]));
+		}
+		if (!ok) {
+			xs_transaction_end(t->xsh, tx, true);
+			return -errno;
+		}
+		if (xs_transaction_end(t->xsh, tx, false))
+			return 0;
+		if (errno != EAGAIN)
+			return -errno;
+	}
+	return -EAGAIN;
 }

@@ -21,6 +21,11 @@
  *     config                     the xl config file used, "" if none found
  *     errors/<n>                 one message per rejected config entry
  *     devices/<kind>-<devid>     the spec string that created the device
+ *     entries = <n>              the file's twinring list as applied when
+ *     entries/<i>                the domain was first seen (entry i, when a
+ *                                string): restarts and reloads reconcile
+ *                                against it, never against a file edited
+ *                                since; twinctl sync applies the file
  */
 #define TWR_XS_DAEMON_ROOT	"/local/domain/0/twinringd"
 #define TWR_DAEMON_ERRORS_MAX	16u
@@ -65,6 +70,17 @@ struct twr_daemon_status {
  * if there is none). Returns 0 or -ENOMEM. */
 int twr_daemon_status_read(struct twr_tool *t, uint32_t domid,
 			   struct twr_daemon_status **st);
+
+struct twr_xlcfg;
+
+/* The entries twinringd applied to @domid (TWR_XS_DAEMON_ROOT above) into
+ * @cfg (items and n; NULL where an entry was not a string). Returns 0,
+ * -ENOENT when none were ever recorded, or a negative errno. */
+int twr_entries_read(struct twr_tool *t, uint32_t domid, struct twr_xlcfg *cfg);
+
+/* Record @cfg's entries as applied to @domid, in one transaction. Returns 0
+ * or a negative errno. */
+int twr_entries_write(struct twr_tool *t, uint32_t domid, const struct twr_xlcfg *cfg);
 
 /* "Initialising", "Connected", ... for a XenbusState, "-" for -1. */
 const char *twr_xenbus_state_name(int state);

@@ -187,6 +187,62 @@ static int domain_owns(struct twrd_daemon *dm, struct twrd_dom *dom, const char 
 	return ok;
 }
 
+/* Nothing applied to this domain from a file: recorded as no entries, so
+ * that a restart does not take a file written since (twinctl sync does). */
+static void record_none(struct twrd_daemon *dm, uint32_t domid, const char *who)
+{
+	struct twr_xlcfg none;
+	int ret;
+
+	memset(&none, 0, sizeof(none));
+	ret = twr_entries_write(&dm->tool, domid, &none);
+	if (ret)
+		twrd_log(dm, LOG_WARNING, "%s: cannot record that no entries were applied: %s",
+			 who, strerror(-ret));
+}
+
+/* Are @a and @b the same entries, in any order? */
+static bool same_entries(const struct twr_xlcfg *a, const struct twr_xlcfg *b)
+{
+	bool create[TWR_XLCFG_MAX_ITEMS];
+	unsigned int na = 0, nb = 0, i;
+
+	for (i = 0; i < a->n; i++)
+		na += a->items[i] != NULL;
+	for (i = 0; i < b->n; i++)
+		nb += b->items[i] != NULL;
+	return na == nb && !twr_reconcile((const char *const *)a->items, a->n,
+					  (const char *const *)b->items, b->n, create);
+}
+
+/*
+ * A domain seen before, at a restart or a reload: its devices follow the
+ * entries applied when it was first seen (@rec), never a file edited
+ * since -- edited for the next boot, or only re-spaced, it must not
+ * hot-add to the running guest. A changed file gets a notice naming
+ * twinctl sync, which applies it on demand.
+ */
+static void apply_recorded(struct twrd_daemon *dm, uint32_t domid, const char *who,
+			   const char *name, const struct twr_xlcfg *rec, unsigned int *nerr)
+{
+	char dir[TWR_XS_PATH_MAX], err[TWR_TOOL_ERR_MAX], *path;
+	struct twr_xlcfg now;
+	unsigned int len;
+
+	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/config", domid);
+	path = xs_read(dm->tool.xsh, XBT_NULL, dir, &len);
+	if (path && *path && !twr_xlcfg_read(path, &now, err, sizeof(err))) {
+		if (!same_entries(rec, &now))
+			twrd_log(dm, LOG_NOTICE, "%s: %s has changed since the domain was first seen: its devices follow the %u entr%s applied then ('twinctl sync %s' applies the file)",
+				 who, path, rec->n, rec->n == 1 ? "y" : "ies", name);
+		twr_xlcfg_free(&now);
+	}
+	if (rec->n)
+		apply_entries(dm, domid, who, path && *path ? path : "(recorded entries)", rec,
+			      nerr);
+	free(path);
+}
+
 /* Attach what the domain's xl config asks for. Returns false if the
  * domain is not ready yet (no name) and should be retried. */
 static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
@@ -207,6 +263,12 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 
 	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/errors", dom->domid);
 	xs_rm(dm->tool.xsh, XBT_NULL, dir);
+	/* Seen before (a restart, a reload): the entries applied then. */
+	if (!twr_entries_read(&dm->tool, dom->domid, &cfg)) {
+		apply_recorded(dm, dom->domid, who, name, &cfg, &nerr);
+		twr_xlcfg_free(&cfg);
+		return true;
+	}
 	ret = name[0] ? twr_xlcfg_find(dm->search, name, path, sizeof(path)) : -ENOENT;
 	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/config", dom->domid);
 	xs_write(dm->tool.xsh, XBT_NULL, dir, ret ? "" : path,
@@ -214,23 +276,35 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	if (ret == -EINVAL) {
 		twrd_log(dm, LOG_WARNING, "%s: the name cannot be a config file name; attach devices with twinctl",
 		     who);
+		record_none(dm, dom->domid, who);
 		return true;
 	}
 	if (ret) {
 		twrd_log(dm, LOG_INFO, "%s: no xl config %s.cfg or %s in %s: attach twinring devices with twinctl",
 		     who, name, name, dm->search);
+		record_none(dm, dom->domid, who);
 		return true;
 	}
 	ret = twr_xlcfg_read(path, &cfg, err, sizeof(err));
 	if (ret) {
-		report_error(dm, dom->domid, &nerr, "%s: %s", who, err);
+		report_error(dm, dom->domid, &nerr, "%s: %s (once fixed: twinctl sync %s)", who, err,
+			     name);
+		record_none(dm, dom->domid, who);
 		return true;
 	}
 	ret = domain_owns(dm, dom, who, name, path, &cfg, &nerr);
 	if (ret <= 0) {
 		twr_xlcfg_free(&cfg);
+		if (ret == 0)
+			record_none(dm, dom->domid, who);
 		return ret == 0;	/* refused: done; -EAGAIN: again later */
 	}
+	/* Recorded before the first device: a kill in between resumes from
+	 * the record, never from a file edited since. */
+	ret = twr_entries_write(&dm->tool, dom->domid, &cfg);
+	if (ret)
+		twrd_log(dm, LOG_WARNING, "%s: cannot record the entries applied: %s (a restart reads the file again)",
+			 who, strerror(-ret));
 	if (cfg.n)
 		twrd_log(dm, LOG_INFO, "%s: %s has %u twinring entr%s", who, path, cfg.n,
 		     cfg.n == 1 ? "y" : "ies");

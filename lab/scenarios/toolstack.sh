@@ -15,7 +15,8 @@
 #        ▲
 #   twinctl attach/detach/list/show/stats, and its refusals
 #
-# then kill -9 + restart of the daemon (nothing created twice), a same-named
+# then kill -9 + restart of the daemon (nothing created twice), a reload
+# after an edited config (nothing added) and twinctl sync, a same-named
 # config of another guest refused (ts_wrong_file) and xl destroy (nothing
 # left behind).
 #
@@ -217,6 +218,35 @@ rc=$?
 check detach_rc "$rc" "$out"
 ! xenstore-exists "$be" && ! xenstore-exists "$fe"
 check detach_removed $? "both directories of twinnet 1 are gone"
+
+# An edited config does not reach a running domain behind the admin's back:
+# a reload (and a restart) reconciles with the entries applied at the
+# domain's start, and says the file changed; twinctl sync applies the file,
+# adding and removing, and says what it did.
+twr_phase ts_sync
+cfg=/run/twr/$DOMU.cfg
+cp "$cfg" "$cfg.orig"
+before=$(count_devs "$domid")
+sed -i "s|'nic, colour=blue' \]|'nic, colour=blue',\n             'net, bridge=xenbr0, mac=00:16:3e:12:34:57' ]|" "$cfg"
+kill -HUP "$daemon_pid"
+wait_for 20 grep -q "$cfg has changed since the domain was first seen" "$LOG"
+check reload_edited_notice $? "the log names the changed file and twinctl sync"
+sleep 2
+[ "$(count_devs "$domid")" = "$before" ]
+check reload_edited_adds_nothing $? "devices before $before, after the reload $(count_devs "$domid")"
+out=$(twinctl sync "$DOMU" 2>&1)
+rc=$?
+echo "$out" >"$TWR_RESULTS/ts-sync-add.txt"
+[ $rc = 0 ] && grep -q "domain $DOMU: added twinnet [0-9]* ('net, bridge=xenbr0, mac=00:16:3e:12:34:57')" <<<"$out" &&
+	grep -q "1 added, 0 removed, 4 unchanged" <<<"$out" && [ "$(count_devs "$domid")" = $((before + 1)) ]
+check sync_adds $? "exit $rc, devices $(count_devs "$domid") (want $((before + 1))): $(tr '\n' '|' <<<"$out")"
+cp "$cfg.orig" "$cfg"
+out=$(twinctl --timeout 2 sync "$DOMU" 2>&1)
+rc=$?
+echo "$out" >"$TWR_RESULTS/ts-sync-remove.txt"
+grep -q "domain $DOMU: removed twinnet [0-9]* ('net, bridge=xenbr0, mac=00:16:3e:12:34:57')" <<<"$out" &&
+	grep -q "0 added, 1 removed, 4 unchanged" <<<"$out" && [ "$(count_devs "$domid")" = "$before" ]
+check sync_removes $? "exit $rc, devices $(count_devs "$domid") (want $before): $(tr '\n' '|' <<<"$out")"
 
 # The I/O task side, with dom0 playing both drivers through xenstore: a
 # frontend that says Initialised with refs it never granted must not get the
