@@ -34,47 +34,34 @@ int twr_ident_add_nic(struct twr_ident *id, const char *mac)
 	return 0;
 }
 
+/* Is @s in the form of @pat ('x' a hex digit, any other character itself,
+ * or @alt in its place)? If so, @s lower-cased with @pat's separators into
+ * @out (strlen(@pat) + 1 bytes). */
+static bool hex_form(const char *s, const char *pat, char alt, char *out)
+{
+	size_t i, n = strlen(pat);
+
+	if (strlen(s) != n)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (pat[i] == 'x' ? !isxdigit((unsigned char)s[i]) :
+				    s[i] != pat[i] && s[i] != alt)
+			return false;
+		out[i] = pat[i] == 'x' ? (char)tolower((unsigned char)s[i]) : pat[i];
+	}
+	out[n] = '\0';
+	return true;
+}
+
 bool twr_ident_mac(const char *s, char out[TWR_IDENT_MAC_LEN + 1])
 {
-	unsigned int i;
-
-	/* Six pairs of hex digits, ':' or '-' between them (as xl takes). */
-	if (strlen(s) != TWR_IDENT_MAC_LEN)
-		return false;
-	for (i = 0; i < TWR_IDENT_MAC_LEN; i++) {
-		if (i % 3 == 2) {
-			if (s[i] != ':' && s[i] != '-')
-				return false;
-			out[i] = ':';
-		} else {
-			if (!isxdigit((unsigned char)s[i]))
-				return false;
-			out[i] = (char)tolower((unsigned char)s[i]);
-		}
-	}
-	out[i] = '\0';
-	return true;
+	/* ':' or '-' between the pairs, as xl takes. */
+	return hex_form(s, "xx:xx:xx:xx:xx:xx", '-', out);
 }
 
 bool twr_ident_uuid(const char *s, char out[TWR_IDENT_UUID_LEN + 1])
 {
-	unsigned int i;
-
-	if (strlen(s) != TWR_IDENT_UUID_LEN)
-		return false;
-	for (i = 0; i < TWR_IDENT_UUID_LEN; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-			out[i] = '-';
-		} else {
-			if (!isxdigit((unsigned char)s[i]))
-				return false;
-			out[i] = (char)tolower((unsigned char)s[i]);
-		}
-	}
-	out[i] = '\0';
-	return true;
+	return hex_form(s, "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx", '-', out);
 }
 
 /* The mac= of one vif entry ("" without one); false on a bad value. */

@@ -322,6 +322,21 @@ static void test_ident_read_from_xl_syntax(void)
 	CU_ASSERT_STRING_EQUAL(id->macs[1], "");
 }
 
+static void test_ident_forms(void)
+{
+	char mac[TWR_IDENT_MAC_LEN + 1], uuid[TWR_IDENT_UUID_LEN + 1];
+
+	CU_ASSERT_TRUE(twr_ident_mac("00-16-3E-aa-Bb-cC", mac));
+	CU_ASSERT_STRING_EQUAL(mac, "00:16:3e:aa:bb:cc");
+	CU_ASSERT_FALSE(twr_ident_mac("00:16:3e:aa:bb", mac));
+	CU_ASSERT_FALSE(twr_ident_mac("00:16:3e:aa:bb:cg", mac));
+	CU_ASSERT_FALSE(twr_ident_mac("00.16:3e:aa:bb:cc", mac));
+	CU_ASSERT_TRUE(twr_ident_uuid("6F9A1C2E-0B3D-4E5F-8A7B-1C2D3E4F5A6B", uuid));
+	CU_ASSERT_STRING_EQUAL(uuid, "6f9a1c2e-0b3d-4e5f-8a7b-1c2d3e4f5a6b");
+	CU_ASSERT_FALSE(twr_ident_uuid("6f9a1c2e0b3d-4e5f-8a7b-1c2d3e4f5a6b-", uuid));
+	CU_ASSERT_FALSE(twr_ident_uuid("6f9a1c2e-0b3d-4e5f-8a7b-1c2d3e4f5a6", uuid));
+}
+
 static void test_ident_refuses_what_xl_would(void)
 {
 	CU_ASSERT_EQUAL(read_text("name = 'web'\nuuid = 'not-a-uuid'\n"), -EINVAL);
@@ -434,6 +449,7 @@ static const struct twr_cunit_test tests[] = {
 	T(test_reconcile_skips_non_strings),
 	T(test_read_entry_lines),
 	T(test_ident_read_from_xl_syntax),
+	T(test_ident_forms),
 	T(test_ident_refuses_what_xl_would),
 	T(test_ident_match_own_domain),
 	T(test_ident_refuses_another_guests_file),
