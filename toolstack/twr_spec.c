@@ -407,3 +407,20 @@ int twr_spec_parse(const char *str, struct twr_spec *spec,
 					 "<disk name, e.g. twa>");
 	return 0;
 }
+
+/* Control bytes of @in (a config entry may carry escape sequences that
+ * would reach a terminal through the journal or twinctl show) as \xNN. */
+void twr_printable(char *out, size_t len, const char *in)
+{
+	size_t k = 0;
+	unsigned char ch;
+
+	for (; *in && k + 5 < len; in++) {
+		ch = (unsigned char)*in;
+		if (ch < 0x20 || ch == 0x7f)
+			k += (size_t)snprintf(out + k, len - k, "\\x%02x", ch);
+		else
+			out[k++] = (char)ch;
+	}
+	out[k] = '\0';
+}

@@ -84,6 +84,11 @@ void twr_mac_format(const uint8_t mac[6], char *buf, size_t len);
 const char *twr_dev_kind_name(enum twr_dev_kind kind);
 const char *twr_dev_kind_xs(enum twr_dev_kind kind);
 
+/* @in with its control bytes as \xNN, cut to @len: a config entry may
+ * carry escape sequences that would reach a terminal through the journal
+ * or twinctl show. */
+void twr_printable(char *out, size_t len, const char *in);
+
 /* Accept "net"/"twinnet" and "blk"/"twinblk". Returns 0 or -EINVAL. */
 int twr_dev_kind_parse(const char *str, enum twr_dev_kind *kind);
 

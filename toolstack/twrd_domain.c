@@ -32,12 +32,13 @@ static void report_error(struct twrd_daemon *dm, uint32_t domid, unsigned int *n
 static void report_error(struct twrd_daemon *dm, uint32_t domid, unsigned int *nerr,
 			 const char *fmt, ...)
 {
-	char msg[TWR_TOOL_ERR_MAX + 256], path[TWR_XS_PATH_MAX];
+	char raw[TWR_TOOL_ERR_MAX + 256], msg[TWR_TOOL_ERR_MAX + 256], path[TWR_XS_PATH_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	twr_printable(msg, sizeof(msg), raw);
 	twrd_log(dm, LOG_ERR, "%s", msg);
 	if (*nerr >= TWR_DAEMON_ERRORS_MAX)
 		return;
@@ -108,7 +109,7 @@ static void apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *wh
 	struct twr_spec spec;
 	struct twr_dev_desc d;
 	unsigned int m, i, todo;
-	char mac[18];
+	char mac[18], at[24];
 
 	m = records_read(dm, domid, rec, TWR_XLCFG_MAX_ITEMS);
 	todo = twr_reconcile((const char *const *)cfg->items, cfg->n,
@@ -117,22 +118,26 @@ static void apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *wh
 		twrd_log(dm, LOG_INFO, "%s: %u of %u twinring entries already attached",
 		     who, cfg->n - todo, cfg->n);
 	for (i = 0; i < cfg->n; i++) {
+		/* The entry's line in the file; recorded entries have none. */
+		at[0] = '\0';
+		if (cfg->lines)
+			snprintf(at, sizeof(at), ":%u", cfg->lines[i]);
 		if (!cfg->items[i]) {
 			report_error(dm, domid, nerr,
-				     "%s: %s: twinring entry %u is not a string: write each device as 'net, bridge=...' in quotes",
-				     who, path, i + 1);
+				     "%s: %s%s: twinring entry %u is not a string: write each device as 'net, bridge=...' in quotes",
+				     who, path, at, i + 1);
 			continue;
 		}
 		if (!create[i])
 			continue;
 		if (twr_spec_parse(cfg->items[i], &spec, &serr)) {
-			report_error(dm, domid, nerr, "%s: %s: twinring entry %u '%s': %s",
-				     who, path, i + 1, cfg->items[i], serr.msg);
+			report_error(dm, domid, nerr, "%s: %s%s: twinring entry %u '%s': %s",
+				     who, path, at, i + 1, cfg->items[i], serr.msg);
 			continue;
 		}
 		if (twr_dev_create(&dm->tool, domid, &spec, cfg->items[i], 0, &d)) {
-			report_error(dm, domid, nerr, "%s: %s: twinring entry %u '%s': %s",
-				     who, path, i + 1, cfg->items[i],
+			report_error(dm, domid, nerr, "%s: %s%s: twinring entry %u '%s': %s",
+				     who, path, at, i + 1, cfg->items[i],
 				     twr_tool_error(&dm->tool));
 			continue;
 		}

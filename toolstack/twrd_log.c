@@ -12,17 +12,15 @@
 
 void twrd_log(struct twrd_daemon *dm, int prio, const char *fmt, ...)
 {
+	char msg[2048], safe[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsyslog(prio, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (dm->foreground) {
-		va_start(ap, fmt);
-		fprintf(stderr, "twinringd: %s", prio <= LOG_ERR ? "error: " :
-			prio == LOG_WARNING ? "warning: " : "");
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
-		va_end(ap);
-	}
+	twr_printable(safe, sizeof(safe), msg);
+	syslog(prio, "%s", safe);
+	if (dm->foreground)
+		fprintf(stderr, "twinringd: %s%s\n", prio <= LOG_ERR ? "error: " :
+			prio == LOG_WARNING ? "warning: " : "", safe);
 }

@@ -273,7 +273,20 @@ static void test_kind_names(void)
 }
 
 #define T(fn) { #fn, fn }
+static void test_printable_escapes_control_bytes(void)
+{
+	char out[32];
+
+	twr_printable(out, sizeof(out), "net, \033[2Jbridge=\x7fx\n");
+	CU_ASSERT_STRING_EQUAL(out, "net, \\x1b[2Jbridge=\\x7fx\\x0a");
+	twr_printable(out, 8, "abcdefghij");
+	CU_ASSERT_STRING_EQUAL(out, "abc");
+	twr_printable(out, sizeof(out), "caf\xc3\xa9");
+	CU_ASSERT_STRING_EQUAL(out, "caf\xc3\xa9");
+}
+
 static const struct twr_cunit_test tests[] = {
+	T(test_printable_escapes_control_bytes),
 	T(test_net_minimal_gets_defaults),
 	T(test_net_all_keys),
 	T(test_blk_design_example),
