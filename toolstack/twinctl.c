@@ -15,6 +15,7 @@
 #include <xenstore.h>
 
 #include "twinring/xenbus.h"
+#include "twr_dconf.h"
 #include "twr_dev.h"
 #include "twr_dev_stats.h"
 #include "twr_devlist.h"
@@ -226,6 +227,7 @@ static int cmd_sync(struct ctl *c, int argc, char **argv)
 	char err[TWR_TOOL_ERR_MAX], name[TWR_DOMNAME_MAX];
 	struct twr_daemon_status *st = NULL;
 	struct twr_xlcfg now, old;
+	struct twr_dconf dconf;
 	struct twr_spec_error serr;
 	struct twr_spec spec;
 	struct twr_dev_desc d;
@@ -260,6 +262,13 @@ static int cmd_sync(struct ctl *c, int argc, char **argv)
 	if (strcmp(now.ident.name, name)) {
 		fprintf(stderr, "twinctl: %s names domain '%s', not '%s': nothing done\n", st->config,
 			now.ident.name, name);
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	/* The daemon's allow-list for the targets of xl configs applies here
+	 * too; a daemon config that does not read stops the sync. */
+	if (twr_dconf_read(TWR_DCONF_PATH, &dconf, err, sizeof(err))) {
+		fprintf(stderr, "twinctl: %s: nothing done\n", err);
 		ret = EXIT_RUNTIME;
 		goto out;
 	}
@@ -300,6 +309,13 @@ static int cmd_sync(struct ctl *c, int argc, char **argv)
 		if (twr_spec_parse(now.items[i], &spec, &serr)) {
 			fprintf(stderr, "twinctl: %s:%u: entry %u '%s': %s\n", st->config,
 				now.lines[i], i + 1, now.items[i], serr.msg);
+			failed++;
+			continue;
+		}
+		if (spec.kind == TWR_DEV_BLK && dconf.has_targets &&
+		    !twr_target_allowed(dconf.targets, spec.blk.target, err, sizeof(err))) {
+			fprintf(stderr, "twinctl: %s:%u: entry %u '%s': %s in %s\n", st->config,
+				now.lines[i], i + 1, now.items[i], err, TWR_DCONF_PATH);
 			failed++;
 			continue;
 		}

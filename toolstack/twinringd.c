@@ -71,6 +71,7 @@ static int conf_read(struct twrd_daemon *dm)
 		dm->close_timeout_ms = (c.has_close_timeout ? c.close_timeout_s : 10) * 1000;
 	if (!dm->iomode_from_cmdline)
 		dm->iomode = c.has_iotask ? mode : TWRD_IOTASK_REGISTER;
+	snprintf(dm->targets, sizeof(dm->targets), "%s", c.has_targets ? c.targets : "");
 	return 0;
 }
 
@@ -305,8 +306,9 @@ int main(int argc, char **argv)
 			goto out_xc;
 		}
 	}
-	twrd_log(&dm, LOG_INFO, "started: configs from %s, close timeout %u s", dm.search,
-	     dm.close_timeout_ms / 1000);
+	twrd_log(&dm, LOG_INFO, "started: configs from %s, blk targets %s%s, close timeout %u s",
+		 dm.search, dm.targets[0] ? "in " : "anywhere (no targets in ",
+		 dm.targets[0] ? dm.targets : TWR_DCONF_PATH ")", dm.close_timeout_ms / 1000);
 	/* Reconcile with what the last run, or kill -9, left behind. */
 	twrd_rescan(&dm);
 	while (twrd_apply_pending(&dm) && !g_stop)

@@ -15,7 +15,7 @@
 #include "twr_dconf.h"
 #include "twr_xlcfg.h"
 
-static const char *const known_keys[] = { "search_path", "close_timeout", "iotask" };
+static const char *const known_keys[] = { "search_path", "close_timeout", "iotask", "targets" };
 static const char *const iotask_modes[] = { "off", "register", "enforce" };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -42,7 +42,7 @@ static int check_keys(const char *name, const char *data, size_t len, char *err,
 		i = find(known_keys, ARRAY_LEN(known_keys), k, klen);
 		if (i < 0) {
 			snprintf(err, errlen,
-				 "%s:%u: unknown key '%.*s' (known: search_path, close_timeout, iotask)",
+				 "%s:%u: unknown key '%.*s' (known: search_path, close_timeout, iotask, targets)",
 				 name, line, (int)(klen > 64 ? 64 : klen), k);
 			return -EINVAL;
 		}
@@ -95,6 +95,20 @@ static int get_values(XLU_Config *xc, const char *name, struct twr_dconf *conf, 
 	} else if (ret != ESRCH) {
 		snprintf(err, errlen, "%s: search_path must be a string, e.g. \"/etc/xen:/srv/vm\"",
 			 name);
+		return -EINVAL;
+	}
+	ret = xlu_cfg_get_string(xc, "targets", &s, 1);
+	if (!ret) {
+		if (!*s || strlen(s) >= sizeof(conf->targets) || !search_ok(s)) {
+			snprintf(err, errlen,
+				 "%s: targets = \"%.64s\": expected absolute directories separated by ':'",
+				 name, s);
+			return -EINVAL;
+		}
+		snprintf(conf->targets, sizeof(conf->targets), "%s", s);
+		conf->has_targets = true;
+	} else if (ret != ESRCH) {
+		snprintf(err, errlen, "%s: targets must be a string, e.g. \"/srv/vm:/dev/vg0\"", name);
 		return -EINVAL;
 	}
 	ret = xlu_cfg_get_bounded_long(xc, "close_timeout", 0, TWR_DCONF_TIMEOUT_MAX, &v, 1);

@@ -6,6 +6,7 @@
  *   search_path = "/etc/xen:/etc/xen/auto"
  *   close_timeout = 10
  *   iotask = "register"
+ *   targets = "/srv/vm:/dev/vg0"
  *
  * It fails closed: a file that does not parse, an unknown or repeated key,
  * or a bad value is an error naming the file and line, never "the defaults"
@@ -23,8 +24,9 @@
 
 /* What the file sets; has_* is false for a key it does not set. */
 struct twr_dconf {
-	bool has_search, has_close_timeout, has_iotask;
+	bool has_search, has_close_timeout, has_iotask, has_targets;
 	char search[1024];
+	char targets[1024];	/* where xl configs' blk targets may be */
 	unsigned int close_timeout_s;
 	char iotask[16];	/* "off", "register" or "enforce" */
 };

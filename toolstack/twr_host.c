@@ -9,6 +9,7 @@
  * with execvp and an argument vector, never through a shell.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -176,4 +177,37 @@ int twr_net_bridge(struct twr_tool *t, uint32_t domid, uint32_t devid,
 				     "'ip link set dev %s master %s up' failed (exit %d): check that bridge %s exists and is up",
 				     ifname, bridge, ret, bridge);
 	return 0;
+}
+
+bool twr_target_allowed(const char *targets, const char *target, char *why, size_t len)
+{
+	char real[PATH_MAX], dir[PATH_MAX], rdir[PATH_MAX];
+	const char *p = targets, *end;
+	size_t n;
+
+	if (!realpath(target, real)) {
+		snprintf(why, len, "target %s: %s", target, strerror(errno));
+		return false;
+	}
+	while (*p) {
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		n = (size_t)(end - p);
+		if (n && n < sizeof(dir)) {
+			memcpy(dir, p, n);
+			dir[n] = '\0';
+			/* A directory that does not exist holds nothing. */
+			if (realpath(dir, rdir)) {
+				n = strlen(rdir);
+				if (!strcmp(rdir, "/") ||
+				    (!strncmp(real, rdir, n) && real[n] == '/'))
+					return true;
+			}
+		}
+		p = *end ? end + 1 : end;
+	}
+	snprintf(why, len, "target %s (%s) is outside the targets allowed (%s)", target, real,
+		 targets);
+	return false;
 }

@@ -23,6 +23,11 @@ int twr_host_check_target(struct twr_tool *t, const char *target,
 /* Fill 3 random bytes of a MAC under Xen's OUI 00:16:3e, as xl does. */
 int twr_mac_generate(uint8_t mac[6]);
 
+/* Is @target, symlinks resolved, inside one of the colon-separated
+ * absolute directories @targets (twinringd.conf's allow-list for the
+ * targets of xl configs)? true, or false with @why saying so. */
+bool twr_target_allowed(const char *targets, const char *target, char *why, size_t len);
+
 /* Bridge the backend netdev of a net device: wait up to @timeout_ms for
  * twr<domid>.<devid> to exist, then, unless it is already up on @bridge,
  * "ip link set dev .. master .. up". Returns 0, -ETIMEDOUT if the netdev

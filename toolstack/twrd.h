@@ -51,6 +51,7 @@ struct twrd_daemon {
 	bool once;
 	char conf_path[256];
 	char search[1024];
+	char targets[1024];	/* blk targets of xl configs: "" anywhere */
 	bool search_from_cmdline;
 	bool iomode_from_cmdline;
 	bool close_from_cmdline;

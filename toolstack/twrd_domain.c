@@ -14,9 +14,11 @@
 #include <xenstore.h>
 
 #include "twinring/xenbus.h"
+#include "twr_dconf.h"
 #include "twr_dev.h"
 #include "twr_devlist.h"
 #include "twr_domain.h"
+#include "twr_host.h"
 #include "twr_killpoint.h"
 #include "twr_spec.h"
 #include "twr_tool.h"
@@ -109,7 +111,7 @@ static void apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *wh
 	struct twr_spec spec;
 	struct twr_dev_desc d;
 	unsigned int m, i, todo;
-	char mac[18], at[24];
+	char mac[18], at[24], why[TWR_TOOL_ERR_MAX];
 
 	m = records_read(dm, domid, rec, TWR_XLCFG_MAX_ITEMS);
 	todo = twr_reconcile((const char *const *)cfg->items, cfg->n,
@@ -133,6 +135,12 @@ static void apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *wh
 		if (twr_spec_parse(cfg->items[i], &spec, &serr)) {
 			report_error(dm, domid, nerr, "%s: %s%s: twinring entry %u '%s': %s",
 				     who, path, at, i + 1, cfg->items[i], serr.msg);
+			continue;
+		}
+		if (spec.kind == TWR_DEV_BLK && dm->targets[0] &&
+		    !twr_target_allowed(dm->targets, spec.blk.target, why, sizeof(why))) {
+			report_error(dm, domid, nerr, "%s: %s%s: twinring entry %u '%s': %s in %s",
+				     who, path, at, i + 1, cfg->items[i], why, TWR_DCONF_PATH);
 			continue;
 		}
 		if (twr_dev_create(&dm->tool, domid, &spec, cfg->items[i], 0, &d)) {

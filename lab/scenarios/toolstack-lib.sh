@@ -73,6 +73,8 @@ ts_setup_daemon() {
 # The lab's domU configs are written to /run/twr (lib.sh twr_domu_create).
 search_path = "$1"
 close_timeout = 3
+# Every target of the lab's configs is in /run/twr; ts_sync tries one outside.
+targets = "/run/twr"
 EOF
 	# A listener already there (the other toolstack scenario's) is reused.
 	if ! socat -u /dev/null UNIX-CONNECT:/dev/log 2>/dev/null; then

@@ -222,12 +222,13 @@ check detach_removed $? "both directories of twinnet 1 are gone"
 # An edited config does not reach a running domain behind the admin's back:
 # a reload (and a restart) reconciles with the entries applied at the
 # domain's start, and says the file changed; twinctl sync applies the file,
-# adding and removing, and says what it did.
+# adding and removing, and says what it did -- refusing a target outside
+# twinringd.conf's targets, as the daemon does.
 twr_phase ts_sync
 cfg=/run/twr/$DOMU.cfg
 cp "$cfg" "$cfg.orig"
 before=$(count_devs "$domid")
-sed -i "s|'nic, colour=blue' \]|'nic, colour=blue',\n             'net, bridge=xenbr0, mac=00:16:3e:12:34:57' ]|" "$cfg"
+sed -i "s|'nic, colour=blue' \]|'nic, colour=blue',\n             'net, bridge=xenbr0, mac=00:16:3e:12:34:57',\n             'blk, target=/lab/boot/domU-vmlinux, vdev=twc' ]|" "$cfg"
 kill -HUP "$daemon_pid"
 wait_for 20 grep -q "$cfg has changed since the domain was first seen" "$LOG"
 check reload_edited_notice $? "the log names the changed file and twinctl sync"
@@ -237,9 +238,11 @@ check reload_edited_adds_nothing $? "devices before $before, after the reload $(
 out=$(twinctl sync "$DOMU" 2>&1)
 rc=$?
 echo "$out" >"$TWR_RESULTS/ts-sync-add.txt"
-[ $rc = 0 ] && grep -q "domain $DOMU: added twinnet [0-9]* ('net, bridge=xenbr0, mac=00:16:3e:12:34:57')" <<<"$out" &&
-	grep -q "1 added, 0 removed, 4 unchanged" <<<"$out" && [ "$(count_devs "$domid")" = $((before + 1)) ]
-check sync_adds $? "exit $rc, devices $(count_devs "$domid") (want $((before + 1))): $(tr '\n' '|' <<<"$out")"
+# The new blk entry's target is outside twinringd.conf's targets: refused.
+[ $rc = 1 ] && grep -q "domain $DOMU: added twinnet [0-9]* ('net, bridge=xenbr0, mac=00:16:3e:12:34:57')" <<<"$out" &&
+	grep -q "$cfg:15: entry 6 'blk, target=/lab/boot/domU-vmlinux, vdev=twc': target /lab/boot/domU-vmlinux .* is outside the targets allowed (/run/twr)" <<<"$out" &&
+	grep -q "1 added, 0 removed, 4 unchanged, some failed" <<<"$out" && [ "$(count_devs "$domid")" = $((before + 1)) ]
+check sync_adds $? "exit $rc (1: one target refused), devices $(count_devs "$domid") (want $((before + 1))): $(tr '\n' '|' <<<"$out")"
 cp "$cfg.orig" "$cfg"
 out=$(twinctl --timeout 2 sync "$DOMU" 2>&1)
 rc=$?

@@ -29,6 +29,10 @@ static void test_good_file(void)
 	CU_ASSERT_STRING_EQUAL(g_conf.search, "/etc/xen:/srv/vm");
 	CU_ASSERT_EQUAL(g_conf.close_timeout_s, 3);
 	CU_ASSERT_STRING_EQUAL(g_conf.iotask, "enforce");
+	CU_ASSERT(!g_conf.has_targets);
+	CU_ASSERT_EQUAL(parse("targets = \"/srv/vm:/dev/vg0\"\n"), 0);
+	CU_ASSERT(g_conf.has_targets);
+	CU_ASSERT_STRING_EQUAL(g_conf.targets, "/srv/vm:/dev/vg0");
 }
 
 static void test_only_what_is_set(void)
@@ -61,6 +65,10 @@ static void test_typo_in_value_fails(void)
 	CU_ASSERT_EQUAL(parse("search_path = \"/etc/xen::/srv\"\n"), -EINVAL);
 	CU_ASSERT_EQUAL(parse("search_path = \"/etc/xen:vm\"\n"), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "expected absolute directories"));
+	CU_ASSERT_EQUAL(parse("targets = \"srv/vm\"\n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "targets = \"srv/vm\": expected absolute directories"));
+	CU_ASSERT_EQUAL(parse("targets = [ \"/srv\" ]\n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "targets must be a string"));
 }
 
 static void test_unknown_key_named_with_line(void)

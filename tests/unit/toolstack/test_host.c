@@ -172,10 +172,40 @@ static int suite_cleanup(void)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+static void test_target_allow_list(void)
+{
+	char vm[256], other[256], link[256], esc[256], targets[600], why[512];
+
+	snprintf(vm, sizeof(vm), "%s/vm", g_root);
+	snprintf(other, sizeof(other), "%s/vm2", g_root);
+	CU_ASSERT_EQUAL_FATAL(mkdir(vm, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(other, 0755), 0);
+	mk("vm/a.img", "data");
+	mk("vm2/b.img", "data");
+	snprintf(targets, sizeof(targets), "/nonexistent:%s", vm);
+	snprintf(link, sizeof(link), "%s/vm/a.img", g_root);
+	CU_ASSERT_TRUE(twr_target_allowed(targets, link, why, sizeof(why)));
+	/* A sibling whose name starts with the allowed one is outside. */
+	snprintf(link, sizeof(link), "%s/vm2/b.img", g_root);
+	CU_ASSERT_FALSE(twr_target_allowed(targets, link, why, sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "is outside the targets allowed"));
+	/* Resolved first: a symlink or .. inside the directory leading out. */
+	snprintf(link, sizeof(link), "%s/vm/escape.img", g_root);
+	snprintf(esc, sizeof(esc), "%s/vm2/b.img", g_root);
+	CU_ASSERT_EQUAL_FATAL(symlink(esc, link), 0);
+	CU_ASSERT_FALSE(twr_target_allowed(targets, link, why, sizeof(why)));
+	snprintf(link, sizeof(link), "%s/vm/../vm2/b.img", g_root);
+	CU_ASSERT_FALSE(twr_target_allowed(targets, link, why, sizeof(why)));
+	CU_ASSERT_FALSE(twr_target_allowed(targets, "/nonexistent/x.img", why, sizeof(why)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "No such file"));
+	CU_ASSERT_TRUE(twr_target_allowed("/", "/dev/null", why, sizeof(why)));
+}
+
 #define T(fn) { #fn, fn }
 static const struct twr_cunit_test tests[] = {
 	T(test_bridge_check),
 	T(test_target_check),
+	T(test_target_allow_list),
 	T(test_mac_generate_uses_xen_oui),
 	T(test_bridge_skips_an_enslaved_netdev),
 	T(test_stats_from_sysfs),
