@@ -25,7 +25,9 @@ int twr_mac_generate(uint8_t mac[6]);
 
 /* Is @target, symlinks resolved, inside one of the colon-separated
  * absolute directories @targets (twinringd.conf's allow-list for the
- * targets of xl configs)? true, or false with @why saying so. */
+ * targets of xl configs)? true, or false with @why saying so. A target
+ * that does not exist is true: the attach's own check refuses it, saying
+ * what is wrong. */
 bool twr_target_allowed(const char *targets, const char *target, char *why, size_t len);
 
 /* Bridge the backend netdev of a net device: wait up to @timeout_ms for

@@ -196,8 +196,8 @@ static void test_target_allow_list(void)
 	CU_ASSERT_FALSE(twr_target_allowed(targets, link, why, sizeof(why)));
 	snprintf(link, sizeof(link), "%s/vm/../vm2/b.img", g_root);
 	CU_ASSERT_FALSE(twr_target_allowed(targets, link, why, sizeof(why)));
-	CU_ASSERT_FALSE(twr_target_allowed(targets, "/nonexistent/x.img", why, sizeof(why)));
-	CU_ASSERT_PTR_NOT_NULL(strstr(why, "No such file"));
+	/* Missing: left to twr_host_check_target(), which names it. */
+	CU_ASSERT_TRUE(twr_target_allowed(targets, "/nonexistent/x.img", why, sizeof(why)));
 	CU_ASSERT_TRUE(twr_target_allowed("/", "/dev/null", why, sizeof(why)));
 }
 
