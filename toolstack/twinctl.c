@@ -52,7 +52,8 @@ static void usage(FILE *f)
 	      "  check FILE                what twinringd would attach from an xl config\n"
 	      "  sync DOMAIN               apply the domain's xl config as the file reads now\n"
 	      "\n"
-	      "DOMAIN is a name or an id. --json applies to list, show, stats and attach.\n"
+	      "DOMAIN is a name or an id. --json applies to list, show, stats, attach and detach.\n"
+	      "twinctl COMMAND --help: that command's usage.\n"
 	      "--go-ahead: write iotask-ready with the device (no twinringd, no I/O tasks).\n"
 	      "Exit codes: 0 ok, 1 runtime error, 2 usage. See twinctl(8), twinring.cfg(5).\n",
 	      f);
@@ -70,6 +71,47 @@ static int usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputs("\n(twinctl --help for usage)\n", stderr);
 	return EXIT_USAGE;
+}
+
+/* The usage lines of one command (twinctl COMMAND --help). */
+static int command_usage(const char *cmd)
+{
+	static const struct {
+		const char *cmd, *text;
+	} help[] = {
+		{ "attach",
+		  "usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] [--go-ahead] attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [backend=DOM]\n"
+		  "       twinctl [--json] [--go-ahead] attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [queues=N] [backend=DOM]\n"
+		  "Attach one device; the keys are those of an xl config entry (twinring.cfg(5)).\n"
+		  "--timeout: how long to wait for the backend netdev to bridge (default 10 s).\n" },
+		{ "detach",
+		  "usage: twinctl [--json] [--timeout SECONDS] detach DOMAIN net|blk DEVID\n"
+		  "Close the device (online 0, Closing), wait --timeout (default 10 s) for the\n"
+		  "backend's Closed, then remove both directories.\n" },
+		{ "list", "usage: twinctl [--json] list\nEvery twinring device of every domain, one line each.\n" },
+		{ "show",
+		  "usage: twinctl [--json] show DOMAIN\n"
+		  "One domain's devices in detail, and what twinringd recorded: its config file, its errors.\n" },
+		{ "stats", "usage: twinctl [--json] stats DOMAIN\nThe backend's counters of each device.\n" },
+		{ "check",
+		  "usage: twinctl check FILE\n"
+		  "What twinringd would attach from the xl config FILE, each entry with its line;\n"
+		  "exit 1 when an entry is wrong. Nothing is attached.\n" },
+		{ "sync",
+		  "usage: twinctl [--timeout SECONDS] sync DOMAIN\n"
+		  "Apply the domain's xl config as the file reads now: detach the devices of entries\n"
+		  "gone from it, attach new ones. twinringd's restarts and reloads never do this.\n" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(help) / sizeof(help[0]); i++) {
+		if (!strcmp(cmd, help[i].cmd)) {
+			fputs(help[i].text, stdout);
+			fputs("Exit codes: 0 ok, 1 runtime error, 2 usage. See twinctl(8).\n", stdout);
+			return 0;
+		}
+	}
+	return usage_error("unknown command '%s'", cmd);
 }
 
 static int runtime_error(struct ctl *c)
@@ -465,9 +507,23 @@ static int cmd_detach(struct ctl *c, int argc, char **argv)
 		return runtime_error(c);
 	if (ret > 0)
 		fprintf(stderr, "twinctl: warning: %s\n", twr_tool_error(&c->tool));
-	if (!c->json)
+	if (c->json) {
+		struct twr_json j;
+
+		twr_json_init(&j, stdout, TWR_JSON_COMPACT);
+		twr_json_obj_begin(&j, NULL);
+		twr_json_u64(&j, "domid", domid);
+		twr_json_str(&j, "domain", argv[0]);
+		twr_json_str(&j, "kind", twr_dev_kind_xs(kind));
+		twr_json_u64(&j, "devid", devid);
+		/* false: removed after --timeout without the backend's Closed */
+		twr_json_bool(&j, "closed_in_time", ret == 0);
+		twr_json_obj_end(&j);
+		twr_json_finish(&j);
+	} else {
 		printf("domain %s: detached %s device %u\n", argv[0],
 		       twr_dev_kind_xs(kind), devid);
+	}
 	return 0;
 }
 
@@ -771,6 +827,10 @@ int main(int argc, char **argv)
 	cmd = argv[optind];
 	argc -= optind + 1;
 	argv += optind + 1;
+	/* "twinctl attach --help": that command's lines of the usage. */
+	for (opt = 0; opt < argc; opt++)
+		if (!strcmp(argv[opt], "--help") || !strcmp(argv[opt], "-h"))
+			return command_usage(cmd);
 	/* Accept --json after the command too: "twinctl list --json". */
 	for (opt = 0; opt < argc; opt++) {
 		if (strcmp(argv[opt], "--json") && strcmp(argv[opt], "-j"))

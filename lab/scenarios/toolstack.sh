@@ -213,9 +213,11 @@ check restart_recreates_missing $? "the removed twinblk came back"
 daemon_start
 
 twr_phase ts_detach
-out=$(twinctl --timeout 2 detach "$DOMU" net 1 2>&1)
+out=$(twinctl --json --timeout 2 detach "$DOMU" net 1 2>/dev/null)
 rc=$?
 check detach_rc "$rc" "$out"
+grep -qE "^\{\"domid\":$domid,\"domain\":\"$DOMU\",\"kind\":\"twinnet\",\"devid\":1,\"closed_in_time\":(true|false)\}$" <<<"$out"
+check detach_json $? "twinctl --json detach prints one object: $out"
 ! xenstore-exists "$be" && ! xenstore-exists "$fe"
 check detach_removed $? "both directories of twinnet 1 are gone"
 
