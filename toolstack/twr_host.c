@@ -179,6 +179,23 @@ int twr_net_bridge(struct twr_tool *t, uint32_t domid, uint32_t devid,
 	return 0;
 }
 
+int twr_net_ifindex(struct twr_tool *t, uint32_t domid, uint32_t devid)
+{
+	char ifname[32], path[256], buf[32];
+	long idx = -1;
+	FILE *fp;
+
+	snprintf(ifname, sizeof(ifname), TWR_NET_IFNAME_FMT, domid, devid);
+	snprintf(path, sizeof(path), "%s/class/net/%s/ifindex", t->sysfs, ifname);
+	fp = fopen(path, "re");
+	if (!fp)
+		return -ENOENT;
+	if (fgets(buf, sizeof(buf), fp))
+		idx = strtol(buf, NULL, 10);
+	fclose(fp);
+	return idx > 0 && idx <= 0x7fffffff ? (int)idx : -ENOENT;
+}
+
 bool twr_target_allowed(const char *targets, const char *target, char *why, size_t len)
 {
 	char real[PATH_MAX], dir[PATH_MAX], rdir[PATH_MAX];

@@ -23,6 +23,11 @@ int twr_host_check_target(struct twr_tool *t, const char *target,
 /* Fill 3 random bytes of a MAC under Xen's OUI 00:16:3e, as xl does. */
 int twr_mac_generate(uint8_t mac[6]);
 
+/* The ifindex of domain @domid's twinnet @devid backend netdev
+ * (TWR_NET_IFNAME_FMT), or -ENOENT when it does not exist. A netdev
+ * re-created (a backend module reload) has a new one. */
+int twr_net_ifindex(struct twr_tool *t, uint32_t domid, uint32_t devid);
+
 /* Is @target, symlinks resolved, inside one of the colon-separated
  * absolute directories @targets (twinringd.conf's allow-list for the
  * targets of xl configs)? true, or false with @why saying so. A target

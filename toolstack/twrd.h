@@ -34,6 +34,7 @@ struct twrd_track {
 	uint32_t domid, devid;
 	int state, fe_state;
 	bool bridged, bridge_err;
+	int ifindex;		/* the netdev bridged: never again, the admin's now */
 	bool enforced;		/* enforcement switched on for its pair */
 	int io_failed;		/* (fe, be) states of the last failed attempt */
 	unsigned int gen;

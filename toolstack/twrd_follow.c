@@ -130,7 +130,7 @@ static void follow_device(struct twrd_daemon *dm, enum twr_dev_kind kind,
 	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16], *v;
 	struct twrd_track *t = track_get(dm, kind, domid, devid);
 	unsigned int len;
-	int state = -1, ret;
+	int state = -1, ret, idx;
 
 	if (!t)
 		return;
@@ -149,15 +149,26 @@ static void follow_device(struct twrd_daemon *dm, enum twr_dev_kind kind,
 	follow_iotask(dm, t, dir);
 	if (kind != TWR_DEV_NET)
 		return;
+	/* Each netdev is put on its bridge once: what an admin changes after
+	 * (another bridge, link down) stays. A netdev re-created by a backend
+	 * module reload has a new ifindex and is bridged again. */
+	idx = twr_net_ifindex(&dm->tool, domid, devid);
+	if (idx < 0) {
+		t->bridged = false;	/* no netdev (yet, or any more) */
+		return;
+	}
+	if (t->bridged && idx == t->ifindex)
+		return;
 	snprintf(path, sizeof(path), "%s/bridge", dir);
 	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
 	if (!v)
 		return;
 	ret = twr_net_bridge(&dm->tool, domid, devid, v, 0);
-	if (ret == 0 && !t->bridged) {
+	if (ret == 0) {
 		twrd_log(dm, LOG_INFO, "domain %u: " TWR_NET_IFNAME_FMT " on bridge %s", domid,
 		     domid, devid, v);
 		t->bridged = true;
+		t->ifindex = idx;
 		t->bridge_err = false;
 	} else if (ret == -ETIMEDOUT) {
 		t->bridged = false;	/* no netdev (yet, or any more) */

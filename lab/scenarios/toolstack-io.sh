@@ -286,6 +286,19 @@ check io_mid_no_duplicate $? "$(count_devs "$iodomid") devices, records '$(io_re
 agent "rm -f /tmp/rx48 /tmp/bsrc" >/dev/null
 rm -f "$blob" /run/twr/ts-g1 /run/twr/ts-g2
 
+# --- the admin's bridge changes stay ---------------------------------------
+# The daemon bridges each netdev once: taken off its bridge by hand, it stays
+# off through two of the daemon's 5 s passes; put back, traffic flows.
+twr_phase ts_io_admin_bridge
+ifc=twr$iodomid.0
+ip link set dev "$ifc" nomaster
+sleep 12
+[ ! -e "/sys/class/net/$ifc/master" ]
+check io_bridge_admin_change_kept $? "$ifc master after 12 s: $(basename "$(readlink "/sys/class/net/$ifc/master" 2>/dev/null)" 2>/dev/null || echo none)"
+ip link set dev "$ifc" master xenbr1 up
+wait_for 20 ping -c 1 -W 1 "$IO_IP" >/dev/null 2>&1
+check io_bridge_back $? "$ifc back on xenbr1 by hand: $IO_IP answers"
+
 # --- twinctl alone, with real drivers ---------------------------------------
 # A host without twinringd: twinctl attach --go-ahead connects a device (no
 # I/O task), and twinctl detach closes a Connected one in time.

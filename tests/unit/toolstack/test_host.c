@@ -115,6 +115,15 @@ static void test_bridge_skips_an_enslaved_netdev(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(g_tool.err, "ip link set dev twr5.1 master xenbr0 up"));
 }
 
+static void test_net_ifindex(void)
+{
+	mk("class/net/twr7.0/ifindex", "42\n");
+	CU_ASSERT_EQUAL(twr_net_ifindex(&g_tool, 7, 0), 42);
+	CU_ASSERT_EQUAL(twr_net_ifindex(&g_tool, 7, 1), -ENOENT);
+	mk("class/net/twr7.2/ifindex", "junk\n");
+	CU_ASSERT_EQUAL(twr_net_ifindex(&g_tool, 7, 2), -ENOENT);
+}
+
 static void test_stats_from_sysfs(void)
 {
 	struct twr_dev_info d = { .kind = TWR_DEV_NET, .domid = 7, .devid = 0 };
@@ -208,6 +217,7 @@ static const struct twr_cunit_test tests[] = {
 	T(test_target_allow_list),
 	T(test_mac_generate_uses_xen_oui),
 	T(test_bridge_skips_an_enslaved_netdev),
+	T(test_net_ifindex),
 	T(test_stats_from_sysfs),
 	T(test_stats_unavailable_says_so),
 };
