@@ -142,7 +142,9 @@ static int ready_write(struct twr_tool *t, uint32_t backend, enum twr_dev_kind k
 		       uint32_t domid, uint32_t devid, bool on)
 {
 	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 32];
-	unsigned int len;
+	unsigned int len, tries;
+	xs_transaction_t tx;
+	int err;
 	char *v;
 
 	twr_xs_backend_dir(dir, sizeof(dir), backend, kind, domid, devid);
@@ -151,14 +153,30 @@ static int ready_write(struct twr_tool *t, uint32_t backend, enum twr_dev_kind k
 		xs_rm(t->xsh, XBT_NULL, path);
 		return 0;
 	}
-	/* Only into an existing directory: never resurrect a removed device. */
-	v = xs_read(t->xsh, XBT_NULL, dir, &len);
-	if (!v)
-		return twr_tool_fail(t, -ENOENT, "%s disappeared", dir);
-	free(v);
-	if (!xs_write(t->xsh, XBT_NULL, path, "1", 1))
-		return twr_tool_fail(t, -errno, "cannot write %s: %s", path, strerror(errno));
-	return 0;
+	/* Only into an existing directory, checked in the write's own
+	 * transaction: a detach in between must not see its device's
+	 * directory resurrected (xenstore creates missing parents). */
+	for (tries = 0; tries < 32; tries++) {
+		tx = xs_transaction_start(t->xsh);
+		if (tx == XBT_NULL)
+			return twr_tool_fail(t, -errno, "xenstore transaction: %s", strerror(errno));
+		v = xs_read(t->xsh, tx, dir, &len);
+		if (!v) {
+			xs_transaction_end(t->xsh, tx, true);
+			return twr_tool_fail(t, -ENOENT, "%s disappeared", dir);
+		}
+		free(v);
+		if (!xs_write(t->xsh, tx, path, "1", 1)) {
+			err = errno;
+			xs_transaction_end(t->xsh, tx, true);
+			return twr_tool_fail(t, -err, "cannot write %s: %s", path, strerror(err));
+		}
+		if (xs_transaction_end(t->xsh, tx, false))
+			return 0;
+		if (errno != EAGAIN)
+			return twr_tool_fail(t, -errno, "cannot write %s: %s", path, strerror(errno));
+	}
+	return twr_tool_fail(t, -EAGAIN, "cannot write %s: xenstore kept the transaction busy", path);
 }
 
 int twrd_iotask_connect(struct twrd_iotask *io, struct twr_tool *t, uint32_t domid,
