@@ -223,6 +223,9 @@ static void run(struct twrd_daemon *dm)
 		}
 		if (need_rescan)
 			twrd_rescan(dm);
+		/* On the tick: an incoming migration renamed (no event says so). */
+		if (ret == 0 && twrd_incoming_done(dm))
+			waiting = true;
 		if (need_rescan || waiting) {
 			waiting = twrd_apply_pending(dm);
 			need_follow = true;

@@ -25,6 +25,7 @@
 struct twrd_dom {
 	uint32_t domid;
 	bool handled;		/* its config has been applied */
+	bool incoming;		/* named <name>--incoming: a migration, not yet done */
 	unsigned int tries;
 };
 
@@ -76,6 +77,9 @@ void twrd_log(struct twrd_daemon *dm, int prio, const char *fmt, ...)
 void twrd_rescan(struct twrd_daemon *dm);
 /* Apply the configs of domains not handled yet; true if some must wait. */
 bool twrd_apply_pending(struct twrd_daemon *dm);
+/* Incoming migrations that have their own name now (the end of xl
+ * migrate): due for twrd_apply_pending(). True if any. */
+bool twrd_incoming_done(struct twrd_daemon *dm);
 
 /* twrd_ident.c */
 /* A libxl context for twrd_dom_ident(); without one, a warning. */

@@ -256,6 +256,34 @@ static void apply_recorded(struct twrd_daemon *dm, uint32_t domid, const char *w
 	free(path);
 }
 
+#define TWRD_INCOMING	"--incoming"
+
+static bool incoming_name(const char *name)
+{
+	size_t n = strlen(name), k = strlen(TWRD_INCOMING);
+
+	return n > k && !strcmp(name + n - k, TWRD_INCOMING);
+}
+
+bool twrd_incoming_done(struct twrd_daemon *dm)
+{
+	char name[TWR_DOMNAME_MAX];
+	bool any = false;
+	unsigned int i;
+
+	for (i = 0; i < dm->ndoms; i++) {
+		if (!dm->doms[i].incoming ||
+		    twr_domain_name(&dm->tool, dm->doms[i].domid, name, sizeof(name)) ||
+		    incoming_name(name))
+			continue;
+		dm->doms[i].incoming = false;
+		dm->doms[i].handled = false;
+		dm->doms[i].tries = 0;
+		any = true;
+	}
+	return any;
+}
+
 /* Attach what the domain's xl config asks for. Returns false if the
  * domain is not ready yet (no name) and should be retried. */
 static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
@@ -273,6 +301,16 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	if (!name[0] && ++dom->tries < TWRD_NAME_TRIES)
 		return false;
 	snprintf(who, sizeof(who), "domain %s (%u)", name[0] ? name : "?", dom->domid);
+	/* xl migrate's receiving end: the domain is renamed when the
+	 * migration succeeds (and destroyed when it fails); its config is
+	 * the renamed one's. twrd_incoming_done() notices the rename. */
+	if (incoming_name(name)) {
+		if (!dom->incoming)
+			twrd_log(dm, LOG_INFO, "%s: an incoming migration: its devices once it is renamed",
+				 who);
+		dom->incoming = true;
+		return true;
+	}
 
 	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/errors", dom->domid);
 	xs_rm(dm->tool.xsh, XBT_NULL, dir);

@@ -17,8 +17,9 @@
 #
 # then kill -9 + restart of the daemon (nothing created twice), a reload
 # after an edited config (nothing added) and twinctl sync, a same-named
-# config of another guest refused (ts_wrong_file) and xl destroy (nothing
-# left behind).
+# config of another guest refused (ts_wrong_file), an incoming migration
+# attached only once renamed (ts_incoming) and xl destroy (nothing left
+# behind).
 #
 # Part 2, drivers, traffic and the daemon killed mid-setup and mid-traffic:
 # toolstack-io.sh (also a scenario of its own).
@@ -309,6 +310,34 @@ twinctl show twr-tsx >"$TWR_RESULTS/ts-show-wrong-file.txt" 2>&1
 grep -qF "is not this domain's config" "$TWR_RESULTS/ts-show-wrong-file.txt"
 check wrong_file_in_show $? "twinctl show twr-tsx names the refusal (ts-show-wrong-file.txt)"
 xl destroy twr-tsx
+
+# xl migrate's receiving end is named <name>--incoming until the migration
+# succeeds, then renamed: the daemon attaches nothing to it meanwhile, and
+# the renamed domain's devices from <name>.cfg within a tick (5 s) of the
+# rename. Simulated without a second host: a paused domain created as
+# twr-tsm--incoming (from a file outside the search path), then xl rename.
+twr_phase ts_incoming
+cat >/run/twr/twr-tsm.cfg <<EOF
+name = "twr-tsm"
+type = "pv"
+kernel = "/lab/boot/domU-vmlinux"
+memory = 128
+cpus = "1"
+twinring = [ 'net, bridge=xenbr0' ]
+EOF
+sed -e 's|^name = "twr-tsm"|name = "twr-tsm--incoming"|' /run/twr/twr-tsm.cfg >/run/twr/other/twr-tsm--incoming.cfg
+xl create -p /run/twr/other/twr-tsm--incoming.cfg >"$TWR_RESULTS/xl-create-twr-tsm.log" 2>&1
+check incoming_domu_create $? "xl create -p twr-tsm--incoming (xl-create-twr-tsm.log)"
+tsm=$(xl domid twr-tsm--incoming 2>/dev/null)
+wait_for 20 grep -qF "domain twr-tsm--incoming ($tsm): an incoming migration" "$LOG"
+rc=$?
+sleep 2
+[ $rc = 0 ] && [ "$(count_devs "$tsm")" = 0 ]
+check incoming_waits $? "logged, and $(count_devs "$tsm") devices while --incoming (0 expected)"
+xl rename twr-tsm--incoming twr-tsm
+wait_for 20 eval '[ "$(count_devs "$tsm")" = 1 ]'
+check incoming_renamed_attached $? "after xl rename: $(count_devs "$tsm") device from /run/twr/twr-tsm.cfg (1 expected)"
+xl destroy twr-tsm
 
 twr_phase ts_destroy
 xl destroy "$DOMU"
