@@ -26,6 +26,7 @@ struct twrd_dom {
 	uint32_t domid;
 	bool handled;		/* its config has been applied */
 	bool incoming;		/* named <name>--incoming: a migration, not yet done */
+	char uuid[TWR_IDENT_UUID_LEN + 1];	/* Xen's handle: a reused domid differs */
 	unsigned int tries;
 };
 
@@ -82,6 +83,8 @@ bool twrd_apply_pending(struct twrd_daemon *dm);
 bool twrd_incoming_done(struct twrd_daemon *dm);
 
 /* twrd_ident.c */
+/* A Xen domain handle as a uuid string. */
+void twrd_handle_uuid(const uint8_t h[16], char out[TWR_IDENT_UUID_LEN + 1]);
 /* A libxl context for twrd_dom_ident(); without one, a warning. */
 void twrd_ident_init(struct twrd_daemon *dm);
 void twrd_ident_fini(struct twrd_daemon *dm);

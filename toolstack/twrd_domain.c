@@ -200,6 +200,41 @@ static int domain_owns(struct twrd_daemon *dm, struct twrd_dom *dom, const char 
 	return ok;
 }
 
+static void domain_teardown(struct twrd_daemon *dm, uint32_t domid);
+
+/* Our records of @dom's domid name its uuid (Xen's handle), written when
+ * the domain is first seen. */
+static void record_uuid(struct twrd_daemon *dm, const struct twrd_dom *dom)
+{
+	char path[TWR_XS_PATH_MAX];
+
+	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/uuid", dom->domid);
+	if (dom->uuid[0])
+		xs_write(dm->tool.xsh, XBT_NULL, path, dom->uuid, (unsigned int)strlen(dom->uuid));
+}
+
+/* Are the records under @dom's domid this domain's? Records without a
+ * uuid (an older daemon's) are taken as its. Records of another domain
+ * (Xen reuses domids once they wrap, and the last one's died while we were
+ * not running) are torn down with its leftovers: false. */
+static bool records_of(struct twrd_daemon *dm, const struct twrd_dom *dom, const char *who)
+{
+	char path[TWR_XS_PATH_MAX], *v;
+	unsigned int len;
+	bool mine;
+
+	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/uuid", dom->domid);
+	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
+	mine = !v || !dom->uuid[0] || !strcmp(v, dom->uuid);
+	if (!mine) {
+		twrd_log(dm, LOG_NOTICE, "%s: our records of domid %u are of another domain (uuid %s; this one is %s): its leftovers are removed, this domain's config applied",
+			 who, dom->domid, v, dom->uuid);
+		domain_teardown(dm, dom->domid);
+	}
+	free(v);
+	return mine;
+}
+
 /* Nothing applied to this domain from a file: recorded as no entries, so
  * that a restart does not take a file written since (twinctl sync does). */
 static void record_none(struct twrd_daemon *dm, uint32_t domid, const char *who)
@@ -314,12 +349,18 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 
 	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/errors", dom->domid);
 	xs_rm(dm->tool.xsh, XBT_NULL, dir);
-	/* Seen before (a restart, a reload): the entries applied then. */
+	/* Seen before (a restart, a reload): the entries applied then --
+	 * unless they were another domain's, whose domid this one reuses. */
 	if (!twr_entries_read(&dm->tool, dom->domid, &cfg)) {
-		apply_recorded(dm, dom->domid, who, name, &cfg, &nerr);
+		if (records_of(dm, dom, who)) {
+			record_uuid(dm, dom);	/* an older daemon's records have none */
+			apply_recorded(dm, dom->domid, who, name, &cfg, &nerr);
+			twr_xlcfg_free(&cfg);
+			return true;
+		}
 		twr_xlcfg_free(&cfg);
-		return true;
 	}
+	record_uuid(dm, dom);
 	ret = name[0] ? twr_xlcfg_find(dm->search, name, path, sizeof(path)) : -ENOENT;
 	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/config", dom->domid);
 	xs_write(dm->tool.xsh, XBT_NULL, dir, ret ? "" : path,
@@ -401,45 +442,62 @@ static void domain_teardown(struct twrd_daemon *dm, uint32_t domid)
 /* --- the domain table --- */
 
 /* The live domains (not dying, not dom0), sorted; malloc'd. */
-static int live_domains(struct twrd_daemon *dm, uint32_t **out)
+static int live_domains(struct twrd_daemon *dm, uint32_t **out,
+			char (**uuids)[TWR_IDENT_UUID_LEN + 1])
 {
 	xc_domaininfo_t info[256];
 	uint32_t *ids = NULL, *tmp, next = 1;
+	char (*u)[TWR_IDENT_UUID_LEN + 1] = NULL, (*utmp)[TWR_IDENT_UUID_LEN + 1];
 	int n, i, k = 0;
 
 	for (;;) {
 		n = xc_domain_getinfolist(dm->xch, next, 256, info);
 		if (n < 0) {
 			free(ids);
+			free(u);
 			return -errno;
 		}
 		if (n == 0)
 			break;
 		tmp = realloc(ids, (size_t)(k + n) * sizeof(*ids));
-		if (!tmp) {
+		if (tmp)
+			ids = tmp;
+		utmp = realloc(u, (size_t)(k + n) * sizeof(*u));
+		if (utmp)
+			u = utmp;
+		if (!tmp || !utmp) {
 			free(ids);
+			free(u);
 			return -ENOMEM;
 		}
-		ids = tmp;
-		for (i = 0; i < n; i++)
-			if (!(info[i].flags & XEN_DOMINF_dying) && info[i].domain != 0)
-				ids[k++] = info[i].domain;
+		for (i = 0; i < n; i++) {
+			if ((info[i].flags & XEN_DOMINF_dying) || info[i].domain == 0)
+				continue;
+			twrd_handle_uuid(info[i].handle, u[k]);
+			ids[k++] = info[i].domain;
+		}
 		next = info[n - 1].domain + 1;
 		if (n < 256)
 			break;
 	}
 	*out = ids;
+	*uuids = u;
 	return k;
 }
 
-static bool id_in(const uint32_t *ids, int n, uint32_t id)
+static int id_at(const uint32_t *ids, int n, uint32_t id)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
 		if (ids[i] == id)
-			return true;
-	return false;
+			return i;
+	return -1;
+}
+
+static bool id_in(const uint32_t *ids, int n, uint32_t id)
+{
+	return id_at(ids, n, id) >= 0;
 }
 
 /* Domains that left traces (backend directories, daemon records) but are
@@ -485,19 +543,22 @@ static void frontend_watch(struct twrd_daemon *dm, uint32_t domid, bool on)
 
 void twrd_rescan(struct twrd_daemon *dm)
 {
+	char (*uuids)[TWR_IDENT_UUID_LEN + 1] = NULL;
 	uint32_t *live = NULL;
 	struct twrd_dom *tmp;
 	unsigned int i, k;
 	int n, j;
 
-	n = live_domains(dm, &live);
+	n = live_domains(dm, &live, &uuids);
 	if (n < 0) {
 		twrd_log(dm, LOG_ERR, "cannot list domains (xc_domain_getinfolist: %s)", strerror(-n));
 		return;
 	}
-	/* Gone: tear down, drop from the table. */
+	/* Gone: tear down, drop from the table. A domid that now names
+	 * another domain (Xen reuses them once they wrap) is gone too. */
 	for (i = 0, k = 0; i < dm->ndoms; i++) {
-		if (id_in(live, n, dm->doms[i].domid)) {
+		j = id_at(live, n, dm->doms[i].domid);
+		if (j >= 0 && !strcmp(uuids[j], dm->doms[i].uuid)) {
 			dm->doms[k++] = dm->doms[i];
 		} else {
 			frontend_watch(dm, dm->doms[i].domid, false);
@@ -516,11 +577,13 @@ void twrd_rescan(struct twrd_daemon *dm)
 			break;
 		dm->doms = tmp;
 		memset(&tmp[dm->ndoms], 0, sizeof(*tmp));
+		memcpy(tmp[dm->ndoms].uuid, uuids[j], sizeof(tmp->uuid));
 		tmp[dm->ndoms++].domid = live[j];
 		frontend_watch(dm, live[j], true);
 	}
 	sweep_orphans(dm, live, n);
 	free(live);
+	free(uuids);
 }
 
 bool twrd_apply_pending(struct twrd_daemon *dm)

@@ -33,20 +33,22 @@ void twrd_ident_fini(struct twrd_daemon *dm)
 	dm->xl_log = NULL;
 }
 
+void twrd_handle_uuid(const uint8_t h[16], char out[TWR_IDENT_UUID_LEN + 1])
+{
+	snprintf(out, TWR_IDENT_UUID_LEN + 1,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11],
+		 h[12], h[13], h[14], h[15]);
+}
+
 /* The uuid Xen holds for @domid (the domain handle), "" if unknown. */
 static void dom_uuid(struct twrd_daemon *dm, uint32_t domid, struct twr_ident *id)
 {
 	xc_domaininfo_t info;
-	const uint8_t *h = info.handle;
-	char s[TWR_IDENT_UUID_LEN + 1];
 
 	if (xc_domain_getinfolist(dm->xch, domid, 1, &info) != 1 || info.domain != domid)
 		return;
-	snprintf(s, sizeof(s),
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10], h[11],
-		 h[12], h[13], h[14], h[15]);
-	twr_ident_uuid(s, id->uuid);
+	twrd_handle_uuid(info.handle, id->uuid);
 }
 
 int twrd_dom_ident(struct twrd_daemon *dm, uint32_t domid, const char *name,

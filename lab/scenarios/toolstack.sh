@@ -16,7 +16,8 @@
 #   twinctl attach/detach/list/show/stats, and its refusals
 #
 # then kill -9 + restart of the daemon (nothing created twice), a reload
-# after an edited config (nothing added) and twinctl sync, a same-named
+# after an edited config (nothing added) and twinctl sync, records of a
+# reused domid told apart (ts_reused_domid), a same-named
 # config of another guest refused (ts_wrong_file), an incoming migration
 # attached only once renamed (ts_incoming) and xl destroy (nothing left
 # behind).
@@ -253,6 +254,26 @@ echo "$out" >"$TWR_RESULTS/ts-sync-remove.txt"
 grep -q "domain $DOMU: removed twinnet [0-9]* ('net, bridge=xenbr0, mac=00:16:3e:12:34:57')" <<<"$out" &&
 	grep -q "0 added, 1 removed, 4 unchanged" <<<"$out" && [ "$(count_devs "$domid")" = "$before" ]
 check sync_removes $? "exit $rc, devices $(count_devs "$domid") (want $before): $(tr '\n' '|' <<<"$out")"
+
+# Xen reuses a domid once they wrap: records left by a domain that died
+# while no daemon ran must not be taken for the new one's. Simulated: the
+# records' uuid rewritten while the daemon is stopped; the next daemon
+# removes the "old" domain's devices and applies this one's config afresh.
+twr_phase ts_reused_domid
+real=$(xenstore-read "/local/domain/$domid/vm" 2>/dev/null)
+real=${real#/vm/}
+before=$(count_devs "$domid")
+daemon_stop
+xenstore-write "/local/domain/0/twinringd/$domid/uuid" 00000000-0000-0000-0000-000000000001
+daemon_start
+wait_for 30 grep -qF "our records of domid $domid are of another domain (uuid 00000000-0000-0000-0000-000000000001; this one is $real)" "$LOG"
+check reused_domid_noticed $? "the log tells the two domains apart (this one's uuid: $real)"
+reused_fresh() {
+	[ "$(xenstore-read "/local/domain/0/twinringd/$domid/uuid" 2>/dev/null)" = "$real" ] &&
+		[ "$(count_devs "$domid")" = "$before" ]
+}
+wait_for 40 reused_fresh
+check reused_domid_fresh $? "records name $(xenstore-read "/local/domain/0/twinringd/$domid/uuid" 2>/dev/null), devices $(count_devs "$domid") (want $before, from the file)"
 
 # The I/O task side, with dom0 playing both drivers through xenstore: a
 # frontend that says Initialised with refs it never granted must not get the
