@@ -6,6 +6,7 @@
  *   twr-rogue blk-flip DEVID COUNT
  *   twr-rogue pad-laps blk|net DEVID SECONDS
  *   twr-rogue connect blk|net DEVID
+ *   twr-rogue xs-storm blk|net DEVID SECONDS
  *
  * Each mode first connects one channel (queue 0) honestly to
  * device/<kind>/DEVID, as the kernel frontends do: grants from
@@ -27,6 +28,9 @@
  *            backend flags the channel broken or closes. twinnet-back
  *            reads ring A only while its twr<domid>.<devid> is up.
  *  connect   connect and hold until SIGTERM or SIGINT (debugging).
+ *  xs-storm  no channel: write a node under the device's frontend directory
+ *            in a loop for SECONDS (the toolstack watches it), then remove
+ *            it; the device may be driven by the kernel frontend.
  *
  * Every mode prints one summary line on stdout (S: the backend's xenbus
  * state at the end, -1 if unreadable; broken: TWR_F_BROKEN was seen in
@@ -35,6 +39,7 @@
  *   twr-rogue: blk-flip rounds=N backend_connected_again=K backend_state=S broken_seen=0|1
  *   twr-rogue: pad-laps kind=blk|net laps=N seconds=T backend_state=S broken_seen=0|1
  *   twr-rogue: connect kind=blk|net devid=D backend_state=S broken_seen=0|1
+ *   twr-rogue: xs-storm kind=blk|net devid=D writes=N failed=F ms=T
  *
  * The lab judges the outcome from the summary and dom0's log.
  *
@@ -671,11 +676,44 @@ static int twr_rogue_hold(struct twr_rogue *r)
 	return TWR_ROGUE_EXIT_OK;
 }
 
+/*
+ * xs-storm: keep the toolstack busy from the guest -- write a node of our
+ * own under the device's frontend directory (which a domU owns and
+ * twinringd watches) as fast as xenstored answers, for @secs. No channel:
+ * the device may be the kernel frontend's.
+ */
+static int twr_rogue_xs_storm(struct twr_rogue *r, unsigned long secs)
+{
+	uint64_t start = twr_rogue_now_ms(), end = start + secs * 1000u;
+	char path[sizeof(r->fdir) + 16], val[24];
+	unsigned long writes = 0, failed = 0;
+
+	r->xs_fd = twr_xsdev_open();
+	if (r->xs_fd < 0) {
+		fprintf(stderr, "twr-rogue: xenstore: cannot open /dev/xen/xenbus: %s\n",
+			strerror(-r->xs_fd));
+		return TWR_ROGUE_EXIT_SETUP;
+	}
+	snprintf(path, sizeof(path), "%s/twr-storm", r->fdir);
+	while (!twr_rogue_stop && twr_rogue_now_ms() < end) {
+		snprintf(val, sizeof(val), "%lu", writes);
+		if (twr_xsdev_write(r->xs_fd, path, val))
+			failed++;
+		else
+			writes++;
+	}
+	twr_xsdev_rm(r->xs_fd, path);
+	printf("twr-rogue: xs-storm kind=%s devid=%u writes=%lu failed=%lu ms=%llu\n", r->kind,
+	       r->devid, writes, failed, (unsigned long long)(twr_rogue_now_ms() - start));
+	return TWR_ROGUE_EXIT_OK;
+}
+
 static int twr_rogue_usage(void)
 {
 	fputs("usage: twr-rogue blk-flip DEVID COUNT\n"
 	      "       twr-rogue pad-laps blk|net DEVID SECONDS\n"
 	      "       twr-rogue connect blk|net DEVID\n"
+	      "       twr-rogue xs-storm blk|net DEVID SECONDS\n"
 	      "A hostile twinring frontend on device/twinblk|twinnet/DEVID of this domain\n"
 	      "(lab hostile scenario); prints one \"twr-rogue:\" summary line.\n",
 	      stderr);
@@ -727,6 +765,11 @@ int main(int argc, char **argv)
 		    !twr_rogue_parse(argv[3], 0x7fffffff, &devid) ||
 		    !twr_rogue_parse(argv[4], 86400, &arg))
 			return twr_rogue_usage();
+	} else if (!strcmp(mode, "xs-storm") && argc == 5) {
+		if (!twr_rogue_set_kind(&r, argv[2]) ||
+		    !twr_rogue_parse(argv[3], 0x7fffffff, &devid) ||
+		    !twr_rogue_parse(argv[4], 3600, &arg))
+			return twr_rogue_usage();
 	} else if (!strcmp(mode, "connect") && argc == 4) {
 		if (!twr_rogue_set_kind(&r, argv[2]) ||
 		    !twr_rogue_parse(argv[3], 0x7fffffff, &devid))
@@ -742,6 +785,12 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
+	if (!strcmp(mode, "xs-storm")) {
+		ret = twr_rogue_xs_storm(&r, arg);
+		if (r.xs_fd >= 0)
+			close(r.xs_fd);
+		return ret;
+	}
 	ret = twr_rogue_connect(&r);
 	if (!ret) {
 		if (!strcmp(mode, "blk-flip"))

@@ -300,6 +300,25 @@ ip link set dev "$ifc" master xenbr1 up
 wait_for 20 ping -c 1 -W 1 "$IO_IP" >/dev/null 2>&1
 check io_bridge_back $? "$ifc back on xenbr1 by hand: $IO_IP answers"
 
+# --- a guest keeping the daemon busy ---------------------------------------
+# The domU rewrites a node under its own frontend directory (which the daemon
+# watches) as fast as xenstored answers, for 10 s; the daemon's CPU time over
+# those 10 s beside 10 s idle (/proc/<pid>/stat utime + stime), and the
+# devices stay Connected. A figure, not a bound: docs/toolstack.md.
+twr_phase ts_io_xs_storm
+daemon_cpu() { awk '{ print $14 + $15 }' "/proc/$daemon_pid/stat"; }
+hz=$(getconf CLK_TCK)
+c0=$(daemon_cpu)
+sleep 10
+c1=$(daemon_cpu)
+out=$(agent "twr-rogue xs-storm net 0 10" 2>&1)
+c2=$(daemon_cpu)
+writes=$(sed -n 's/.*xs-storm .* writes=\([0-9]*\) .*/\1/p' <<<"$out")
+idle=$(awk -v a="$c0" -v b="$c1" -v hz="$hz" 'BEGIN { printf "%.1f", 100 * (b - a) / hz / 10 }')
+busy=$(awk -v a="$c1" -v b="$c2" -v hz="$hz" 'BEGIN { printf "%.1f", 100 * (b - a) / hz / 10 }')
+[ "${writes:-0}" -gt 100 ] && io_connected && kill -0 "$daemon_pid"
+check io_xs_storm "$?" "${writes:-no} writes from the domU in 10 s; twinringd CPU: ${busy}% of a core under the storm, ${idle}% idle; devices $(io_states_all) ($out)"
+
 # --- twinctl alone, with real drivers ---------------------------------------
 # A host without twinringd: twinctl attach --go-ahead connects a device (no
 # I/O task), and twinctl detach closes a Connected one in time.
