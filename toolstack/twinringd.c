@@ -215,10 +215,12 @@ static void run(struct twrd_daemon *dm)
 			ev = xs_read_watch(dm->tool.xsh, &n);
 			if (!ev)
 				break;
-			if (!strcmp(ev[XS_WATCH_TOKEN], TWRD_TOKEN_DOM))
+			if (!strcmp(ev[XS_WATCH_TOKEN], TWRD_TOKEN_DOM)) {
 				need_rescan = true;
-			else
+			} else {
+				twrd_touch_path(dm, ev[XS_WATCH_PATH]);
 				need_follow = true;
+			}
 			free(ev);
 		}
 		if (need_rescan)
@@ -229,9 +231,12 @@ static void run(struct twrd_daemon *dm)
 		if (need_rescan || waiting) {
 			waiting = twrd_apply_pending(dm);
 			need_follow = true;
+			dm->touch_all = true;
 		}
+		if (ret == 0)
+			dm->touch_all = true;	/* the tick: a full pass */
 		if (need_follow) {
-			twrd_follow(dm);
+			twrd_follow_touched(dm);
 			/* A domU can write its frontend nodes in a loop: at most
 			 * one pass per FOLLOW_GAP_MS, the events coalesce meanwhile. */
 			if (ret > 0)

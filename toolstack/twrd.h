@@ -45,6 +45,15 @@ struct twrd_track {
 struct libxl__ctx;
 struct xentoollog_logger_stdiostream;
 
+/* A device a watch event named (twrd_touch_path()). */
+struct twrd_touch {
+	enum twr_dev_kind kind;
+	uint32_t domid, devid;
+	bool backend;		/* named by dom0's backend side */
+};
+
+#define TWRD_TOUCH_MAX	32	/* more in one drain: a full pass */
+
 struct twrd_daemon {
 	struct twr_tool tool;
 	xc_interface *xch;
@@ -65,6 +74,9 @@ struct twrd_daemon {
 	unsigned int ndoms;
 	struct twrd_track *tracks;
 	unsigned int ntracks, gen;
+	struct twrd_touch touched[TWRD_TOUCH_MAX];
+	unsigned int ntouched;
+	bool touch_all;		/* the next follow is a full pass */
 };
 
 /* twrd_log.c */
@@ -98,5 +110,14 @@ int twrd_dom_ident(struct twrd_daemon *dm, uint32_t domid, const char *name,
 /* One pass over dom0's backend directories: log state changes, bridge
  * netdevs, register and remove I/O tasks. */
 void twrd_follow(struct twrd_daemon *dm);
+/* Note the device a watch event's @path is under, for
+ * twrd_follow_touched(); a path naming no device of dom0's backend side
+ * asks for a full pass, one under a guest's own directory that names no
+ * device is nothing. */
+void twrd_touch_path(struct twrd_daemon *dm, const char *path);
+/* Follow the devices touched since the last call -- a guest rewriting its
+ * nodes costs its own device, not every device of every domain -- or do a
+ * full pass if one was asked for (dm->touch_all). */
+void twrd_follow_touched(struct twrd_daemon *dm);
 
 #endif /* TWINRING_TOOLSTACK_TWRD_H */

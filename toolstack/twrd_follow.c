@@ -222,3 +222,91 @@ void twrd_follow(struct twrd_daemon *dm)
 	dm->ntracks = j;
 }
 
+static bool kind_xs_parse(const char *s, enum twr_dev_kind *kind)
+{
+	if (!strcmp(s, twr_dev_kind_xs(TWR_DEV_NET)))
+		*kind = TWR_DEV_NET;
+	else if (!strcmp(s, twr_dev_kind_xs(TWR_DEV_BLK)))
+		*kind = TWR_DEV_BLK;
+	else
+		return false;
+	return true;
+}
+
+void twrd_touch_path(struct twrd_daemon *dm, const char *path)
+{
+	char buf[TWR_XS_PATH_MAX], *tok[7], *p, *save = NULL;
+	struct twrd_touch tc = { .backend = false };
+	unsigned int n = 0, i;
+	uint32_t id;
+
+	if (dm->touch_all)
+		return;
+	/* A guest's own paths can be long; dom0's backend ones are not. */
+	if (strlen(path) >= sizeof(buf)) {
+		dm->touch_all = !strncmp(path, "/local/domain/0/", 16);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = strtok_r(buf, "/", &save); p && n < 7; p = strtok_r(NULL, "/", &save))
+		tok[n++] = p;
+	if (n < 3 || strcmp(tok[0], "local") || strcmp(tok[1], "domain") ||
+	    twr_id_parse(tok[2], &id)) {
+		dm->touch_all = true;
+		return;
+	}
+	if (id == 0 && n >= 4 && !strcmp(tok[3], "backend")) {
+		/* /local/domain/0/backend/<kind>/<domid>/<devid>/... */
+		tc.backend = true;
+		if (n < 7 || !kind_xs_parse(tok[4], &tc.kind) || twr_id_parse(tok[5], &tc.domid) ||
+		    twr_id_parse(tok[6], &tc.devid)) {
+			dm->touch_all = true;
+			return;
+		}
+	} else {
+		/* /local/domain/<domid>/device/<kind>/<devid>/...: the guest's */
+		if (n < 6 || strcmp(tok[3], "device") || !kind_xs_parse(tok[4], &tc.kind) ||
+		    twr_id_parse(tok[5], &tc.devid))
+			return;
+		tc.domid = id;
+	}
+	for (i = 0; i < dm->ntouched; i++) {
+		if (dm->touched[i].kind == tc.kind && dm->touched[i].domid == tc.domid &&
+		    dm->touched[i].devid == tc.devid) {
+			dm->touched[i].backend |= tc.backend;
+			return;
+		}
+	}
+	if (dm->ntouched == TWRD_TOUCH_MAX) {
+		dm->touch_all = true;
+		return;
+	}
+	dm->touched[dm->ntouched++] = tc;
+}
+
+void twrd_follow_touched(struct twrd_daemon *dm)
+{
+	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16], *v;
+	const struct twrd_touch *tc;
+	unsigned int i, len;
+
+	for (i = 0; !dm->touch_all && i < dm->ntouched; i++) {
+		tc = &dm->touched[i];
+		twr_xs_backend_dir(dir, sizeof(dir), 0, tc->kind, tc->domid, tc->devid);
+		snprintf(path, sizeof(path), "%s/frontend-id", dir);
+		v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
+		if (v) {
+			free(v);
+			follow_device(dm, tc->kind, tc->domid, tc->devid);
+		} else if (tc->backend) {
+			/* Removed: the full pass forgets it and drops its tasks. */
+			dm->touch_all = true;
+		}
+		/* else a guest's node under a device that is not (or not yet)
+		 * ours: nothing to follow. */
+	}
+	if (dm->touch_all)
+		twrd_follow(dm);
+	dm->ntouched = 0;
+	dm->touch_all = false;
+}
