@@ -523,24 +523,6 @@ static void sweep_orphans(struct twrd_daemon *dm, const uint32_t *live, int nliv
 	}
 }
 
-/* Frontend state changes (Initialised: time for the I/O tasks) come from
- * the domU's own subtree; they only ever trigger a re-read. */
-static void frontend_watch(struct twrd_daemon *dm, uint32_t domid, bool on)
-{
-	char path[TWR_XS_PATH_MAX];
-	unsigned int k;
-
-	if (dm->once)
-		return;
-	for (k = 0; k < 2; k++) {
-		twr_xs_frontend_kind_dir(path, sizeof(path), domid, k ? TWR_DEV_BLK : TWR_DEV_NET);
-		if (on)
-			xs_watch(dm->tool.xsh, path, TWRD_TOKEN_BE);
-		else
-			xs_unwatch(dm->tool.xsh, path, TWRD_TOKEN_BE);
-	}
-}
-
 void twrd_rescan(struct twrd_daemon *dm)
 {
 	char (*uuids)[TWR_IDENT_UUID_LEN + 1] = NULL;
@@ -561,7 +543,6 @@ void twrd_rescan(struct twrd_daemon *dm)
 		if (j >= 0 && !strcmp(uuids[j], dm->doms[i].uuid)) {
 			dm->doms[k++] = dm->doms[i];
 		} else {
-			frontend_watch(dm, dm->doms[i].domid, false);
 			domain_teardown(dm, dm->doms[i].domid);
 		}
 	}
@@ -579,7 +560,6 @@ void twrd_rescan(struct twrd_daemon *dm)
 		memset(&tmp[dm->ndoms], 0, sizeof(*tmp));
 		memcpy(tmp[dm->ndoms].uuid, uuids[j], sizeof(tmp->uuid));
 		tmp[dm->ndoms++].domid = live[j];
-		frontend_watch(dm, live[j], true);
 	}
 	sweep_orphans(dm, live, n);
 	free(live);

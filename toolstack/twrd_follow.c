@@ -22,6 +22,23 @@
 
 /* --- following backend states and bridging --- */
 
+/* The frontend's state node of a device we follow: the only node of a
+ * guest's directory we watch (as a backend driver does), so that a guest
+ * writing anything else there costs us nothing. */
+static void fe_state_watch(struct twrd_daemon *dm, const struct twrd_track *t, bool on)
+{
+	char dir[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16];
+
+	if (dm->once)
+		return;
+	twr_xs_frontend_dir(dir, sizeof(dir), t->domid, t->kind, t->devid);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	if (on)
+		xs_watch(dm->tool.xsh, path, TWRD_TOKEN_BE);
+	else
+		xs_unwatch(dm->tool.xsh, path, TWRD_TOKEN_BE);
+}
+
 static struct twrd_track *track_get(struct twrd_daemon *dm, enum twr_dev_kind kind,
 				    uint32_t domid, uint32_t devid)
 {
@@ -45,6 +62,7 @@ static struct twrd_track *track_get(struct twrd_daemon *dm, enum twr_dev_kind ki
 	t->state = -1;
 	t->fe_state = -1;
 	t->io_failed = -1;
+	fe_state_watch(dm, t, true);
 	return t;
 }
 
@@ -214,6 +232,7 @@ void twrd_follow(struct twrd_daemon *dm)
 		}
 		twrd_log(dm, LOG_INFO, "domain %u %s %u: removed", t->domid,
 		     twr_dev_kind_xs(t->kind), t->devid);
+		fe_state_watch(dm, t, false);
 		/* Detached behind our back (twinctl detach): its tasks go too;
 		 * a dead domain's table went with it. */
 		if (twrd_iotask_disconnect(&dm->io, &dm->tool, t->domid, 0, t->kind, t->devid))
