@@ -300,6 +300,13 @@ wait_for 20 no_ready
 check iotask_go_ahead_withdrawn $? "backend Closed: iotask-ready absent"
 twinctl show "$DOMU" >"$TWR_RESULTS/ts-show-iotask.txt" 2>&1
 
+# ts_paused_cfg NAME LINE...: an xl config for a small PV domU (created
+# paused: the daemon's side only), with LINEs after its head.
+ts_paused_cfg() {
+	printf '%s\n' "name = \"$1\"" 'type = "pv"' 'kernel = "/lab/boot/domU-vmlinux"' \
+		'memory = 128' 'cpus = "1"' "${@:2}"
+}
+
 # No wrong file: the daemon finds a config by the domain's name, and a
 # same-named file on its search path may be another guest's. twr-tsx is
 # created (paused) from /run/twr/other/, outside the search path; the
@@ -308,15 +315,8 @@ twinctl show "$DOMU" >"$TWR_RESULTS/ts-show-iotask.txt" 2>&1
 twr_phase ts_wrong_file
 mkdir -p /run/twr/other
 truncate -s 4M /run/twr/tsx-own.img /run/twr/tsx-other.img
-cat >/run/twr/twr-tsx.cfg <<EOF
-name = "twr-tsx"
-type = "pv"
-kernel = "/lab/boot/domU-vmlinux"
-memory = 128
-cpus = "1"
-disk = [ 'format=raw, vdev=xvda, access=rw, target=/run/twr/tsx-other.img' ]
-twinring = [ 'net, bridge=xenbr0' ]
-EOF
+ts_paused_cfg twr-tsx "disk = [ 'format=raw, vdev=xvda, access=rw, target=/run/twr/tsx-other.img' ]" \
+	"twinring = [ 'net, bridge=xenbr0' ]" >/run/twr/twr-tsx.cfg
 sed -e 's|tsx-other.img|tsx-own.img|' -e '/^twinring/d' /run/twr/twr-tsx.cfg >/run/twr/other/twr-tsx.cfg
 xl create -p /run/twr/other/twr-tsx.cfg >"$TWR_RESULTS/xl-create-twr-tsx.log" 2>&1
 check wrong_file_domu_create $? "xl create -p /run/twr/other/twr-tsx.cfg (xl-create-twr-tsx.log)"
@@ -338,14 +338,7 @@ xl destroy twr-tsx
 # rename. Simulated without a second host: a paused domain created as
 # twr-tsm--incoming (from a file outside the search path), then xl rename.
 twr_phase ts_incoming
-cat >/run/twr/twr-tsm.cfg <<EOF
-name = "twr-tsm"
-type = "pv"
-kernel = "/lab/boot/domU-vmlinux"
-memory = 128
-cpus = "1"
-twinring = [ 'net, bridge=xenbr0' ]
-EOF
+ts_paused_cfg twr-tsm "twinring = [ 'net, bridge=xenbr0' ]" >/run/twr/twr-tsm.cfg
 sed -e 's|^name = "twr-tsm"|name = "twr-tsm--incoming"|' /run/twr/twr-tsm.cfg >/run/twr/other/twr-tsm--incoming.cfg
 xl create -p /run/twr/other/twr-tsm--incoming.cfg >"$TWR_RESULTS/xl-create-twr-tsm.log" 2>&1
 check incoming_domu_create $? "xl create -p twr-tsm--incoming (xl-create-twr-tsm.log)"
