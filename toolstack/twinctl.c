@@ -255,6 +255,26 @@ static unsigned int sync_records(struct ctl *c, uint32_t domid, struct sync_rec 
 	return k;
 }
 
+/* Record, of @old's entries, those @keep says stay. */
+static int sync_record_kept(struct ctl *c, uint32_t domid, const struct twr_xlcfg *old,
+			    const bool *keep)
+{
+	struct twr_xlcfg mid = { .n = old->n };
+	unsigned int i;
+	int ret;
+
+	if (!old->n)
+		return 0;
+	mid.items = calloc(old->n + 1, sizeof(*mid.items));
+	if (!mid.items)
+		return -ENOMEM;
+	for (i = 0; i < old->n; i++)
+		mid.items[i] = keep[i] ? old->items[i] : NULL;
+	ret = twr_entries_write(&c->tool, domid, &mid);
+	free(mid.items);
+	return ret;
+}
+
 /*
  * sync DOMAIN: apply the domain's xl config as the file reads now -- the
  * file twinringd used when the domain started -- where a restart or reload
@@ -322,6 +342,18 @@ static int cmd_sync(struct ctl *c, int argc, char **argv)
 	for (i = 0; i < old.n; i++)
 		keep[i] = old.items[i] && !keep[i];
 	nrec = sync_records(c, domid, rec, sizeof(rec) / sizeof(rec[0]));
+	/* The record first loses the removed entries, so that the daemon
+	 * (retrying, or reloaded meanwhile) does not attach them again while
+	 * their devices close; it gains the new ones last, after their
+	 * devices exist: at no point does it ask for what we are undoing. */
+	if (sync_record_kept(c, domid, &old, keep)) {
+		fprintf(stderr, "twinctl: cannot record the entries kept: nothing done\n");
+		ret = EXIT_RUNTIME;
+		twr_xlcfg_free(&old);
+		for (j = 0; j < nrec; j++)
+			free(rec[j].text);
+		goto out;
+	}
 	/* Removed entries first: each detaches one device it created. */
 	for (i = 0; i < old.n; i++) {
 		if (!old.items[i] || keep[i])

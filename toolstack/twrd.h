@@ -18,6 +18,7 @@
 
 #define TWRD_RETRY_MS	500	/* a new domain's xenstore entries are not there yet */
 #define TWRD_NAME_TRIES	20	/* retries before applying a nameless domain */
+#define TWRD_RETRIES	5	/* of entries without a bridge or target: 5 .. 80 s */
 
 #define TWRD_TOKEN_DOM	"dom"	/* @introduceDomain, @releaseDomain */
 #define TWRD_TOKEN_BE	"be"	/* a device directory changed */
@@ -27,6 +28,8 @@ struct twrd_dom {
 	bool handled;		/* its config has been applied */
 	bool incoming;		/* named <name>--incoming: a migration, not yet done */
 	char uuid[TWR_IDENT_UUID_LEN + 1];	/* Xen's handle: a reused domid differs */
+	unsigned int retries;	/* of entries that found no bridge or target */
+	uint64_t retry_at;	/* CLOCK_MONOTONIC ms of the next, 0: none */
 	unsigned int tries;
 };
 
@@ -90,6 +93,9 @@ void twrd_log(struct twrd_daemon *dm, int prio, const char *fmt, ...)
 void twrd_rescan(struct twrd_daemon *dm);
 /* Apply the configs of domains not handled yet; true if some must wait. */
 bool twrd_apply_pending(struct twrd_daemon *dm);
+/* Domains whose entries that found no bridge or target are due to be tried
+ * again: due for twrd_apply_pending(). True if any. */
+bool twrd_retry_due(struct twrd_daemon *dm);
 /* Incoming migrations that have their own name now (the end of xl
  * migrate): due for twrd_apply_pending(). True if any. */
 bool twrd_incoming_done(struct twrd_daemon *dm);

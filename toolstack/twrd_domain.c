@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "twrd.h"	/* first of the Xen headers: xenctrl.h */
 #include <xen/io/xenbus.h>
@@ -101,16 +102,19 @@ static bool more_to_create(const struct twr_xlcfg *cfg, const bool *create, unsi
 	return false;
 }
 
-static void apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *who,
-			  const char *path, const struct twr_xlcfg *cfg,
-			  unsigned int *nerr)
+/* Returns how many entries failed for want of something that may yet come
+ * (a bridge, a target: -ENOENT), for a retry. */
+static unsigned int apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *who,
+				  const char *path, const struct twr_xlcfg *cfg,
+				  unsigned int *nerr)
 {
 	char *rec[TWR_XLCFG_MAX_ITEMS];
 	bool create[TWR_XLCFG_MAX_ITEMS];
 	struct twr_spec_error serr;
 	struct twr_spec spec;
 	struct twr_dev_desc d;
-	unsigned int m, i, todo;
+	unsigned int m, i, todo, transient = 0;
+	int ret;
 	char mac[18], at[24], why[TWR_TOOL_ERR_MAX];
 
 	m = records_read(dm, domid, rec, TWR_XLCFG_MAX_ITEMS);
@@ -143,7 +147,9 @@ static void apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *wh
 				     who, path, at, i + 1, cfg->items[i], why, TWR_DCONF_PATH);
 			continue;
 		}
-		if (twr_dev_create(&dm->tool, domid, &spec, cfg->items[i], 0, &d)) {
+		ret = twr_dev_create(&dm->tool, domid, &spec, cfg->items[i], 0, &d);
+		if (ret) {
+			transient += ret == -ENOENT;
 			report_error(dm, domid, nerr, "%s: %s%s: twinring entry %u '%s': %s",
 				     who, path, at, i + 1, cfg->items[i],
 				     twr_tool_error(&dm->tool));
@@ -164,6 +170,7 @@ static void apply_entries(struct twrd_daemon *dm, uint32_t domid, const char *wh
 	}
 	for (i = 0; i < m; i++)
 		free(rec[i]);
+	return transient;
 }
 
 /*
@@ -249,6 +256,57 @@ static void record_none(struct twrd_daemon *dm, uint32_t domid, const char *who)
 			 who, strerror(-ret));
 }
 
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/*
+ * @failed entries of @dom found no bridge or no target: at boot a domain
+ * may start before its bridge is up. Tried again after 5, 10, 20, 40 and
+ * 80 s (twrd_retry_due()); each try reconciles, so only what is still
+ * missing is created. Then SIGHUP or twinctl sync.
+ */
+static void retry_later(struct twrd_daemon *dm, struct twrd_dom *dom, const char *who,
+			unsigned int failed)
+{
+	unsigned int secs;
+
+	dom->retry_at = 0;
+	if (!failed) {
+		dom->retries = 0;
+		return;
+	}
+	if (dom->retries >= TWRD_RETRIES) {
+		twrd_log(dm, LOG_WARNING, "%s: %u entr%s still without a bridge or target after %u tries: a reload (SIGHUP) or twinctl sync tries again",
+			 who, failed, failed == 1 ? "y" : "ies", TWRD_RETRIES);
+		return;
+	}
+	secs = 5u << dom->retries++;
+	dom->retry_at = now_ms() + secs * 1000u;
+	twrd_log(dm, LOG_INFO, "%s: %u entr%s found no bridge or target: trying again in %u s (%u of %u)",
+		 who, failed, failed == 1 ? "y" : "ies", secs, dom->retries, TWRD_RETRIES);
+}
+
+bool twrd_retry_due(struct twrd_daemon *dm)
+{
+	uint64_t now = now_ms();
+	bool any = false;
+	unsigned int i;
+
+	for (i = 0; i < dm->ndoms; i++) {
+		if (!dm->doms[i].retry_at || now < dm->doms[i].retry_at)
+			continue;
+		dm->doms[i].retry_at = 0;
+		dm->doms[i].handled = false;
+		any = true;
+	}
+	return any;
+}
+
 /* Are @a and @b the same entries, in any order? */
 static bool same_entries(const struct twr_xlcfg *a, const struct twr_xlcfg *b)
 {
@@ -270,9 +328,11 @@ static bool same_entries(const struct twr_xlcfg *a, const struct twr_xlcfg *b)
  * hot-add to the running guest. A changed file gets a notice naming
  * twinctl sync, which applies it on demand.
  */
-static void apply_recorded(struct twrd_daemon *dm, uint32_t domid, const char *who,
-			   const char *name, const struct twr_xlcfg *rec, unsigned int *nerr)
+static unsigned int apply_recorded(struct twrd_daemon *dm, uint32_t domid, const char *who,
+				   const char *name, const struct twr_xlcfg *rec,
+				   unsigned int *nerr)
 {
+	unsigned int transient = 0;
 	char dir[TWR_XS_PATH_MAX], err[TWR_TOOL_ERR_MAX], *path;
 	struct twr_xlcfg now;
 	unsigned int len;
@@ -286,9 +346,10 @@ static void apply_recorded(struct twrd_daemon *dm, uint32_t domid, const char *w
 		twr_xlcfg_free(&now);
 	}
 	if (rec->n)
-		apply_entries(dm, domid, who, path && *path ? path : "(recorded entries)", rec,
-			      nerr);
+		transient = apply_entries(dm, domid, who,
+					  path && *path ? path : "(recorded entries)", rec, nerr);
 	free(path);
+	return transient;
 }
 
 #define TWRD_INCOMING	"--incoming"
@@ -354,7 +415,8 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	if (!twr_entries_read(&dm->tool, dom->domid, &cfg)) {
 		if (records_of(dm, dom, who)) {
 			record_uuid(dm, dom);	/* an older daemon's records have none */
-			apply_recorded(dm, dom->domid, who, name, &cfg, &nerr);
+			retry_later(dm, dom, who,
+				    apply_recorded(dm, dom->domid, who, name, &cfg, &nerr));
 			twr_xlcfg_free(&cfg);
 			return true;
 		}
@@ -403,7 +465,7 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	else if (!cfg.has_key && cfg.near_line)
 		twrd_log(dm, LOG_WARNING, "%s: %s:%u: '%s' is not '%s': no twinring devices from it",
 			 who, path, cfg.near_line, cfg.near_key, TWR_XLCFG_KEY);
-	apply_entries(dm, dom->domid, who, path, &cfg, &nerr);
+	retry_later(dm, dom, who, apply_entries(dm, dom->domid, who, path, &cfg, &nerr));
 	twr_xlcfg_free(&cfg);
 	return true;
 }

@@ -19,8 +19,8 @@
 # after an edited config (nothing added) and twinctl sync, records of a
 # reused domid told apart (ts_reused_domid), a same-named
 # config of another guest refused (ts_wrong_file), an incoming migration
-# attached only once renamed (ts_incoming) and xl destroy (nothing left
-# behind).
+# attached only once renamed (ts_incoming), an entry retried until its
+# target exists (ts_retry) and xl destroy (nothing left behind).
 #
 # Part 2, drivers, traffic and the daemon killed mid-setup and mid-traffic:
 # toolstack-io.sh (also a scenario of its own).
@@ -352,6 +352,22 @@ xl rename twr-tsm--incoming twr-tsm
 wait_for 20 eval '[ "$(count_devs "$tsm")" = 1 ]'
 check incoming_renamed_attached $? "after xl rename: $(count_devs "$tsm") device from /run/twr/twr-tsm.cfg (1 expected)"
 xl destroy twr-tsm
+
+# A domain that starts before what its entries need (at boot, the bridge not
+# up yet): the entry fails, is tried again after 5, 10, 20 ... s, and attaches
+# once the thing is there. Here a target created 2 s after the domain.
+twr_phase ts_retry
+rm -f /run/twr/late.img
+ts_paused_cfg twr-tsr "twinring = [ 'blk, target=/run/twr/late.img, vdev=twa' ]" >/run/twr/twr-tsr.cfg
+xl create -p /run/twr/twr-tsr.cfg >"$TWR_RESULTS/xl-create-twr-tsr.log" 2>&1
+tsr=$(xl domid twr-tsr 2>/dev/null)
+wait_for 20 grep -qF "domain twr-tsr ($tsr): 1 entry found no bridge or target: trying again in 5 s (1 of 5)" "$LOG"
+check retry_scheduled $? "the first failure logged with its retry"
+sleep 2
+twr_disk_create /run/twr/late.img 4
+wait_for 40 eval '[ "$(count_devs "$tsr")" = 1 ]'
+check retry_attached $? "the target created 2 s later: $(count_devs "$tsr") device (1 expected) on a retry"
+xl destroy twr-tsr
 
 twr_phase ts_destroy
 xl destroy "$DOMU"
