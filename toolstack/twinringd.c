@@ -291,6 +291,9 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out_lock;
 	}
+	/* SIGTERM ends a teardown's wait for a backend to close: the next
+	 * daemon sweeps what is left. */
+	dm.tool.stop = &g_stop;
 	ret = killpoint_arm(&dm);
 	if (ret)
 		goto out_tool;

@@ -348,7 +348,8 @@ static unsigned int elapsed_ms(const struct timespec *t0)
 /* Wait until the backend state node says Closed or is gone; bounded. The
  * watch lives on a connection of its own: the caller's (twinringd's) has
  * watches of its own whose events must not be swallowed here. */
-static bool wait_closed(const char *state_path, unsigned int timeout_ms)
+static bool wait_closed(const char *state_path, unsigned int timeout_ms,
+			const volatile sig_atomic_t *stop)
 {
 	static const char token[] = "twr-close";
 	struct timespec t0;
@@ -374,7 +375,7 @@ static bool wait_closed(const char *state_path, unsigned int timeout_ms)
 			break;
 		}
 		ms = elapsed_ms(&t0);
-		if (ms >= timeout_ms)
+		if (ms >= timeout_ms || (stop && *stop))
 			break;
 		if (poll(&pfd, 1, (int)(timeout_ms - ms)) > 0) {
 			ev = xs_read_watch(xsh, &n);
@@ -434,7 +435,12 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		if (state > XenbusStateInitialising && state != XenbusStateClosed) {
 			snprintf(st, sizeof(st), "%d", XenbusStateClosing);
 			xs_write(t->xsh, XBT_NULL, path, st, (unsigned int)strlen(st));
-			closed = wait_closed(path, timeout_ms);
+			closed = wait_closed(path, timeout_ms, t->stop);
+			/* Stopping: the device stays, for the next daemon. */
+			if (!closed && t->stop && *t->stop)
+				return twr_tool_fail(t, -EINTR,
+						     "stopping: %s device %u of domain %u left closing, for the next twinringd",
+						     twr_dev_kind_xs(kind), devid, domid);
 		}
 	}
 

@@ -11,6 +11,8 @@
  * to stdout or stderr itself.
  */
 #ifndef TWINRING_TOOLSTACK_TOOL_H
+#include <signal.h>
+
 #define TWINRING_TOOLSTACK_TOOL_H
 
 struct xs_handle;
@@ -22,6 +24,8 @@ struct twr_tool {
 	char err[TWR_TOOL_ERR_MAX];
 	const char *sysfs;	/* "/sys", or a fake tree for tests */
 	const char *kill_at;	/* test hook: twr_killpoint(), NULL when off */
+	/* When set and nonzero (a daemon's SIGTERM), waits end early. */
+	const volatile sig_atomic_t *stop;
 };
 
 /* Connect to xenstore. Returns 0 or a negative errno (message set). */

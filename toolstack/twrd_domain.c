@@ -486,6 +486,14 @@ static void domain_teardown(struct twrd_daemon *dm, uint32_t domid)
 	for (i = 0; i < n; i++) {
 		ret = twr_dev_destroy(&dm->tool, domid, devs[i].kind, devs[i].devid,
 				      dm->close_timeout_ms);
+		if (ret == -EINTR) {
+			/* SIGTERM: the rest (records included) is swept by
+			 * the next twinringd, as for a domain that died while
+			 * none ran. */
+			twrd_log(dm, LOG_INFO, "domain %u gone: %s", domid, twr_tool_error(&dm->tool));
+			free(devs);
+			return;
+		}
 		if (ret < 0)
 			twrd_log(dm, LOG_ERR, "domain %u gone: %s", domid, twr_tool_error(&dm->tool));
 		else if (ret > 0)

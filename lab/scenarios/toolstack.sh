@@ -367,7 +367,21 @@ sleep 2
 twr_disk_create /run/twr/late.img 4
 wait_for 40 eval '[ "$(count_devs "$tsr")" = 1 ]'
 check retry_attached $? "the target created 2 s later: $(count_devs "$tsr") device (1 expected) on a retry"
+# SIGTERM ends the daemon at once even in the middle of a teardown that
+# waits for a backend to close (none will: no driver here, its state set to
+# InitWait by hand; close_timeout is 3 s); the next daemon sweeps the rest.
+be=/local/domain/0/backend/twinblk/$tsr/0
+xenstore-write "$be/state" 2
 xl destroy twr-tsr
+wait_for 10 eval '[ "$(xenstore-read "$be/state" 2>/dev/null)" = 5 ]'
+t0=$(date +%s%N)
+daemon_stop
+ms=$((($(date +%s%N) - t0) / 1000000))
+wait_for 5 grep -qF "stopping: twinblk device 0 of domain $tsr left closing, for the next twinringd" "$LOG"
+check sigterm_mid_teardown $? "SIGTERM while the teardown waited for Closing: the daemon exited in $ms ms, leaving the device"
+daemon_start
+wait_for 30 eval '[ "$(count_devs "$tsr")" = 0 ] && ! xenstore-exists "/local/domain/0/twinringd/$tsr"'
+check sigterm_leftovers_swept $? "the next daemon removed them: $(count_devs "$tsr") devices left"
 
 twr_phase ts_destroy
 xl destroy "$DOMU"
