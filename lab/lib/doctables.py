@@ -69,8 +69,8 @@ def opts_of(words):
     opts = {}
     for w in words:
         k, sep, v = w.partition("=")
-        if not sep or k not in ("tests", "stacks"):
-            raise ValueError("unknown option %r (tests=..., stacks=...)" % w)
+        if not sep or k not in ("tests", "stacks", "names"):
+            raise ValueError("unknown option %r (tests=..., stacks=..., names=...)" % w)
         opts[k] = [x for x in v.split(",") if x]
     return opts
 
@@ -119,6 +119,17 @@ def table_results(doc, opts):
 
 def table_checks(doc, opts):
     cs = doc.get("checks") or []
+    if opts.get("names"):
+        # The named checks with what they measured (their detail).
+        by = {c.get("name"): c for c in cs}
+        rows = ["| check | passed | detail |", "| --- | --- | --- |"]
+        for n in opts["names"]:
+            if n not in by:
+                fail("no check %r in the results" % n)
+            c = by[n]
+            detail = str(c.get("detail", "")).replace("|", "/")
+            rows.append("| `%s` | %s | %s |" % (n, "yes" if c.get("pass") else "**no**", detail))
+        return rows
     bad = [c.get("name", "?") for c in cs if not c.get("pass")]
     rows = ["%d of %d checks passed." % (len(cs) - len(bad), len(cs))]
     rows += ["- FAILED: `%s`" % n for n in bad]

@@ -25,7 +25,8 @@ def res(stack, test, v, ci, n=6):
 def doc(stamp, git, tw):
     return {"scenario": "blk", "xen": "4.17.5-twr", "kernel": "6.1.0-57-amd64",
             "phases": {"boot": 18.25, "total": 99.0},
-            "checks": [{"name": "a", "pass": True}, {"name": "b", "pass": False}],
+            "checks": [{"name": "a", "pass": True},
+                       {"name": "b", "pass": False, "detail": "7 writes | 0.4% of a core"}],
             "results": [res("blkfront", "randread_4k", 1000.0, [900.0, 1100.0]),
                         res("twinring-blk", "randread_4k", tw, [tw - 50, tw + 50])],
             "lab": {"stamp": stamp, "git": git}}
@@ -37,9 +38,10 @@ f = "lab/results/published/blk-20261201T000000Z-abc1234.json"
 open(os.path.join(t, "docs/blk.md"), "w").write(
     "# blk\n\n<!-- twr-table comparison %s -->\nstale\n<!-- /twr-table -->\n\n"
     "<!-- twr-table checks %s -->\n<!-- /twr-table -->\n"
+    "<!-- twr-table checks %s names=b -->\n<!-- /twr-table -->\n"
     "<!-- twr-table phases %s -->\n<!-- /twr-table -->\ntail\n"
     "```\n<!-- twr-table checks lab/results/published/example.json -->\n<!-- /twr-table -->\n```\n"
-    % (f, f, f))
+    % (f, f, f, f))
 PY
 python3 "$gen" --top "$t" --check >/dev/null 2>&1; ok "--check fails on a stale table" $([ $? = 1 ]; echo $?)
 python3 "$gen" --top "$t" >/dev/null; ok "regenerates" $?
@@ -47,6 +49,7 @@ md=$t/docs/blk.md
 grep -q '| randread_4k | IOPS | blkfront 1000.0 \[900.0-1100.0\] n=6 | twinring-blk 2000.0 \[1950.0-2050.0\] n=6 | 2.00x \[1.77-2.28\] | 250000 / 1200 | 250000 / 1200 |' "$md"
 ok "comparison row: medians, intervals, ratio with its bounds, counts" $?
 grep -q '^1 of 2 checks passed.$' "$md" && grep -q '^- FAILED: `b`$' "$md"; ok "checks: count and the failed one" $?
+grep -q '^| `b` | \*\*no\*\* | 7 writes / 0.4% of a core |$' "$md"; ok "checks names=: the named ones with their detail" $?
 grep -q '^| boot | 18.2 |$' "$md" && grep -q '^| \*\*total\*\* | \*\*99.0\*\* |$' "$md"; ok "phases table" $?
 grep -q 'from `lab/results/published/blk-20261201T000000Z-abc1234.json` (run 20261201T000000Z, commit abc1234' "$md"
 ok "each table names its file, run and commit" $?
