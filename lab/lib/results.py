@@ -134,8 +134,11 @@ def parse_fio(path, test):
     start = m.start() if m else text.find("{")
     data, why = None, "no '{' in the output"
     if start >= 0:
+        # fio prints a statistic it could not compute as a bare -nan or
+        # inf (seen: "stddev" : -nan), which is not JSON: read it as null.
+        body = re.sub(r'(:\s*)-?(nan|inf)\b', r'\1null', text[start:])
         try:
-            data, _ = json.JSONDecoder().raw_decode(text[start:])
+            data, _ = json.JSONDecoder().raw_decode(body)
         except ValueError as e:
             why = str(e)
     if not isinstance(data, dict) or not data.get("jobs"):

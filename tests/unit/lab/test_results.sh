@@ -71,6 +71,8 @@ with tempfile.TemporaryDirectory() as d:
         return R.parse_fio(p, "randread_4k")
     v = fio("fio: a note {with braces}\n" + rep + "== fio stderr\nfree(): {corrupted}\n")
     ok("fio report between notes with braces: parsed, got %r" % (v,), v == (5.0, 4096, None, None))
+    v = fio(rep.replace('"iops" : 5.0,', '"stddev" : -nan, "max" : inf, "iops" : 5.0,'))
+    ok("fio's bare -nan and inf read as null, got %r" % (v,), v == (5.0, 4096, None, None))
     v = fio(rep[:40])
     ok("a cut report: an error saying where, got %r" % (v[3],), v[0] is None and "no fio JSON (" in v[3])
 sys.exit(1 if fails else 0)
