@@ -93,6 +93,8 @@ int twr_ring_attach(struct twr_ring *r, enum twr_ring_role role,
 		r->cons_seen = cons;
 	} else {
 		r->cons_pvt = cons;
+		r->cons_rd = cons;
+		r->cons_rec = cons;
 		r->cons_pub = cons;
 		r->prod_seen = prod;
 	}
@@ -236,19 +238,30 @@ static bool twr_need_notify(uint32_t old, uint32_t new, uint32_t ev)
 	return (uint32_t)(new - ev) < (uint32_t)(new - old);
 }
 
-bool twr_ring_publish(struct twr_ring *r)
+uint32_t twr_ring_commit_end(const struct twr_ring *r)
 {
-	uint32_t old = r->prod_pub, new = r->prod_pvt;
+	return r->prod_pvt;
+}
 
-	if (r->error || old == new)
+bool twr_ring_publish_to(struct twr_ring *r, uint32_t end)
+{
+	uint32_t old = r->prod_pub;
+
+	if (r->error || end == old ||
+	    (uint32_t)(end - old) > (uint32_t)(r->prod_pvt - old))
 		return false;
 	/* (A) pairs with the acquire (B) in twr_ring_refresh_prod(). */
-	twr_store_release(&r->sh->prod, new);
-	r->prod_pub = new;
+	twr_store_release(&r->sh->prod, end);
+	r->prod_pub = end;
 	/* (E) prod store before prod_event load; pairs with the twr_mb() in
 	 * twr_ring_final_check(). */
 	twr_mb();
-	return twr_need_notify(old, new, twr_read_once(&r->sh->prod_event));
+	return twr_need_notify(old, end, twr_read_once(&r->sh->prod_event));
+}
+
+bool twr_ring_publish(struct twr_ring *r)
+{
+	return twr_ring_publish_to(r, r->prod_pvt);
 }
 
 bool twr_ring_space_wait_prepare(struct twr_ring *r, uint32_t len)
@@ -306,16 +319,16 @@ int twr_ring_peek(struct twr_ring *r, struct twr_rec *rec)
 	if (r->error)
 		return r->error;
 	for (;;) {
-		avail = r->prod_seen - r->cons_pvt;
+		avail = r->prod_seen - r->cons_rd;
 		if (!avail) {
 			ret = twr_ring_refresh_prod(r);
 			if (ret)
 				return ret;
-			avail = r->prod_seen - r->cons_pvt;
+			avail = r->prod_seen - r->cons_rd;
 			if (!avail)
 				return -EAGAIN;
 		}
-		off = r->cons_pvt & r->mask;
+		off = r->cons_rd & r->mask;
 		contig = r->size - off;
 		/* avail and off are multiples of 8: a header always fits. */
 		twr_copy_shared(&hdr, r->data + off, sizeof(hdr));
@@ -335,8 +348,11 @@ int twr_ring_peek(struct twr_ring *r, struct twr_rec *rec)
 		 */
 		if (contig >= TWR_REC_SPACE(r->max_payload))
 			return twr_ring_mark_broken(r, "padding where a record would fit");
-		/* Padding carries nothing; release it with the next record. */
-		r->cons_pvt += contig;
+		/* Padding carries nothing: it goes with the record before
+		 * it, released now if that one is. */
+		r->cons_rd += contig;
+		if (r->cons_pvt == r->cons_rec)
+			r->cons_pvt = r->cons_rd;
 	}
 
 	if (hdr.len > r->max_payload)
@@ -355,10 +371,25 @@ int twr_ring_peek(struct twr_ring *r, struct twr_rec *rec)
 	return 0;
 }
 
+uint32_t twr_ring_advance(struct twr_ring *r)
+{
+	r->cons_rd += r->peek_space;
+	r->cons_rec = r->cons_rd;
+	r->peek_space = 0;
+	return r->cons_rd;
+}
+
+void twr_ring_release_to(struct twr_ring *r, uint32_t end)
+{
+	if ((uint32_t)(end - r->cons_pvt) > (uint32_t)(r->cons_rd - r->cons_pvt))
+		return;
+	/* The last record read takes the padding skipped after it along. */
+	r->cons_pvt = end == r->cons_rec ? r->cons_rd : end;
+}
+
 void twr_ring_release(struct twr_ring *r)
 {
-	r->cons_pvt += r->peek_space;
-	r->peek_space = 0;
+	twr_ring_release_to(r, twr_ring_advance(r));
 }
 
 bool twr_ring_release_publish(struct twr_ring *r)
@@ -380,13 +411,13 @@ bool twr_ring_final_check(struct twr_ring *r)
 {
 	if (r->error)
 		return true;
-	if (r->prod_seen != r->cons_pvt)
+	if (r->prod_seen != r->cons_rd)
 		return true;
-	twr_write_once(&r->sh->prod_event, r->cons_pvt + 1);
+	twr_write_once(&r->sh->prod_event, r->cons_rd + 1);
 	/* (E) prod_event store before prod load; pairs with the twr_mb() in
 	 * twr_ring_publish(). */
 	twr_mb();
 	if (twr_ring_refresh_prod(r))
 		return true;
-	return r->prod_seen != r->cons_pvt;
+	return r->prod_seen != r->cons_rd;
 }

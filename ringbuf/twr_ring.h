@@ -15,6 +15,12 @@
  *            and says whether the peer must be notified. Before sleeping:
  *            twr_ring_final_check().
  *
+ * Several records in use at once (an asynchronous consumer, a producer whose
+ * records complete out of order): twr_ring_advance() moves past a peeked
+ * record without releasing it and twr_ring_release_to() releases in order up
+ * to the end of a record read; twr_ring_commit_end() says where a committed
+ * record ends and twr_ring_publish_to() publishes only up to there.
+ *
  * Every function returns 0 or a negative errno; once the peer has been caught
  * violating the protocol the ring is latched broken and every call returns
  * -EPROTO, with twr_ring_reason() saying why.
@@ -56,6 +62,9 @@ struct twr_ring {
 
 	/* consumer state */
 	uint32_t cons_pvt;		/* end of released records */
+	uint32_t cons_rd;		/* end of what was read (>= cons_pvt) */
+	uint32_t cons_rec;		/* end of the last record read: cons_rd
+					 * less padding skipped after it */
 	uint32_t cons_pub;		/* last value stored in sh->cons */
 	uint32_t prod_seen;		/* last validated sh->prod */
 	uint32_t peek_space;		/* ring bytes of the peeked record, 0 if none */
@@ -102,6 +111,16 @@ void twr_ring_commit(struct twr_ring *r, uint32_t len, uint16_t type,
  * to be notified of the new records (send one event). */
 bool twr_ring_publish(struct twr_ring *r);
 
+/* Producer: the index just past the last committed record (pass it to
+ * twr_ring_publish_to() once that record's payload is final). */
+uint32_t twr_ring_commit_end(const struct twr_ring *r);
+
+/* Producer: publish the committed records that end at or before @end, an
+ * index twr_ring_commit_end() returned (records are published in order;
+ * an @end outside what is committed and unpublished does nothing). Returns
+ * what twr_ring_publish() does. */
+bool twr_ring_publish_to(struct twr_ring *r, uint32_t end);
+
 /* Producer: free bytes as last seen (may grow after a refresh). */
 uint32_t twr_ring_space(const struct twr_ring *r);
 
@@ -117,9 +136,19 @@ bool twr_ring_space_wait_prepare(struct twr_ring *r, uint32_t len);
  * none is published, -EPROTO if the peer broke the protocol. */
 int twr_ring_peek(struct twr_ring *r, struct twr_rec *rec);
 
-/* Consumer: done with the peeked record (locally; the space is given back
- * by twr_ring_release_publish()). */
+/* Consumer: done with the peeked record and every record read before it
+ * (locally; the space is given back by twr_ring_release_publish()). */
 void twr_ring_release(struct twr_ring *r);
+
+/* Consumer: move past the peeked record but keep it (its payload stays
+ * valid and unreused) until twr_ring_release_to() passes its end, which
+ * this returns. The next twr_ring_peek() looks at the record after it. */
+uint32_t twr_ring_advance(struct twr_ring *r);
+
+/* Consumer: release, in order, every record read that ends at or before
+ * @end, an index twr_ring_advance() returned (an @end outside what is read
+ * and unreleased does nothing). */
+void twr_ring_release_to(struct twr_ring *r, uint32_t end);
 
 /* Consumer: give every released byte back to the producer. Returns true if
  * the producer asked to be notified (it waits for space). */
@@ -129,7 +158,7 @@ bool twr_ring_release_publish(struct twr_ring *r);
  * re-check. Returns true if there is work (do not sleep). */
 bool twr_ring_final_check(struct twr_ring *r);
 
-/* Consumer: published bytes not yet released, as last seen. */
+/* Consumer: published bytes not yet released (read or not), as last seen. */
 uint32_t twr_ring_pending(const struct twr_ring *r);
 
 /* Data bytes of the ring (a power of two). */

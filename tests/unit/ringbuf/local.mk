@@ -11,6 +11,7 @@ TWR_RING_TEST_SOURCES = \
 tests_unit_ringbuf_test_ring_SOURCES = tests/unit/ringbuf/test_ring.c \
 	tests/unit/ringbuf/test_ring_wrap.c \
 	tests/unit/ringbuf/test_ring_notify.c \
+	tests/unit/ringbuf/test_ring_async.c \
 	tests/unit/ringbuf/ring_suites.h \
 	tests/unit/ringbuf/ring_pair.c tests/unit/ringbuf/ring_pair.h \
 	$(TWR_RING_TEST_SOURCES)

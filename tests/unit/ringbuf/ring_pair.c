@@ -47,7 +47,8 @@ int pair_produce(uint32_t len, uint16_t type, uint32_t seq)
 
 /* Consumer: peek one record, check it is (@len, @type, @seq), release it.
  * Returns the peek result; a mismatch is a -EBADMSG. */
-int pair_consume(uint32_t len, uint16_t type, uint32_t seq)
+/* Peek one record and check it is (@len, @type, @seq). */
+static int pair_check_next(uint32_t len, uint16_t type, uint32_t seq)
 {
 	struct twr_rec rec;
 	const uint8_t *p;
@@ -64,8 +65,25 @@ int pair_consume(uint32_t len, uint16_t type, uint32_t seq)
 	for (i = 0; i < len; i++)
 		if (p[i] != pattern(seq, i))
 			return -EBADMSG;
-	twr_ring_release(&g_cons);
 	return 0;
+}
+
+int pair_consume(uint32_t len, uint16_t type, uint32_t seq)
+{
+	int ret = pair_check_next(len, type, seq);
+
+	if (!ret)
+		twr_ring_release(&g_cons);
+	return ret;
+}
+
+int pair_read(uint32_t len, uint16_t type, uint32_t seq, uint32_t *end)
+{
+	int ret = pair_check_next(len, type, seq);
+
+	if (!ret)
+		*end = twr_ring_advance(&g_cons);
+	return ret;
 }
 
 const struct twr_rec_hdr *pair_hdr_at(uint32_t idx)

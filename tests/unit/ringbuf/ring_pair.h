@@ -30,6 +30,10 @@ int pair_produce(uint32_t len, uint16_t type, uint32_t seq);
  * Returns the peek result, or -EBADMSG on a mismatch. */
 int pair_consume(uint32_t len, uint16_t type, uint32_t seq);
 
+/* Consumer: as pair_consume(), but move past the record without releasing
+ * it (twr_ring_advance()); *@end is where it ends. */
+int pair_read(uint32_t len, uint16_t type, uint32_t seq, uint32_t *end);
+
 /* The record header at ring index @idx. */
 const struct twr_rec_hdr *pair_hdr_at(uint32_t idx);
 

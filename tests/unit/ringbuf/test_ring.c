@@ -3,7 +3,8 @@
  * CUnit tests of the ring library with a well-behaved peer (ring_pair.h):
  * attach, reserve/commit/publish, peek/release/release_publish and the
  * broken latch. The wrap and limit suites are in test_ring_wrap.c, the
- * notification suite in test_ring_notify.c; main() here runs them all.
+ * notification suite in test_ring_notify.c, several records in use at once
+ * in test_ring_async.c; main() here runs them all.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -442,6 +443,7 @@ int main(void)
 	twr_test_add_suite("ring_produce_consume", rw_tests, pair_cleanup);
 	twr_test_add_wrap_suites();
 	twr_test_add_notify_suites();
+	twr_test_add_async_suites();
 	twr_test_add_suite("ring_broken", broken_tests, pair_cleanup);
 	return twr_test_run();
 }
