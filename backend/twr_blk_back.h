@@ -3,7 +3,8 @@
  * twinblk backend, internal interfaces.
  *
  *   twr_blk_back_io.c      the backing file or block device
- *   twr_blk_back_ring.c    one channel: validate requests, do the I/O, answer
+ *   twr_blk_back_ring.c    one channel: validate requests, submit them, answer
+ *                          each in ring B as it completes (in order)
  *   twr_blk_back_xenbus.c  the xenbus driver: nodes, channels, lifecycle
  */
 #ifndef TWR_BLK_BACK_H
@@ -11,6 +12,7 @@
 
 #include <linux/kthread.h>
 #include <linux/types.h>
+#include <linux/uio.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -23,6 +25,8 @@ struct twr_blk_target {
 	u64 sectors;			/* 512-byte units, whole blocks */
 	u32 sector_size;		/* 512 or 4096 */
 	u32 info;			/* TWR_BLK_INFO_* */
+	bool in_memory;			/* tmpfs/ramfs: I/O never waits */
+	bool nowait;			/* reads can be tried without blocking */
 };
 
 /* Open @path read-only or read-write and fill in size, block size and
@@ -32,14 +36,32 @@ struct twr_blk_target {
 int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro);
 void twr_blk_target_close(struct twr_blk_target *t);
 
-/* The I/O itself; each returns a TWR_BLK_RSP_* status, never blocks
- * forever on its own account (errors, ENOSPC included, come back). */
-s32 twr_blk_target_read(struct twr_blk_target *t, void *buf, u64 sector,
-			u32 len);
-s32 twr_blk_target_write(struct twr_blk_target *t, const void *buf,
-			 u64 sector, u32 len, bool fua);
-s32 twr_blk_target_flush(struct twr_blk_target *t);
-s32 twr_blk_target_discard(struct twr_blk_target *t, u64 sector, u32 nr);
+/* One request between submission and its response: its validated header,
+ * where its data is in the mapped rings, and where its records end. */
+struct twr_blk_back_io {
+	struct work_struct work;	/* runs it when it may block */
+	struct twr_blk_back_queue *q;
+	struct twr_blk_req req;		/* private copy, validated */
+	void *rsp;			/* its response's payload in ring B */
+	u32 a_end;			/* ring A index past its request */
+	u32 b_end;			/* ring B index past its response */
+	loff_t pos;			/* READ/WRITE progress */
+	struct kvec kv;
+	struct iov_iter iter;
+	s32 status;			/* TWR_BLK_RSP_* once done */
+	bool done;			/* see twr_blk_back_io_done() */
+};
+
+/* Point @io's iterator at its data: @buf is the write data in ring A or the
+ * space for the read data in ring B. */
+void twr_blk_io_prepare(struct twr_blk_back_io *io, void *buf);
+/* Execute @io against @t and set io->status (a TWR_BLK_RSP_*): returns 0,
+ * or -EAGAIN if @nowait and it would have to wait for the device; what is
+ * done stays done (io->iter and io->pos say what is left), call again
+ * without @nowait from a context that may sleep. Errors of the backing
+ * store, ENOSPC included, come back as statuses; nothing waits for space. */
+int twr_blk_target_exec(struct twr_blk_target *t, struct twr_blk_back_io *io,
+			bool nowait);
 
 /* Per-channel counters, read by the xenbus part for sysfs. */
 struct twr_blk_back_stats {
@@ -52,6 +74,8 @@ struct twr_blk_back_stats {
 	u64 notify_sent;
 	u64 notify_rcvd;
 	u64 rsp_full;		/* waits for room in ring B */
+	u64 punted;		/* requests run by a worker (may block) */
+	u64 inflight_max;	/* most requests in flight at once */
 };
 
 struct twr_blk_back_queue;
@@ -79,26 +103,42 @@ struct twr_blk_back_queue {
 
 	struct task_struct *task;
 	wait_queue_head_t wq;
-	atomic_t kicked;
+	atomic_t kicked;		/* an event came from the frontend */
+	atomic_t completed;		/* a worker finished a request */
+	/* Requests in flight, oldest first: ios[head % nr_ios] up to tail.
+	 * Only the channel thread moves head and tail. */
+	struct twr_blk_back_io *ios;
+	unsigned int nr_ios;
+	unsigned int head, tail;
+	DECLARE_BITMAP(ids, TWR_BLK_MAX_IDS);	/* ids in flight */
+	struct workqueue_struct *io_wq;	/* runs requests that may block */
+	u32 rsp_want;			/* ring B bytes the next one needs */
 	atomic_t eoi_pending;		/* an event awaits its late EOI */
 	bool did_work;			/* since the last EOI */
 	bool broken;
 	struct twr_blk_back_stats stats;
 };
 
+/* Requests a channel keeps in flight (module parameter max_requests): the
+ * backend's max-requests node, the frontend's queue depth at most. */
+unsigned int twr_blk_back_max_requests(void);
+
 /* Prepare a queue before its channel binds the event (the handler may
- * kick it at once). */
-void twr_blk_back_queue_init(struct twr_blk_back_queue *q,
-			     struct twr_blk_target *target,
-			     const struct twr_blk_back_chan_ops *ops,
-			     void *chan, unsigned int index);
+ * kick it at once). 0 or -ENOMEM. */
+int twr_blk_back_queue_init(struct twr_blk_back_queue *q,
+			    struct twr_blk_target *target,
+			    const struct twr_blk_back_chan_ops *ops,
+			    void *chan, unsigned int index);
+/* Free what twr_blk_back_queue_init() allocated (after the stop). */
+void twr_blk_back_queue_free(struct twr_blk_back_queue *q);
 /* Test hook (module parameter inject_fault): 1 answers the next request
  * with an id the frontend never sent, once; the lab's hostile-peer test. */
 extern unsigned int twr_blk_back_fault;
 
 /* Start the worker of a queue whose rings are attached; 0 or -errno. */
 int twr_blk_back_queue_start(struct twr_blk_back_queue *q, const char *name);
-/* Stop it; waits for the request in progress to be answered. */
+/* Stop it; waits for every request in flight to finish (they point into
+ * the rings), so the rings may be unmapped after. */
 void twr_blk_back_queue_stop(struct twr_blk_back_queue *q);
 /* From the event handler (hard irq): there is work, wake the worker, which
  * owes the late EOI. */

@@ -10,10 +10,15 @@
  * one copy left is the page cache's (buffered I/O, because O_DIRECT would
  * need 512-byte aligned buffers and page-backed iterators, and a record's
  * data in the ring is neither; see docs/blk.md).
+ *
+ * A request runs in the channel thread when it cannot wait for a device (an
+ * in-memory target, or a read the page cache answers: RWF_NOWAIT), and in a
+ * worker otherwise, so that many can wait at once.
  */
 #include <linux/blkdev.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
+#include <linux/magic.h>
 #include <linux/uio.h>
 
 #include "twr_blk_back.h"
@@ -60,6 +65,9 @@ int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro)
 		goto out_close;
 	}
 	t->info |= TWR_BLK_INFO_FLUSH;
+	t->in_memory = !t->bdev && (inode->i_sb->s_magic == TMPFS_MAGIC ||
+				    inode->i_sb->s_magic == RAMFS_MAGIC);
+	t->nowait = file->f_mode & FMODE_NOWAIT;
 	if (ro) {
 		t->info |= TWR_BLK_INFO_RO;
 		t->info &= ~TWR_BLK_INFO_DISCARD;
@@ -100,43 +108,54 @@ static s32 twr_blk_status(long err)
 	}
 }
 
-s32 twr_blk_target_read(struct twr_blk_target *t, void *buf, u64 sector,
-			u32 len)
+void twr_blk_io_prepare(struct twr_blk_back_io *io, void *buf)
 {
-	loff_t pos = sector << TWR_BLK_SECTOR_SHIFT;
-	struct kvec kv = { .iov_base = buf, .iov_len = len };
-	struct iov_iter iter;
+	u32 len = io->req.nr_sectors << TWR_BLK_SECTOR_SHIFT;
+
+	io->pos = (loff_t)io->req.sector << TWR_BLK_SECTOR_SHIFT;
+	io->kv.iov_base = buf;
+	io->kv.iov_len = len;
+	iov_iter_kvec(&io->iter, io->req.op == TWR_BLK_OP_READ ? ITER_DEST :
+			ITER_SOURCE, &io->kv, 1, len);
+}
+
+static int twr_blk_target_read(struct twr_blk_target *t,
+			       struct twr_blk_back_io *io, bool nowait)
+{
 	ssize_t ret;
 
-	iov_iter_kvec(&iter, ITER_DEST, &kv, 1, len);
-	while (iov_iter_count(&iter)) {
-		ret = vfs_iter_read(t->file, &iter, &pos, 0);
-		if (ret < 0)
-			return twr_blk_status(ret);
+	while (iov_iter_count(&io->iter)) {
+		ret = vfs_iter_read(t->file, &io->iter, &io->pos,
+				    nowait ? RWF_NOWAIT : 0);
+		if (nowait && (ret == -EAGAIN || ret == -EOPNOTSUPP))
+			return -EAGAIN;
+		if (ret < 0) {
+			io->status = twr_blk_status(ret);
+			return 0;
+		}
 		if (ret == 0) {
 			/* The file shrank under us: what is not there reads
 			 * as zeroes, as a sparse hole would. */
-			iov_iter_zero(iov_iter_count(&iter), &iter);
+			iov_iter_zero(iov_iter_count(&io->iter), &io->iter);
 			break;
 		}
 	}
-	return TWR_BLK_RSP_OK;
+	io->status = TWR_BLK_RSP_OK;
+	return 0;
 }
 
-s32 twr_blk_target_write(struct twr_blk_target *t, const void *buf,
-			 u64 sector, u32 len, bool fua)
+static s32 twr_blk_target_write(struct twr_blk_target *t,
+				struct twr_blk_back_io *io)
 {
-	loff_t pos = sector << TWR_BLK_SECTOR_SHIFT;
-	struct kvec kv = { .iov_base = (void *)buf, .iov_len = len };
-	struct iov_iter iter;
+	bool fua = io->req.flags & TWR_BLK_REQ_F_FUA;
 	ssize_t ret = 0;
 
 	if (t->info & TWR_BLK_INFO_RO)
 		return TWR_BLK_RSP_EROFS;
-	iov_iter_kvec(&iter, ITER_SOURCE, &kv, 1, len);
 	file_start_write(t->file);
-	while (iov_iter_count(&iter)) {
-		ret = vfs_iter_write(t->file, &iter, &pos, fua ? RWF_DSYNC : 0);
+	while (iov_iter_count(&io->iter)) {
+		ret = vfs_iter_write(t->file, &io->iter, &io->pos,
+				     fua ? RWF_DSYNC : 0);
 		if (ret <= 0) {
 			ret = ret ? ret : -EIO;
 			break;
@@ -147,14 +166,15 @@ s32 twr_blk_target_write(struct twr_blk_target *t, const void *buf,
 	return twr_blk_status(ret);
 }
 
-s32 twr_blk_target_flush(struct twr_blk_target *t)
+static s32 twr_blk_target_flush(struct twr_blk_target *t)
 {
 	if (t->info & TWR_BLK_INFO_RO)
 		return TWR_BLK_RSP_OK;	/* nothing was ever written */
 	return twr_blk_status(vfs_fsync(t->file, 0));
 }
 
-s32 twr_blk_target_discard(struct twr_blk_target *t, u64 sector, u32 nr)
+static s32 twr_blk_target_discard(struct twr_blk_target *t, u64 sector,
+				  u32 nr)
 {
 	int ret;
 
@@ -170,4 +190,29 @@ s32 twr_blk_target_discard(struct twr_blk_target *t, u64 sector, u32 nr)
 				    sector << TWR_BLK_SECTOR_SHIFT,
 				    (loff_t)nr << TWR_BLK_SECTOR_SHIFT);
 	return twr_blk_status(ret);
+}
+
+int twr_blk_target_exec(struct twr_blk_target *t, struct twr_blk_back_io *io,
+			bool nowait)
+{
+	/* Only reads have a non-blocking form worth trying (buffered writes
+	 * refuse RWF_NOWAIT on block devices and most filesystems). */
+	if (nowait && !t->in_memory &&
+	    (io->req.op != TWR_BLK_OP_READ || !t->nowait))
+		return -EAGAIN;
+	switch (io->req.op) {
+	case TWR_BLK_OP_READ:
+		return twr_blk_target_read(t, io, nowait && !t->in_memory);
+	case TWR_BLK_OP_WRITE:
+		io->status = twr_blk_target_write(t, io);
+		break;
+	case TWR_BLK_OP_FLUSH:
+		io->status = twr_blk_target_flush(t);
+		break;
+	default:	/* TWR_BLK_OP_DISCARD, checked at submission */
+		io->status = twr_blk_target_discard(t, io->req.sector,
+						    io->req.nr_sectors);
+		break;
+	}
+	return 0;
 }

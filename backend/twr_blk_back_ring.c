@@ -1,43 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * twinblk backend: one channel's worker. Requests are taken from ring A in
- * order, validated, executed synchronously against the backing store
- * straight from/into ring memory, and answered in ring B. One kernel thread
- * per channel; the frontend spreads its hardware queues over channels, so
- * a multi-queue disk gets as many threads doing I/O.
+ * twinblk backend: one channel. Its thread takes requests from ring A in
+ * order, validates each, reserves and commits its response record in ring
+ * B at once (a read's data goes straight there) and starts it: in the thread
+ * if it cannot wait for a device (twr_blk_target_exec() with nowait), in
+ * the channel's workqueue otherwise, up to max_requests at a time. Requests
+ * complete in the device's order; their responses are filled in and
+ * published in submission order, so ring B's layout is fixed at submit and
+ * no data moves after the I/O: a request that completes early waits, at
+ * most, for the ones submitted before it (docs/blk.md says what that costs).
  *
- * Because each request is answered before the next is read, at most one id
- * is ever outstanding here: id uniqueness cannot be violated in a way this
- * side could observe, only the id range is checked.
+ * The frontend's records stay unreleased in ring A until answered (a
+ * write's data is read from there by the I/O). Ids in flight are tracked:
+ * one reused before its answer is a protocol violation.
  */
 #include <linux/kthread.h>
 #include <linux/moduleparam.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/workqueue.h>
 
 #include "twr_barrier.h"
 #include "twr_blk_back.h"
 #include "twr_blk_check.h"
 
-/* Publish responses (and give ring A space back) at least this often; the
- * ring library's event indices suppress the notifications the frontend
- * does not need. */
+/* Take a few requests between looks at what completed: the responses of
+ * requests run in the thread go out in batches this size (or sooner, when
+ * ring A runs dry); the ring library's event indices suppress the
+ * notifications the frontend does not need. */
 #define TWR_BLK_BACK_BATCH_RECS		16u
-#define TWR_BLK_BACK_BATCH_BYTES	(512u * 1024u)
 
-/* Make everything answered so far visible; notify if the peer asked. */
-static void twr_blk_back_push(struct twr_blk_back_queue *q)
+static unsigned int max_requests = 64;
+module_param(max_requests, uint, 0444);
+MODULE_PARM_DESC(max_requests, "requests in flight per channel (1-256; the frontend's queue depth at most)");
+
+unsigned int twr_blk_back_max_requests(void)
 {
-	bool notify;
-
-	notify = twr_ring_publish(q->rsp);
-	notify |= twr_ring_release_publish(q->req);
-	if (notify) {
-		q->stats.notify_sent++;
-		q->ops->notify(q);
-	}
+	return clamp(max_requests, 1u, TWR_BLK_MAX_IDS);
 }
 
 /* Before sleeping: acknowledge the event that woke us, so the next one
@@ -77,36 +79,6 @@ static bool twr_blk_back_poll(struct twr_blk_back_queue *q)
 	return false;
 }
 
-/* Response coalescing (0: publish as soon as ring A runs dry). The
- * frontend gets one event for the responses of every request that arrives
- * within this window after the first unpublished response: fewer
- * interrupts in the domU, at up to this much added latency. */
-static unsigned int hold_us;
-module_param(hold_us, uint, 0644);
-MODULE_PARM_DESC(hold_us, "hold responses this long for more requests (microseconds)");
-
-/* Ring A idle with responses unpublished since *@start (0: not yet): keep
- * watching ring A until the window closes. Returns true if a request came. */
-static bool twr_blk_back_hold(struct twr_blk_back_queue *q, u64 *start)
-{
-	unsigned int us = READ_ONCE(hold_us);
-	u64 end;
-
-	if (!us)
-		return false;
-	if (!*start)
-		*start = local_clock();
-	end = *start + (u64)us * NSEC_PER_USEC;
-	while (local_clock() < end) {
-		if (twr_ring_peer_moved(q->req))
-			return true;
-		if (kthread_should_stop() || need_resched())
-			return false;
-		cpu_relax();
-	}
-	return false;
-}
-
 static int twr_blk_back_fail(struct twr_blk_back_queue *q, const char *why)
 {
 	twr_ring_mark_broken(q->req, why);
@@ -117,47 +89,126 @@ static int twr_blk_back_fail(struct twr_blk_back_queue *q, const char *why)
 	return -EPROTO;
 }
 
-/* Reserve @len payload bytes in ring B, waiting for the frontend to make
- * room. Returns 0, -EPROTO, -EMSGSIZE or -ESHUTDOWN (stop requested). */
-static int twr_blk_back_reserve(struct twr_blk_back_queue *q, u32 len,
-				void **p)
-{
-	int ret;
 
-	for (;;) {
-		ret = twr_ring_reserve(q->rsp, len, p);
-		if (ret != -EAGAIN)
-			return ret;
-		q->stats.rsp_full++;
-		/* The frontend can only free what it was shown. */
-		twr_blk_back_push(q);
-		if (twr_ring_space_wait_prepare(q->rsp, len))
-			continue;
-		twr_blk_back_eoi(q);
-		wait_event_idle(q->wq, atomic_xchg(&q->kicked, 0) ||
-					kthread_should_stop() ||
-					q->ops->peer_gone(q));
-		if (kthread_should_stop() || q->ops->peer_gone(q))
-			return -ESHUTDOWN;
+/* Fill in the response of a completed request, in its reserved record. */
+static void twr_blk_back_answer(struct twr_blk_back_queue *q,
+				struct twr_blk_back_io *io)
+{
+	u32 len = io->req.nr_sectors << TWR_BLK_SECTOR_SHIFT;
+	struct twr_blk_rsp rsp = {
+		.id = io->req.id,
+		.op = io->req.op,
+		.status = io->status,
+		/* Protocol 2: a read's record always holds its data bytes
+		 * (meaningless when the status says it failed). */
+		.data_len = io->req.op == TWR_BLK_OP_READ ? len : 0,
+	};
+
+	/* The lab's hostile backend: an id with no request behind it. */
+	if (unlikely(READ_ONCE(twr_blk_back_fault)) &&
+	    xchg(&twr_blk_back_fault, 0))
+		rsp.id = (io->req.id + TWR_BLK_MAX_IDS / 2) % TWR_BLK_MAX_IDS;
+	memcpy(io->rsp, &rsp, sizeof(rsp));
+	__clear_bit(io->req.id, q->ids);
+
+	q->stats.reqs++;
+	if (io->status) {
+		q->stats.errors++;
+	} else if (io->req.op == TWR_BLK_OP_READ) {
+		q->stats.rd_bytes += len;
+	} else if (io->req.op == TWR_BLK_OP_WRITE) {
+		q->stats.wr_bytes += len;
 	}
+	if (io->req.op == TWR_BLK_OP_FLUSH)
+		q->stats.flushes++;
+	else if (io->req.op == TWR_BLK_OP_DISCARD)
+		q->stats.discards++;
 }
 
-/* Take one request, execute it, queue its response. Returns the response
- * bytes queued, -EAGAIN if ring A is empty, or another negative errno if
- * the channel must stop. */
-static int twr_blk_back_one(struct twr_blk_back_queue *q)
+/* Answer the completed requests at the head of the in-flight list, give
+ * their ring A records back and publish their responses; notify the
+ * frontend if it asked. Returns true if any was answered. */
+static bool twr_blk_back_retire(struct twr_blk_back_queue *q)
+{
+	struct twr_blk_back_io *io;
+	u32 a_end = 0, b_end = 0;
+	unsigned int n = 0;
+	bool notify = false;
+
+	/* Fully ordered: a completion flagged after this is seen again by
+	 * the thread's wait, and (with (H)) every done flag set before it is
+	 * visible to the loads below. */
+	atomic_xchg(&q->completed, 0);
+	while (q->head != q->tail) {
+		io = &q->ios[q->head % q->nr_ios];
+		/* (G) pairs with the release (F) in twr_blk_back_io_done():
+		 * the status and the data read are there once done is. */
+		if (!smp_load_acquire(&io->done))
+			break;
+		twr_blk_back_answer(q, io);
+		a_end = io->a_end;
+		b_end = io->b_end;
+		q->head++;
+		n++;
+	}
+	if (n) {
+		twr_ring_release_to(q->req, a_end);
+		notify = twr_ring_publish_to(q->rsp, b_end);
+	}
+	/* Nothing in flight: publish all, padding a reservation that did not
+	 * fit wrote to the end of ring B included (the frontend must skip it
+	 * before that space comes back). */
+	if (q->head == q->tail)
+		notify |= twr_ring_publish(q->rsp);
+	notify |= twr_ring_release_publish(q->req);
+	if (notify) {
+		q->stats.notify_sent++;
+		q->ops->notify(q);
+	}
+	return n;
+}
+
+/* A request finished (in the thread or in a worker). */
+static void twr_blk_back_io_done(struct twr_blk_back_io *io)
+{
+	struct twr_blk_back_queue *q = io->q;
+
+	/* (F) pairs with the acquire (G) in twr_blk_back_retire(): the slot
+	 * may be reused as soon as this is seen, so io is not touched after. */
+	smp_store_release(&io->done, true);
+	/* (H) done before completed; pairs with the atomic_xchg() in
+	 * twr_blk_back_retire(). */
+	atomic_set_release(&q->completed, 1);
+	wake_up(&q->wq);
+}
+
+static void twr_blk_back_io_work(struct work_struct *work)
+{
+	struct twr_blk_back_io *io = container_of(work, struct twr_blk_back_io,
+						  work);
+
+	twr_blk_target_exec(io->q->target, io, false);
+	twr_blk_back_io_done(io);
+}
+
+/* Take one request from ring A and start it. Returns 1, -EAGAIN if ring A
+ * is empty, -EBUSY if max_requests are in flight, -ENOSPC if its response
+ * does not fit ring B now (q->rsp_want says how much it needs), -EPROTO if
+ * the frontend broke the protocol. */
+static int twr_blk_back_submit(struct twr_blk_back_queue *q)
 {
 	struct twr_blk_target *t = q->target;
+	struct twr_blk_back_io *io;
 	struct twr_blk_geom geom;
-	struct twr_blk_rsp *rsp;
 	struct twr_blk_req req;
 	struct twr_rec rec;
 	u32 len, data_len;
 	const char *why;
-	s32 status;
 	void *p;
 	int ret;
 
+	if (q->tail - q->head >= q->nr_ios)
+		return -EBUSY;
 	ret = twr_ring_peek(q->req, &rec);
 	if (ret == -EAGAIN)
 		return ret;
@@ -172,112 +223,112 @@ static int twr_blk_back_one(struct twr_blk_back_queue *q)
 	why = twr_blk_req_check(&geom, rec.len, rec.type, rec.flags, &req);
 	if (why)
 		return twr_blk_back_fail(q, why);
+	if (test_bit(req.id, q->ids))
+		return twr_blk_back_fail(q, "request id already in flight");
 
 	len = req.nr_sectors << TWR_BLK_SECTOR_SHIFT;
 	data_len = req.op == TWR_BLK_OP_READ ? len : 0;
-	ret = twr_blk_back_reserve(q, TWR_BLK_RSP_SIZE + data_len, &p);
+	ret = twr_ring_reserve(q->rsp, TWR_BLK_RSP_SIZE + data_len, &p);
+	if (ret == -EAGAIN) {
+		q->rsp_want = TWR_BLK_RSP_SIZE + data_len;
+		q->stats.rsp_full++;
+		return -ENOSPC;
+	}
 	if (ret == -EMSGSIZE)
 		return twr_blk_back_fail(q, "read larger than ring B");
-	if (ret == -EPROTO)
-		return twr_blk_back_fail(q, twr_ring_reason(q->rsp));
 	if (ret)
-		return ret;
-
-	switch (req.op) {
-	case TWR_BLK_OP_READ:
-		status = twr_blk_target_read(t, p + TWR_BLK_RSP_SIZE,
-					     req.sector, len);
-		if (status)
-			data_len = 0;
-		else
-			q->stats.rd_bytes += len;
-		break;
-	case TWR_BLK_OP_WRITE:
-		status = twr_blk_target_write(t, rec.data + TWR_BLK_REQ_SIZE,
-					      req.sector, len,
-					      req.flags & TWR_BLK_REQ_F_FUA);
-		if (!status)
-			q->stats.wr_bytes += len;
-		break;
-	case TWR_BLK_OP_FLUSH:
-		status = twr_blk_target_flush(t);
-		q->stats.flushes++;
-		break;
-	default:	/* TWR_BLK_OP_DISCARD, checked above */
-		status = twr_blk_target_discard(t, req.sector, req.nr_sectors);
-		q->stats.discards++;
-		break;
-	}
-
-	rsp = p;
-	memset(rsp, 0, sizeof(*rsp));
-	rsp->id = req.id;
-	rsp->op = req.op;
-	rsp->status = status;
-	rsp->data_len = data_len;
-	/* The lab's hostile backend: an id with no request behind it. */
-	if (unlikely(READ_ONCE(twr_blk_back_fault)) &&
-	    xchg(&twr_blk_back_fault, 0))
-		rsp->id = (req.id + TWR_BLK_MAX_IDS / 2) % TWR_BLK_MAX_IDS;
+		return twr_blk_back_fail(q, twr_ring_reason(q->rsp));
+	/* Committed now, filled in and published once the I/O is done. */
 	twr_ring_commit(q->rsp, TWR_BLK_RSP_SIZE + data_len, TWR_BLK_REC_RSP, 0);
-	/* Only now: a write's data was read from the record until here. */
-	twr_ring_release(q->req);
-	q->stats.reqs++;
-	if (status)
-		q->stats.errors++;
-	return TWR_BLK_RSP_SIZE + data_len;
+
+	io = &q->ios[q->tail % q->nr_ios];
+	io->req = req;
+	io->rsp = p;
+	io->b_end = twr_ring_commit_end(q->rsp);
+	io->status = TWR_BLK_RSP_EIO;
+	io->done = false;
+	if (req.op == TWR_BLK_OP_READ)
+		twr_blk_io_prepare(io, p + TWR_BLK_RSP_SIZE);
+	else if (req.op == TWR_BLK_OP_WRITE)
+		twr_blk_io_prepare(io, (void *)rec.data + TWR_BLK_REQ_SIZE);
+	io->a_end = twr_ring_advance(q->req);
+	__set_bit(req.id, q->ids);
+	q->tail++;
+	if (q->tail - q->head > q->stats.inflight_max)
+		q->stats.inflight_max = q->tail - q->head;
+
+	if (!twr_blk_target_exec(t, io, true)) {
+		io->done = true;	/* this thread reads it next */
+	} else {
+		q->stats.punted++;
+		queue_work(q->io_wq, &io->work);
+	}
+	return 1;
+}
+
+/* Nothing can be taken now (@why: the twr_blk_back_submit() result): set
+ * up the wake-up that ends it. Returns true if the thread may sleep. */
+static bool twr_blk_back_may_sleep(struct twr_blk_back_queue *q, int why)
+{
+	switch (why) {
+	case -EAGAIN:
+		/* Nothing in flight: the next request may be close. */
+		if (q->head == q->tail && twr_blk_back_poll(q))
+			return false;
+		/* The peer moved prod: a scheduling point before we look,
+		 * whatever it published (the ring refuses padding laps, so
+		 * this is once per real record). */
+		if (twr_ring_final_check(q->req)) {
+			cond_resched();
+			return false;
+		}
+		return true;
+	case -ENOSPC:
+		/* The frontend frees ring B as it takes responses. */
+		return !twr_ring_space_wait_prepare(q->rsp, q->rsp_want);
+	default:	/* -EBUSY: a completion frees a slot */
+		return true;
+	}
 }
 
 static int twr_blk_back_thread(void *arg)
 {
 	struct twr_blk_back_queue *q = arg;
-	u32 recs = 0, bytes = 0;
-	u64 hold_start = 0;
+	unsigned int recs = 0;
 	int ret;
 
 	while (!kthread_should_stop()) {
 		if (q->broken || q->ops->peer_gone(q)) {
-			/* Nothing more is read from this channel. */
+			/* Nothing more is read from this channel; what is in
+			 * flight finishes in the workqueue, drained at stop. */
 			twr_blk_back_eoi(q);
 			wait_event_idle(q->wq, kthread_should_stop());
 			break;
 		}
-		ret = twr_blk_back_one(q);
-		if (ret == -EAGAIN) {
-			if (recs && twr_blk_back_hold(q, &hold_start))
-				continue;
-			twr_blk_back_push(q);
-			recs = bytes = 0;
-			hold_start = 0;
-			if (twr_blk_back_poll(q))
-				continue;
-			/* Sleep only if the final check finds ring A empty.
-			 * The peer moved prod: a scheduling point before we
-			 * look, whatever it published (the ring refuses
-			 * padding laps, so this is once per real record). */
-			if (twr_ring_final_check(q->req)) {
-				cond_resched();
-				continue;
+		ret = twr_blk_back_submit(q);
+		if (ret > 0) {
+			q->did_work = true;
+			if (++recs >= TWR_BLK_BACK_BATCH_RECS ||
+			    atomic_read(&q->completed)) {
+				twr_blk_back_retire(q);
+				recs = 0;
 			}
-			twr_blk_back_eoi(q);
-			wait_event_idle(q->wq, atomic_xchg(&q->kicked, 0) ||
-						kthread_should_stop());
+			cond_resched();
 			continue;
 		}
-		if (ret < 0)
-			continue;	/* broken or stopping: handled above */
-		q->did_work = true;
-		bytes += ret;
-		if (++recs >= TWR_BLK_BACK_BATCH_RECS ||
-		    bytes >= TWR_BLK_BACK_BATCH_BYTES) {
-			twr_blk_back_push(q);
-			recs = bytes = 0;
-			hold_start = 0;
-		}
-		cond_resched();
+		if (ret == -EPROTO)
+			continue;	/* broken: handled above */
+		recs = 0;
+		if (twr_blk_back_retire(q))
+			continue;	/* slots or ring B space may be free */
+		if (!twr_blk_back_may_sleep(q, ret))
+			continue;
+		twr_blk_back_eoi(q);
+		wait_event_idle(q->wq, atomic_xchg(&q->kicked, 0) ||
+					atomic_read(&q->completed) ||
+					kthread_should_stop() ||
+					q->ops->peer_gone(q));
 	}
-	if (!q->broken)
-		twr_blk_back_push(q);
 	return 0;
 }
 
@@ -289,11 +340,13 @@ void twr_blk_back_queue_kick(struct twr_blk_back_queue *q)
 	wake_up(&q->wq);
 }
 
-void twr_blk_back_queue_init(struct twr_blk_back_queue *q,
-			     struct twr_blk_target *target,
-			     const struct twr_blk_back_chan_ops *ops,
-			     void *chan, unsigned int index)
+int twr_blk_back_queue_init(struct twr_blk_back_queue *q,
+			    struct twr_blk_target *target,
+			    const struct twr_blk_back_chan_ops *ops,
+			    void *chan, unsigned int index)
 {
+	unsigned int i;
+
 	memset(q, 0, sizeof(*q));
 	q->target = target;
 	q->ops = ops;
@@ -302,15 +355,39 @@ void twr_blk_back_queue_init(struct twr_blk_back_queue *q,
 	init_waitqueue_head(&q->wq);
 	/* Look at the rings once at start: requests may already wait. */
 	atomic_set(&q->kicked, 1);
+	q->nr_ios = twr_blk_back_max_requests();
+	q->ios = kcalloc(q->nr_ios, sizeof(*q->ios), GFP_KERNEL);
+	if (!q->ios)
+		return -ENOMEM;
+	for (i = 0; i < q->nr_ios; i++) {
+		q->ios[i].q = q;
+		INIT_WORK(&q->ios[i].work, twr_blk_back_io_work);
+	}
+	return 0;
+}
+
+void twr_blk_back_queue_free(struct twr_blk_back_queue *q)
+{
+	kfree(q->ios);
+	q->ios = NULL;
 }
 
 int twr_blk_back_queue_start(struct twr_blk_back_queue *q, const char *name)
 {
 	struct task_struct *task;
 
+	/* Workers for requests that may wait for the device, as many as
+	 * may be in flight. */
+	q->io_wq = alloc_workqueue("%s", WQ_UNBOUND | WQ_MEM_RECLAIM,
+				   q->nr_ios, name);
+	if (!q->io_wq)
+		return -ENOMEM;
 	task = kthread_run(twr_blk_back_thread, q, "%s", name);
-	if (IS_ERR(task))
+	if (IS_ERR(task)) {
+		destroy_workqueue(q->io_wq);
+		q->io_wq = NULL;
 		return PTR_ERR(task);
+	}
 	q->task = task;
 	return 0;
 }
@@ -320,4 +397,9 @@ void twr_blk_back_queue_stop(struct twr_blk_back_queue *q)
 	if (q->task)
 		kthread_stop(q->task);
 	q->task = NULL;
+	/* Waits for every request still running: they point into the rings
+	 * the caller unmaps next. */
+	if (q->io_wq)
+		destroy_workqueue(q->io_wq);
+	q->io_wq = NULL;
 }

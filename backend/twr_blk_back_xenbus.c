@@ -112,6 +112,8 @@ TWR_BLK_BACK_STAT(errors);
 TWR_BLK_BACK_STAT(notify_sent);
 TWR_BLK_BACK_STAT(notify_rcvd);
 TWR_BLK_BACK_STAT(rsp_full);
+TWR_BLK_BACK_STAT(punted);
+TWR_BLK_BACK_STAT(inflight_max);	/* the channels' maxima, summed */
 
 /* Diagnostics: each channel's shared indices and this side's view, one line
  * per ring (the peer writes the shared ones: only ever printed here). */
@@ -153,6 +155,8 @@ static struct attribute *twr_blk_back_stat_attrs[] = {
 	&dev_attr_notify_sent.attr,
 	&dev_attr_notify_rcvd.attr,
 	&dev_attr_rsp_full.attr,
+	&dev_attr_punted.attr,
+	&dev_attr_inflight_max.attr,
 	NULL
 };
 
@@ -210,9 +214,12 @@ static void twr_blk_back_disconnect(struct twr_blk_back *be)
 		twr_chan_back_set_closing(&be->queues[i].chan);
 		twr_blk_back_queue_stop(&be->queues[i].q);
 	}
-	/* Workers are gone: now no ring memory is touched, unmap it all. */
-	for (i = 0; i < be->nr_queues; i++)
+	/* Threads and requests are gone: no ring memory is touched now,
+	 * unmap it all. */
+	for (i = 0; i < be->nr_queues; i++) {
 		twr_chan_back_disconnect(&be->queues[i].chan);
+		twr_blk_back_queue_free(&be->queues[i].q);
+	}
 	kfree(be->queues);
 	be->queues = NULL;
 	be->nr_queues = 0;
@@ -246,10 +253,17 @@ static int twr_blk_back_connect(struct twr_blk_back *be)
 {
 	struct xenbus_device *dev = be->dev;
 	struct twr_chan_back_limits lim;
-	unsigned int n, max, i;
+	unsigned int n, max, i, version;
 	char name[TASK_COMM_LEN];
 	int ret;
 
+	version = xenbus_read_unsigned(dev->otherend, TWR_XS_BLK_VERSION, 0);
+	if (version != TWR_BLK_VERSION) {
+		xenbus_dev_fatal(dev, -EPROTO,
+				 "frontend speaks twinblk protocol %u, this backend %u: load matching twinring modules in both domains",
+				 version, TWR_BLK_VERSION);
+		return -EPROTO;
+	}
 	max = xenbus_read_unsigned(dev->nodename, TWR_XS_MAX_QUEUES, 1);
 	max = clamp(max, 1u, TWR_BLK_BACK_MAX_QUEUES);
 	n = xenbus_read_unsigned(dev->otherend, TWR_XS_NUM_QUEUES, 0);
@@ -272,14 +286,17 @@ static int twr_blk_back_connect(struct twr_blk_back *be)
 		mutex_unlock(&be->lock);
 		return -ENOMEM;
 	}
+	for (i = 0; i < n; i++)
+		be->queues[i].chan.irq = -1;
+	be->nr_queues = n;
 	for (i = 0; i < n; i++) {
 		struct twr_blk_back_dq *dq = &be->queues[i];
 
-		dq->chan.irq = -1;
-		twr_blk_back_queue_init(&dq->q, &be->target, &twr_blk_back_ops,
-					&dq->chan, i);
+		ret = twr_blk_back_queue_init(&dq->q, &be->target,
+					      &twr_blk_back_ops, &dq->chan, i);
+		if (ret)
+			goto out_disconnect;
 	}
-	be->nr_queues = n;
 	for (i = 0; i < n; i++) {
 		struct twr_blk_back_dq *dq = &be->queues[i];
 
@@ -328,6 +345,12 @@ again:
 	if (!ret)
 		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_MAX_RING_ORDER,
 				    "%u", TWR_RING_ORDER_MAX);
+	if (!ret)
+		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_BLK_VERSION,
+				    "%u", TWR_BLK_VERSION);
+	if (!ret)
+		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_BLK_MAX_REQUESTS,
+				    "%u", twr_blk_back_max_requests());
 	if (ret) {
 		xenbus_transaction_end(xbt, 1);
 		return ret;

@@ -56,6 +56,7 @@ struct twr_blk_front {
 	struct twr_blk_front_queue *queues;
 	unsigned int ring_order;
 	u32 max_data;			/* bytes per READ/WRITE */
+	unsigned int max_requests;	/* the backend's, per channel */
 	u64 sectors;			/* 512-byte units */
 	u32 sector_size;
 	u32 binfo;			/* TWR_BLK_INFO_* */

@@ -249,8 +249,9 @@ static const char *twr_blk_front_take(struct twr_blk_front_queue *q,
 		return "response for an id not in flight";
 	}
 	pdu = blk_mq_rq_to_pdu(rq);
-	want = rsp->status == TWR_BLK_RSP_OK && pdu->op == TWR_BLK_OP_READ ?
-	       blk_rq_bytes(rq) : 0;
+	/* Protocol 2: a read's response holds its data bytes whatever the
+	 * status (the backend reserved them at submission). */
+	want = pdu->op == TWR_BLK_OP_READ ? blk_rq_bytes(rq) : 0;
 	if (rsp->op != pdu->op) {
 		spin_unlock(&q->lock);
 		return "response op differs from the request's";
@@ -302,7 +303,7 @@ irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id)
 			goto out_eoi;
 		}
 		pdu = blk_mq_rq_to_pdu(rq);
-		if (rsp.data_len) {
+		if (rsp.data_len && rsp.status == TWR_BLK_RSP_OK) {
 			src = rec.data + TWR_BLK_RSP_SIZE;
 			rq_for_each_segment(bv, rq, iter) {
 				memcpy_to_bvec(&bv, src);

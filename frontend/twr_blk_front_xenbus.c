@@ -162,6 +162,16 @@ static int twr_blk_front_talk(struct twr_blk_front *info)
 	u32 a_max, b_max;
 	int ret;
 
+	n = xenbus_read_unsigned(dev->otherend, TWR_XS_BLK_VERSION, 0);
+	if (n != TWR_BLK_VERSION) {
+		xenbus_dev_fatal(dev, -EPROTO,
+				 "backend speaks twinblk protocol %u, this frontend %u: load matching twinring modules in both domains",
+				 n, TWR_BLK_VERSION);
+		return -EPROTO;
+	}
+	info->max_requests = xenbus_read_unsigned(dev->otherend,
+						  TWR_XS_BLK_MAX_REQUESTS, 1);
+	info->max_requests = clamp(info->max_requests, 1u, TWR_BLK_MAX_IDS);
 	n = xenbus_read_unsigned(dev->otherend, TWR_XS_MAX_QUEUES, 1);
 	n = min3(n, max_queues, num_online_cpus());
 	n = max(n, 1u);
@@ -210,6 +220,9 @@ again:
 	if (!ret)
 		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_NUM_QUEUES, "%u",
 				    n);
+	if (!ret)
+		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_BLK_VERSION, "%u",
+				    TWR_BLK_VERSION);
 	if (ret) {
 		xenbus_transaction_end(xbt, 1);
 		xenbus_dev_fatal(dev, ret, "writing queue nodes");
@@ -302,7 +315,8 @@ static int twr_blk_front_add_disk(struct twr_blk_front *info)
 	memset(set, 0, sizeof(*set));
 	set->ops = &twr_blk_front_mq_ops;
 	set->nr_hw_queues = info->nr_queues;
-	set->queue_depth = clamp(queue_depth, 1u, TWR_BLK_MAX_IDS);
+	/* More than the backend keeps in flight would only wait in ring A. */
+	set->queue_depth = clamp(queue_depth, 1u, info->max_requests);
 	set->numa_node = NUMA_NO_NODE;
 	set->flags = BLK_MQ_F_SHOULD_MERGE;
 	set->cmd_size = sizeof(struct twr_blk_front_pdu);

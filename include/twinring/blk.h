@@ -31,9 +31,11 @@
  *   +0x02 op          u8   op of the request answered
  *   +0x03 reserved0   u8   zero
  *   +0x04 status      s32  TWR_BLK_RSP_* (0 = success)
- *   +0x08 data_len    u32  READ with status 0: nr_sectors * 512; else 0
+ *   +0x08 data_len    u32  READ: nr_sectors * 512, whatever the status;
+ *                          else 0
  *   +0x0c reserved1   u32  zero
- *   +0x10 data        data_len bytes read
+ *   +0x10 data        data_len bytes read (meaningless, and ignored, when
+ *                          status is not 0)
  *
  *   record len = 16 + data_len, exactly.
  *
@@ -61,14 +63,27 @@
  * blk-mq splits bios for it.
  *
  * Backend nodes (xenbus.h), written before the backend goes Connected:
- *   sectors      device size in 512-byte units, decimal
- *   sector-size  logical block size: 512 or 4096
- *   info         TWR_BLK_INFO_* bits, decimal
+ *   sectors          device size in 512-byte units, decimal
+ *   sector-size      logical block size: 512 or 4096
+ *   info             TWR_BLK_INFO_* bits, decimal
+ *   twinblk-version  TWR_BLK_VERSION
+ *   max-requests     requests the backend keeps in flight per channel
+ *                    (1 .. TWR_BLK_MAX_IDS): the frontend's queue depth
+ *                    at most (more would wait in ring A)
+ * Frontend node: twinblk-version, TWR_BLK_VERSION. Each side refuses a peer
+ * of another version (xenbus error node) and does not connect.
+ *
+ * Versions: 1 answered a failed READ with data_len 0; 2 (this one) keeps a
+ * READ's response record the same size whatever its status, so that the
+ * backend can reserve it at submission and read straight into it.
  */
 #ifndef TWINRING_BLK_H
 #define TWINRING_BLK_H
 
 #include "twinring/ring.h"
+
+/* The protocol this header describes (the twinblk-version nodes). */
+#define TWR_BLK_VERSION		2u
 
 /* Ring record types (ring.h: protocol types start at TWR_REC_TYPE_FIRST). */
 #define TWR_BLK_REC_REQ		0x0b01u

@@ -75,6 +75,8 @@
 #define TWR_XS_BLK_SECTORS	"sectors"
 #define TWR_XS_BLK_SECTOR_SIZE	"sector-size"
 #define TWR_XS_BLK_INFO		"info"
+#define TWR_XS_BLK_VERSION	"twinblk-version"
+#define TWR_XS_BLK_MAX_REQUESTS	"max-requests"
 
 #define TWR_NET_IFNAME_FMT	"twr%u.%u"
 

@@ -402,7 +402,8 @@ static int twr_rogue_reach_initwait(struct twr_rogue *r)
 	return -ETIMEDOUT;
 }
 
-/* The queue-0/ nodes and num-queues, then our Initialised. */
+/* The queue-0/ nodes, num-queues (and the blk version), then our
+ * Initialised. */
 static int twr_rogue_publish(struct twr_rogue *r)
 {
 	char q[16];
@@ -422,6 +423,10 @@ static int twr_rogue_publish(struct twr_rogue *r)
 
 	snprintf(q, sizeof(q), TWR_XS_QUEUE_FMT, 0u);
 	if (twr_rogue_xs_write_front(r, TWR_XS_NUM_QUEUES, 1))
+		return -1;
+	/* Hostile, but not a version mismatch: the backend must connect. */
+	if (!strcmp(r->kind, "blk") &&
+	    twr_rogue_xs_write_front(r, TWR_XS_BLK_VERSION, TWR_BLK_VERSION))
 		return -1;
 	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
 		snprintf(node, sizeof(node), "%s/%s", q, nodes[i].node);

@@ -34,10 +34,7 @@
 #  - xl destroy in the middle of fio: the backend lets go of everything
 #    (twinblk-back unloads: no channel, no mapping, no thread left) and the
 #    backing file keeps its size.
-# Stacks in the results: "blkfront", "twinring-blk" and
-# "twinring-blk-h<hold>p<poll>" (the backend holds responses up to <hold> us
-# for more requests and polls ring A <poll> us before it sleeps;
-# TWR_BLK_HOLD_US default 200, TWR_BLK_POLL_US default 500, both 0 skip it).
+# Stacks in the results: "blkfront" and "twinring-blk".
 . /lab/scenarios/lib.sh
 
 DOMU=twr-blk
@@ -220,17 +217,6 @@ for rep in $(seq "${TWR_REPS:-1}"); do
 	for t in seqwrite_1m seqread_1m randwrite_4k randread_4k; do
 		run_fio blkfront "$t" /dev/xvda || fail=1
 		run_fio twinring-blk "$t" /dev/$VDEV || fail=1
-		# The same with the backend holding responses up to
-		# TWR_BLK_HOLD_US (coalescing) and polling ring A up to
-		# TWR_BLK_POLL_US before it sleeps; both 0 skips this stack.
-		hold=${TWR_BLK_HOLD_US:-200} poll=${TWR_BLK_POLL_US:-500}
-		if [ "$hold$poll" != 00 ]; then
-			echo "$hold" >/sys/module/twinblk_back/parameters/hold_us
-			echo "$poll" >/sys/module/twinblk_back/parameters/poll_us
-			run_fio "twinring-blk-h${hold}p${poll}" "$t" /dev/$VDEV || fail=1
-			echo 0 >/sys/module/twinblk_back/parameters/hold_us
-			echo 0 >/sys/module/twinblk_back/parameters/poll_us
-		fi
 	done
 done
 twr_domu_run "$TWR_AGENT" 'grep -H . /sys/block/'$VDEV'/twinblk/*' >"$TWR_RESULTS/raw/twinring-blk-sysfs.txt"
@@ -303,6 +289,13 @@ if [ $extra_ok = true ]; then
 			run_fio twinring-blk "$t" /dev/twb || fail=1
 		done
 	done
+	# The backend keeps many requests in flight on a disk that makes each
+	# wait (docs/blk.md, "Requests in flight"): its own count says so.
+	be=/sys/bus/xen-backend/devices/twinblk-$(xl domid "$DOMU")-$delay_devid/twinblk
+	grep -H . "$be"/* >"$TWR_RESULTS/raw/twinring-blk-delay-backend-sysfs.txt" 2>&1
+	infl=$(cat "$be/inflight_max" 2>/dev/null) punted=$(cat "$be/punted" 2>/dev/null)
+	twr_check blk_async_inflight "$([ "${infl:-0}" -ge 16 ] && echo true || echo false)" \
+		"twb backend: at most ${infl:-?} requests in flight at once (qd64 job), ${punted:-?} run by workers"
 	for rep in $(seq "${TWR_REPS:-1}"); do
 		twr_phase "blk_bdev_fio_$rep"
 		# randwrite first: it fills the disks the read jobs then read.
