@@ -384,8 +384,10 @@ int twr_spec_parse(const char *str, struct twr_spec *spec,
 		return spec_fail(err, TWR_SPEC_UNKNOWN_TYPE, (unsigned int)(p - buf) + 1,
 				 "unknown device type '%s': the spec must start with net or blk",
 				 p);
-	if (spec->kind == TWR_DEV_BLK)
+	if (spec->kind == TWR_DEV_BLK) {
 		spec->blk.writable = true;
+		spec->queues = TWR_SPEC_BLK_QUEUES_DEFAULT;
+	}
 
 	while (comma) {
 		p = comma + 1;

@@ -25,6 +25,9 @@
 #define TWR_SPEC_TARGET_MAX	1023u	/* a path */
 #define TWR_SPEC_BACKEND_MAX	63u	/* a domain name or id */
 #define TWR_SPEC_QUEUES_MAX	64u	/* channels per device */
+/* A disk without queues=: one queue per domU vCPU up to this, the most
+ * twinblk-front takes by default (its max_queues). */
+#define TWR_SPEC_BLK_QUEUES_DEFAULT	4u
 
 enum twr_dev_kind {
 	TWR_DEV_NET,

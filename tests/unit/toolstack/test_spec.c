@@ -60,7 +60,8 @@ static void test_blk_design_example(void)
 	CU_ASSERT_STRING_EQUAL(g_spec.blk.target, "/srv/vm1-data.img");
 	CU_ASSERT_STRING_EQUAL(g_spec.blk.vdev, "twa");
 	CU_ASSERT_TRUE(g_spec.blk.writable);	/* mode defaults to w */
-	CU_ASSERT_EQUAL(g_spec.queues, 1);
+	/* One queue per vCPU, as many as the frontend takes by default. */
+	CU_ASSERT_EQUAL(g_spec.queues, TWR_SPEC_BLK_QUEUES_DEFAULT);
 }
 
 static void test_blk_all_keys(void)

@@ -99,7 +99,7 @@ static void test_blk_plan_values(void)
 	CHECK_VALUE("/local/domain/0/backend/twinblk/9/0/target", "/srv/vm1-data.img");
 	CHECK_VALUE("/local/domain/0/backend/twinblk/9/0/mode", "r");
 	CHECK_VALUE("/local/domain/0/backend/twinblk/9/0/vdev", "twa");
-	CHECK_VALUE("/local/domain/0/backend/twinblk/9/0/max-queues", "1");
+	CHECK_VALUE("/local/domain/0/backend/twinblk/9/0/max-queues", "4");
 	CU_ASSERT_PTR_NULL(value_of("/local/domain/9/device/twinblk/0/mac"));
 	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinblk/9/0/bridge"));
 
