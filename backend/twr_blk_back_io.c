@@ -19,6 +19,7 @@
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <linux/magic.h>
+#include <linux/mm.h>
 #include <linux/uio.h>
 
 #include "twr_blk_back.h"
@@ -182,9 +183,17 @@ static s32 twr_blk_target_discard(struct twr_blk_target *t, u64 sector,
 		return TWR_BLK_RSP_EROFS;
 	if (!(t->info & TWR_BLK_INFO_DISCARD))
 		return TWR_BLK_RSP_ENOTSUPP;
-	if (t->bdev)
+	if (t->bdev) {
+		/* Our reads and writes go through the device's page cache:
+		 * drop the range there too, or a read after the discard
+		 * would still find the old data (as the block layer's own
+		 * BLKDISCARD does). */
+		truncate_inode_pages_range(t->file->f_mapping,
+					   (loff_t)sector << TWR_BLK_SECTOR_SHIFT,
+					   (((loff_t)sector + nr) <<
+					    TWR_BLK_SECTOR_SHIFT) - 1);
 		ret = blkdev_issue_discard(t->bdev, sector, nr, GFP_KERNEL);
-	else
+	} else
 		ret = vfs_fallocate(t->file,
 				    FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 				    sector << TWR_BLK_SECTOR_SHIFT,
