@@ -69,6 +69,7 @@ struct twr_blk_back_stats {
 	u64 rd_bytes;
 	u64 wr_bytes;
 	u64 flushes;
+	u64 fua;		/* writes with FUA */
 	u64 discards;
 	u64 errors;		/* responses with a non-zero status */
 	u64 notify_sent;

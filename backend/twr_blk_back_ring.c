@@ -119,6 +119,8 @@ static void twr_blk_back_answer(struct twr_blk_back_queue *q,
 	} else if (io->req.op == TWR_BLK_OP_WRITE) {
 		q->stats.wr_bytes += len;
 	}
+	if (io->req.op == TWR_BLK_OP_WRITE && io->req.flags & TWR_BLK_REQ_F_FUA)
+		q->stats.fua++;
 	if (io->req.op == TWR_BLK_OP_FLUSH)
 		q->stats.flushes++;
 	else if (io->req.op == TWR_BLK_OP_DISCARD)

@@ -107,6 +107,7 @@ TWR_BLK_BACK_STAT(reqs);
 TWR_BLK_BACK_STAT(rd_bytes);
 TWR_BLK_BACK_STAT(wr_bytes);
 TWR_BLK_BACK_STAT(flushes);
+TWR_BLK_BACK_STAT(fua);
 TWR_BLK_BACK_STAT(discards);
 TWR_BLK_BACK_STAT(errors);
 TWR_BLK_BACK_STAT(notify_sent);
@@ -150,6 +151,7 @@ static struct attribute *twr_blk_back_stat_attrs[] = {
 	&dev_attr_rd_bytes.attr,
 	&dev_attr_wr_bytes.attr,
 	&dev_attr_flushes.attr,
+	&dev_attr_fua.attr,
 	&dev_attr_discards.attr,
 	&dev_attr_errors.attr,
 	&dev_attr_notify_sent.attr,
