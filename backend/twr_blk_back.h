@@ -3,6 +3,7 @@
  * twinblk backend, internal interfaces.
  *
  *   twr_blk_back_io.c      the backing file or block device
+ *   twr_blk_back_limit.c   per-device I/O limits (token buckets)
  *   twr_blk_back_ring.c    one channel: validate requests, submit them, answer
  *                          each in ring B as it completes (in order)
  *   twr_blk_back_xenbus.c  the xenbus driver: nodes, channels, lifecycle
@@ -11,6 +12,7 @@
 #define TWR_BLK_BACK_H
 
 #include <linux/kthread.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uio.h>
 #include <linux/wait.h>
@@ -18,6 +20,22 @@
 
 #include "twinring/blk.h"
 #include "twr_ring.h"
+
+/* A device's I/O limits, shared by its channels (0: no limit). */
+struct twr_blk_limit {
+	spinlock_t lock;
+	u64 iops;			/* requests per second */
+	u64 bps;			/* READ/WRITE bytes per second */
+	s64 io_tokens, byte_tokens;	/* negative: in debt */
+	s64 io_burst, byte_burst;	/* most that can be saved up */
+	u64 stamp;			/* local_clock() of the last refill */
+};
+
+/* Set @l's rates (0: unlimited) and fill its buckets. */
+void twr_blk_limit_init(struct twr_blk_limit *l, u64 iops, u64 bps);
+/* A request of @bytes data: 0 if admitted (its cost is taken), else the
+ * nanoseconds until it may be (nothing taken; ask again then). */
+u64 twr_blk_limit_take(struct twr_blk_limit *l, u32 bytes);
 
 struct twr_blk_target {
 	struct file *file;
@@ -27,6 +45,7 @@ struct twr_blk_target {
 	u32 info;			/* TWR_BLK_INFO_* */
 	bool in_memory;			/* tmpfs/ramfs: I/O never waits */
 	bool nowait;			/* reads can be tried without blocking */
+	struct twr_blk_limit limit;	/* the toolstack's limit-iops/-bw */
 };
 
 /* Open @path read-only or read-write and fill in size, block size and
@@ -77,6 +96,7 @@ struct twr_blk_back_stats {
 	u64 rsp_full;		/* waits for room in ring B */
 	u64 punted;		/* requests run by a worker (may block) */
 	u64 inflight_max;	/* most requests in flight at once */
+	u64 throttled;		/* waits for the device's I/O limits */
 };
 
 struct twr_blk_back_queue;
@@ -114,6 +134,7 @@ struct twr_blk_back_queue {
 	DECLARE_BITMAP(ids, TWR_BLK_MAX_IDS);	/* ids in flight */
 	struct workqueue_struct *io_wq;	/* runs requests that may block */
 	u32 rsp_want;			/* ring B bytes the next one needs */
+	u64 limit_wait_ns;		/* until the limits admit the next */
 	atomic_t eoi_pending;		/* an event awaits its late EOI */
 	bool did_work;			/* since the last EOI */
 	bool broken;

@@ -195,7 +195,8 @@ static void twr_blk_back_io_work(struct work_struct *work)
 
 /* Take one request from ring A and start it. Returns 1, -EAGAIN if ring A
  * is empty, -EBUSY if max_requests are in flight, -ENOSPC if its response
- * does not fit ring B now (q->rsp_want says how much it needs), -EPROTO if
+ * does not fit ring B now (q->rsp_want says how much it needs), -ETIME if
+ * the device's I/O limits hold it back (for q->limit_wait_ns), -EPROTO if
  * the frontend broke the protocol. */
 static int twr_blk_back_submit(struct twr_blk_back_queue *q)
 {
@@ -240,6 +241,16 @@ static int twr_blk_back_submit(struct twr_blk_back_queue *q)
 		return twr_blk_back_fail(q, "read larger than ring B");
 	if (ret)
 		return twr_blk_back_fail(q, twr_ring_reason(q->rsp));
+	/* The device's I/O limits, last: a request charged is submitted.
+	 * Not admitted, it stays in ring A (the reservation is only
+	 * committed below). */
+	q->limit_wait_ns = twr_blk_limit_take(&t->limit,
+					      req.op == TWR_BLK_OP_READ ||
+					      req.op == TWR_BLK_OP_WRITE ? len : 0);
+	if (q->limit_wait_ns) {
+		q->stats.throttled++;
+		return -ETIME;
+	}
 	/* Committed now, filled in and published once the I/O is done. */
 	twr_ring_commit(q->rsp, TWR_BLK_RSP_SIZE + data_len, TWR_BLK_REC_RSP, 0);
 
@@ -323,6 +334,17 @@ static int twr_blk_back_thread(void *arg)
 		recs = 0;
 		if (twr_blk_back_retire(q))
 			continue;	/* slots or ring B space may be free */
+		if (ret == -ETIME) {
+			/* Over the I/O limits: sleep the debt off (an event
+			 * or a completion only makes us look again). */
+			twr_blk_back_eoi(q);
+			wait_event_idle_timeout(q->wq,
+				atomic_xchg(&q->kicked, 0) ||
+				atomic_read(&q->completed) ||
+				kthread_should_stop() || q->ops->peer_gone(q),
+				nsecs_to_jiffies(q->limit_wait_ns));
+			continue;
+		}
 		if (!twr_blk_back_may_sleep(q, ret))
 			continue;
 		twr_blk_back_eoi(q);

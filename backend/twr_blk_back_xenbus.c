@@ -115,6 +115,7 @@ TWR_BLK_BACK_STAT(notify_rcvd);
 TWR_BLK_BACK_STAT(rsp_full);
 TWR_BLK_BACK_STAT(punted);
 TWR_BLK_BACK_STAT(inflight_max);	/* the channels' maxima, summed */
+TWR_BLK_BACK_STAT(throttled);
 
 /* Diagnostics: each channel's shared indices and this side's view, one line
  * per ring (the peer writes the shared ones: only ever printed here). */
@@ -159,6 +160,7 @@ static struct attribute *twr_blk_back_stat_attrs[] = {
 	&dev_attr_rsp_full.attr,
 	&dev_attr_punted.attr,
 	&dev_attr_inflight_max.attr,
+	&dev_attr_throttled.attr,
 	NULL
 };
 
@@ -251,6 +253,24 @@ static void twr_blk_back_limits(struct xenbus_device *dev, unsigned int i,
 		     TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << b_order);
 }
 
+/* The toolstack's I/O limits (absent: none), read at each connect. */
+static void twr_blk_back_read_limits(struct twr_blk_back *be)
+{
+	struct xenbus_device *dev = be->dev;
+	unsigned long long iops = 0, bps = 0;
+
+	if (xenbus_scanf(XBT_NIL, dev->nodename, TWR_XS_BLK_LIMIT_IOPS, "%llu",
+			 &iops) != 1)
+		iops = 0;
+	if (xenbus_scanf(XBT_NIL, dev->nodename, TWR_XS_BLK_LIMIT_BW, "%llu",
+			 &bps) != 1)
+		bps = 0;
+	twr_blk_limit_init(&be->target.limit, iops, bps);
+	if (iops || bps)
+		dev_info(&dev->dev, "I/O limits: %llu requests/s, %llu bytes/s (0: none)\n",
+			 iops, bps);
+}
+
 static int twr_blk_back_connect(struct twr_blk_back *be)
 {
 	struct xenbus_device *dev = be->dev;
@@ -268,6 +288,7 @@ static int twr_blk_back_connect(struct twr_blk_back *be)
 	}
 	max = xenbus_read_unsigned(dev->nodename, TWR_XS_MAX_QUEUES, 1);
 	max = clamp(max, 1u, TWR_BLK_BACK_MAX_QUEUES);
+	twr_blk_back_read_limits(be);
 	n = xenbus_read_unsigned(dev->otherend, TWR_XS_NUM_QUEUES, 0);
 	if (n < 1 || n > max) {
 		xenbus_dev_fatal(dev, -EINVAL,

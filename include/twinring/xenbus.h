@@ -37,7 +37,10 @@
  *     twinblk:  target    file or block device path           (toolstack)
  *               mode      "r" or "w"                          (toolstack)
  *               vdev      name of the domU disk, e.g. "twa"   (toolstack)
- *               sectors, sector-size, info (TWR_BLK_INFO_*)  (backend)
+ *               limit-iops, limit-bw: requests/s, bytes/s   (toolstack,
+ *                         optional; read at each connect)
+ *               sectors, sector-size, info (TWR_BLK_INFO_*),
+ *               twinblk-version, max-requests                 (backend)
  *
  * The backend netdev is named twr<domid>.<devid>, as vif<domid>.<devid>.
  */
@@ -77,6 +80,8 @@
 #define TWR_XS_BLK_INFO		"info"
 #define TWR_XS_BLK_VERSION	"twinblk-version"
 #define TWR_XS_BLK_MAX_REQUESTS	"max-requests"
+#define TWR_XS_BLK_LIMIT_IOPS	"limit-iops"
+#define TWR_XS_BLK_LIMIT_BW	"limit-bw"
 
 #define TWR_NET_IFNAME_FMT	"twr%u.%u"
 
