@@ -44,7 +44,7 @@ static void usage(FILE *f)
 	fputs("usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] [--go-ahead] COMMAND ...\n"
 	      "\n"
 	      "  attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [backend=DOM]\n"
-	      "  attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [queues=N] [backend=DOM]\n"
+	      "  attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [queues=N] [iops=N] [bw=N[KMG]] [backend=DOM]\n"
 	      "  detach DOMAIN net|blk DEVID\n"
 	      "  list                      all twinring devices of all domains\n"
 	      "  show DOMAIN               the devices of one domain, in detail\n"
@@ -81,7 +81,7 @@ static int command_usage(const char *cmd)
 	} help[] = {
 		{ "attach",
 		  "usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] [--go-ahead] attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [backend=DOM]\n"
-		  "       twinctl [--json] [--go-ahead] attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [queues=N] [backend=DOM]\n"
+		  "       twinctl [--json] [--go-ahead] attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [queues=N] [iops=N] [bw=N[KMG]] [backend=DOM]\n"
 		  "Attach one device; the keys are those of an xl config entry (twinring.cfg(5)).\n"
 		  "--timeout: how long to wait for the backend netdev to bridge (default 10 s).\n" },
 		{ "detach",
@@ -202,11 +202,17 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
 			       spec[i].queues == 1 ? "" : "s", spec[i].backend[0] ? ", backend " : "",
 			       spec[i].backend);
 		} else {
-			printf("%s:%u: entry %u: twinblk %s on %s, %s, %u queue%s%s%s\n", path, line,
+			printf("%s:%u: entry %u: twinblk %s on %s, %s, %u queue%s%s%s", path, line,
 			       i + 1, spec[i].blk.vdev, spec[i].blk.target,
 			       spec[i].blk.writable ? "read-write" : "read-only", spec[i].queues,
 			       spec[i].queues == 1 ? "" : "s", spec[i].backend[0] ? ", backend " : "",
 			       spec[i].backend);
+			if (spec[i].blk.iops)
+				printf(", at most %u requests/s", spec[i].blk.iops);
+			if (spec[i].blk.bw)
+				printf(", at most %llu bytes/s",
+				       (unsigned long long)spec[i].blk.bw);
+			printf("\n");
 		}
 	}
 	printf("%s: %u entr%s, %u error%s\n", path, cfg.n, cfg.n == 1 ? "y" : "ies", errors,

@@ -271,6 +271,44 @@ static int set_mode(struct spec_ctx *c, const char *val, unsigned int col)
 	return 0;
 }
 
+static int set_iops(struct spec_ctx *c, const char *val, unsigned int col)
+{
+	unsigned long v;
+
+	if (parse_uint(val, TWR_SPEC_IOPS_MAX, &v) || v == 0)
+		return spec_fail(c->err, TWR_SPEC_BAD_VALUE, col,
+				 "iops=%s: expected a whole number of requests per second from 1 to %u",
+				 val, TWR_SPEC_IOPS_MAX);
+	c->spec->blk.iops = (uint32_t)v;
+	return 0;
+}
+
+static int set_bw(struct spec_ctx *c, const char *val, unsigned int col)
+{
+	char num[24];
+	size_t n = strlen(val);
+	unsigned int shift = 0;
+	unsigned long v;
+
+	if (n && strchr("KkMmGg", val[n - 1])) {
+		shift = strchr("Kk", val[n - 1]) ? 10 : strchr("Mm", val[n - 1]) ? 20 : 30;
+		n--;
+	}
+	if (n >= sizeof(num) || !n)
+		goto bad;
+	memcpy(num, val, n);
+	num[n] = '\0';
+	if (parse_uint(num, (unsigned long)(TWR_SPEC_BW_MAX >> shift), &v) ||
+	    ((uint64_t)v << shift) < TWR_SPEC_BW_MIN)
+		goto bad;
+	c->spec->blk.bw = (uint64_t)v << shift;
+	return 0;
+bad:
+	return spec_fail(c->err, TWR_SPEC_BAD_VALUE, col,
+			 "bw=%s: expected bytes per second, a whole number with an optional K, M or G (times 1024), from 4K to 1024G",
+			 val);
+}
+
 static const struct spec_key spec_keys[] = {
 	{ "queues",	KIND_NET | KIND_BLK,	false,	set_queues },
 	{ "backend",	KIND_NET | KIND_BLK,	false,	set_backend },
@@ -279,6 +317,8 @@ static const struct spec_key spec_keys[] = {
 	{ "target",	KIND_BLK,		true,	set_target },
 	{ "vdev",	KIND_BLK,		true,	set_vdev },
 	{ "mode",	KIND_BLK,		false,	set_mode },
+	{ "iops",	KIND_BLK,		false,	set_iops },
+	{ "bw",		KIND_BLK,		false,	set_bw },
 };
 
 #define N_KEYS (sizeof(spec_keys) / sizeof(spec_keys[0]))
@@ -332,7 +372,7 @@ static int spec_item(struct spec_ctx *c, char *item, char *end,
 				 "unknown key '%s' for a %s device (valid: %s)", key, kind,
 				 c->spec->kind == TWR_DEV_NET ?
 				 "bridge, mac, queues, backend" :
-				 "target, vdev, mode, queues, backend");
+				 "target, vdev, mode, queues, iops, bw, backend");
 	if (*seen & (1u << i))
 		return spec_fail(c->err, TWR_SPEC_DUPLICATE_KEY, col,
 				 "key '%s' given twice (again at column %u)", key, col);

@@ -5,7 +5,7 @@
  * style: a device type first, then comma-separated key=value items.
  *
  *   net, bridge=xenbr0, queues=2, mac=00:16:3e:12:34:56
- *   blk, target=/srv/vm1-data.img, vdev=twa, mode=w, queues=1
+ *   blk, target=/srv/vm1-data.img, vdev=twa, mode=w, queues=1, iops=500, bw=50M
  *
  * The grammar and every key are documented in docs/man/twinring.cfg.5.
  * The parser is pure (no Xen, no file system): the checks that need the
@@ -28,6 +28,9 @@
 /* A disk without queues=: one queue per domU vCPU up to this, the most
  * twinblk-front takes by default (its max_queues). */
 #define TWR_SPEC_BLK_QUEUES_DEFAULT	4u
+#define TWR_SPEC_IOPS_MAX	10000000u	/* iops= */
+#define TWR_SPEC_BW_MIN		4096u		/* bw=, bytes/s */
+#define TWR_SPEC_BW_MAX		(1ull << 40)
 
 enum twr_dev_kind {
 	TWR_DEV_NET,
@@ -67,6 +70,8 @@ struct twr_spec {
 			char target[TWR_SPEC_TARGET_MAX + 1];
 			char vdev[TWR_SPEC_VDEV_MAX + 1];
 			bool writable;		/* mode=w (the default) */
+			uint32_t iops;		/* iops=, 0: no limit */
+			uint64_t bw;		/* bw= in bytes/s, 0: none */
 		} blk;
 	};
 };

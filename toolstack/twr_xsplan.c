@@ -144,9 +144,15 @@ int twr_xs_plan_build(const struct twr_dev_desc *d, struct twr_xs_plan *plan)
 	if (s->kind == TWR_DEV_NET)
 		return plan_add(plan, be, TWR_XS_NET_BRIDGE, bk, dom, "%s", s->net.bridge) ?:
 		       plan_add(plan, be, TWR_XS_NET_MAC, bk, dom, "%s", mac);
-	return plan_add(plan, be, TWR_XS_BLK_TARGET, bk, dom, "%s", s->blk.target) ?:
-	       plan_add(plan, be, TWR_XS_BLK_MODE, bk, dom, "%s", s->blk.writable ? "w" : "r") ?:
-	       plan_add(plan, be, TWR_XS_BLK_VDEV, bk, dom, "%s", s->blk.vdev);
+	ret = plan_add(plan, be, TWR_XS_BLK_TARGET, bk, dom, "%s", s->blk.target) ?:
+	      plan_add(plan, be, TWR_XS_BLK_MODE, bk, dom, "%s", s->blk.writable ? "w" : "r") ?:
+	      plan_add(plan, be, TWR_XS_BLK_VDEV, bk, dom, "%s", s->blk.vdev);
+	if (!ret && s->blk.iops)
+		ret = plan_add(plan, be, TWR_XS_BLK_LIMIT_IOPS, bk, dom, "%u", s->blk.iops);
+	if (!ret && s->blk.bw)
+		ret = plan_add(plan, be, TWR_XS_BLK_LIMIT_BW, bk, dom, "%llu",
+			       (unsigned long long)s->blk.bw);
+	return ret;
 }
 
 const struct twr_xs_node *twr_xs_plan_find(const struct twr_xs_plan *plan,

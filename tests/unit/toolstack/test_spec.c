@@ -71,6 +71,32 @@ static void test_blk_all_keys(void)
 	CU_ASSERT_STRING_EQUAL(g_spec.blk.vdev, "twb2");
 	CU_ASSERT_FALSE(g_spec.blk.writable);
 	CU_ASSERT_EQUAL(g_spec.queues, 4);
+	CU_ASSERT_EQUAL(g_spec.blk.iops, 0);	/* no limits unless asked */
+	CU_ASSERT_EQUAL(g_spec.blk.bw, 0);
+}
+
+static void test_blk_io_limits(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("blk, target=/a, vdev=twa, iops=500, bw=50M"), 0);
+	CU_ASSERT_EQUAL(g_spec.blk.iops, 500);
+	CU_ASSERT_EQUAL(g_spec.blk.bw, 50ull << 20);
+	CU_ASSERT_EQUAL_FATAL(parse("blk, target=/a, vdev=twa, bw=4096"), 0);
+	CU_ASSERT_EQUAL(g_spec.blk.bw, 4096);
+	CU_ASSERT_EQUAL_FATAL(parse("blk, target=/a, vdev=twa, bw=1024g, iops=10000000"), 0);
+	CU_ASSERT_EQUAL(g_spec.blk.bw, 1ull << 40);
+	CU_ASSERT_EQUAL(g_spec.blk.iops, 10000000);
+	CU_ASSERT_EQUAL_FATAL(parse("blk, target=/a, vdev=twa, bw=8k"), 0);
+	CU_ASSERT_EQUAL(g_spec.blk.bw, 8192);
+	expect_error("blk, target=/a, vdev=twa, iops=0", TWR_SPEC_BAD_VALUE, "iops=0");
+	expect_error("blk, target=/a, vdev=twa, iops=10000001", TWR_SPEC_BAD_VALUE, "1 to 10000000");
+	expect_error("blk, target=/a, vdev=twa, iops=5k", TWR_SPEC_BAD_VALUE, "iops=5k");
+	expect_error("blk, target=/a, vdev=twa, bw=4095", TWR_SPEC_BAD_VALUE, "from 4K");
+	expect_error("blk, target=/a, vdev=twa, bw=1025G", TWR_SPEC_BAD_VALUE, "bw=1025G");
+	expect_error("blk, target=/a, vdev=twa, bw=M", TWR_SPEC_BAD_VALUE, "bw=M");
+	expect_error("blk, target=/a, vdev=twa, bw=10MB", TWR_SPEC_BAD_VALUE, "bw=10MB");
+	expect_error("blk, target=/a, vdev=twa, bw=-1", TWR_SPEC_BAD_VALUE, "bw=-1");
+	expect_error("blk, target=/a, vdev=twa, bw=99999999999999999999999K", TWR_SPEC_BAD_VALUE, "bw=");
+	expect_error("net, bridge=b, iops=5", TWR_SPEC_UNKNOWN_KEY, "'iops'");
 }
 
 static void test_blanks_around_items_and_equals(void)
@@ -292,6 +318,7 @@ static const struct twr_cunit_test tests[] = {
 	T(test_net_all_keys),
 	T(test_blk_design_example),
 	T(test_blk_all_keys),
+	T(test_blk_io_limits),
 	T(test_blanks_around_items_and_equals),
 	T(test_kind_accepts_xenbus_names),
 	T(test_unknown_type),

@@ -103,9 +103,17 @@ static void test_blk_plan_values(void)
 	CU_ASSERT_PTR_NULL(value_of("/local/domain/9/device/twinblk/0/mac"));
 	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinblk/9/0/bridge"));
 
+	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinblk/9/0/limit-iops"));
+	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinblk/9/0/limit-bw"));
+
 	desc_make("blk, target=/dev/sdb, vdev=twb", 9, 0, 1);
 	CU_ASSERT_EQUAL_FATAL(twr_xs_plan_build(&g_desc, &g_plan), 0);
 	CHECK_VALUE("/local/domain/0/backend/twinblk/9/1/mode", "w");
+
+	desc_make("blk, target=/dev/sdb, vdev=twb, iops=300, bw=2M", 9, 0, 2);
+	CU_ASSERT_EQUAL_FATAL(twr_xs_plan_build(&g_desc, &g_plan), 0);
+	CHECK_VALUE("/local/domain/0/backend/twinblk/9/2/limit-iops", "300");
+	CHECK_VALUE("/local/domain/0/backend/twinblk/9/2/limit-bw", "2097152");
 }
 
 /* libxl's pattern: the frontend directory is owned by the domU and readable
