@@ -363,6 +363,49 @@ cmp -n 1048576 <(dd if=/dev/$dev bs=64k count=16 skip=8 iflag=direct status=none
 	done
 fi
 
+# I/O limits (docs/blk.md, "I/O limits"): a disk attached with iops=100
+# and bw=2M. Over TWR_FIO_SECS a token bucket lets through at most its
+# rate, one burst (a tenth of a second's worth, at least one request or
+# 1 MiB) and the request that went into debt; and the disk still moves
+# (half the rate at least: an unlimited twinblk disk does over 1000 4k
+# reads/s in this lab).
+twr_phase blk_limits
+lim_dev=
+twr_disk_create /run/twr/limit.img 64
+if [ "$how" = twinctl ]; then
+	out=$(twinctl --go-ahead attach "$DOMU" blk target=/run/twr/limit.img vdev=twd queues=1 iops=100 bw=2M 2>&1)
+	lim_dev=$(echo "$out" | sed -n 's/.*twinblk device \([0-9]*\).*/\1/p' | head -n1)
+else
+	lim_dev=9
+	xenstore-write "/local/domain/0/backend/twinblk/$domid/$lim_dev/limit-iops" 100 \
+		"/local/domain/0/backend/twinblk/$domid/$lim_dev/limit-bw" 2097152 &&
+		blk_attach_xs "$domid" /run/twr/limit.img twd "$lim_dev" 1
+fi
+if [ -n "$lim_dev" ] && blk_wait_devs "$TWR_AGENT" present /dev/twd; then
+	lim_fio() {
+		twr_fio_cmd "$TWR_AGENT" "--name=limit --filename=/dev/twd --direct=1 --ioengine=libaio $1 \
+--runtime=$TWR_FIO_SECS --time_based --output-format=json" >"$TWR_RESULTS/raw/$2.json"
+		awk -v k="\"$3\"" '$1 == k { gsub(",", "", $3); print int($3); exit }' "$TWR_RESULTS/raw/$2.json"
+	}
+	iops=$(lim_fio "--rw=randread --bs=4k --iodepth=16" limit-iops iops)
+	max=$((110 + 11 / TWR_FIO_SECS))	# 10% over, 10 requests of burst and 1 of debt
+	twr_check blk_limit_iops "$([ "${iops:-0}" -ge 50 ] && [ "${iops:-0}" -le $max ] && echo true || echo false)" \
+		"iops=100: fio randread 4k iodepth 16 for ${TWR_FIO_SECS}s got ${iops:-?} IOPS (50 to $max expected)"
+	bw=$(lim_fio "--rw=read --bs=1m --iodepth=4" limit-bw bw_bytes)
+	max=$((2097152 * 11 / 10 + 2 * 1048576 / TWR_FIO_SECS))	# 10% over, 1 MiB of burst and 1 of debt
+	twr_check blk_limit_bw "$([ "${bw:-0}" -ge 1048576 ] && [ "${bw:-0}" -le $max ] && echo true || echo false)" \
+		"bw=2M: fio read 1m iodepth 4 for ${TWR_FIO_SECS}s got ${bw:-?} bytes/s (1048576 to $max expected)"
+	be=/sys/bus/xen-backend/devices/twinblk-$domid-$lim_dev/twinblk
+	grep -H . "$be"/* >"$TWR_RESULTS/raw/twinring-blk-limit-backend-sysfs.txt" 2>&1
+	blk_twr_detach "$DOMU" "$lim_dev" >/dev/null
+	blk_wait_devs "$TWR_AGENT" absent /dev/twd ||
+		twr_check blk_limit_detach false "/dev/twd still there after the detach"
+else
+	twr_check blk_limit_attach false "/dev/twd (iops=100 bw=2M) did not appear: ${out:-} ($how)"
+	fail=1
+fi
+rm -f /run/twr/limit.img
+
 twr_phase blk_delay_teardown
 ok=true
 for d in ${xl_disks:-}; do
