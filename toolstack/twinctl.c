@@ -125,6 +125,18 @@ static int open_tool(struct ctl *c)
 	return twr_tool_open(&c->tool) ? runtime_error(c) : 0;
 }
 
+/* @s with control bytes as \xNN (twr_printable()): config entries and
+ * names reach a terminal. Four calls' results live at once. */
+static const char *shown(const char *s)
+{
+	static char buf[4][TWR_SPEC_MAX_LEN * 4 + 1];
+	static unsigned int k;
+	char *b = buf[k++ % 4];
+
+	twr_printable(b, sizeof(buf[0]), s);
+	return b;
+}
+
 /*
  * check FILE: what twinringd would attach from an xl config, as xl create
  * -n shows what xl would create. Nothing is attached and no daemon or
@@ -148,11 +160,12 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
 		fprintf(stderr, "twinctl: %s\n", err);
 		return EXIT_RUNTIME;
 	}
-	printf("%s: domain %s%s%s\n", path, cfg.ident.name[0] ? cfg.ident.name : "(no name: twinringd never finds this file by name)",
-	       cfg.ident.uuid[0] ? ", uuid " : "", cfg.ident.uuid);
+	printf("%s: domain %s%s%s\n", path,
+	       cfg.ident.name[0] ? shown(cfg.ident.name) : "(no name: twinringd never finds this file by name)",
+	       cfg.ident.uuid[0] ? ", uuid " : "", shown(cfg.ident.uuid));
 	if (!cfg.has_key && cfg.near_line)
 		printf("%s:%u: warning: '%s' is not '%s': no twinring devices from it\n", path,
-		       cfg.near_line, cfg.near_key, TWR_XLCFG_KEY);
+		       cfg.near_line, shown(cfg.near_key), TWR_XLCFG_KEY);
 	if (!cfg.n)
 		printf("%s: no twinring devices\n", path);
 	for (i = 0; i < cfg.n; i++) {
@@ -164,8 +177,8 @@ static int cmd_check(struct ctl *c, int argc, char **argv)
 			continue;
 		}
 		if (twr_spec_parse(cfg.items[i], &spec[i], &serr)) {
-			printf("%s:%u: entry %u '%s': error: %s\n", path, line, i + 1, cfg.items[i],
-			       serr.msg);
+			printf("%s:%u: entry %u '%s': error: %s\n", path, line, i + 1,
+			       shown(cfg.items[i]), shown(serr.msg));
 			errors++;
 			continue;
 		}
@@ -371,13 +384,13 @@ static int cmd_sync(struct ctl *c, int argc, char **argv)
 			continue;	/* its device is gone already */
 		rec[j].used = true;
 		if (twr_dev_destroy(&c->tool, domid, rec[j].kind, rec[j].devid, c->timeout_ms) < 0) {
-			fprintf(stderr, "twinctl: entry '%s': %s\n", old.items[i],
+			fprintf(stderr, "twinctl: entry '%s': %s\n", shown(old.items[i]),
 				twr_tool_error(&c->tool));
 			failed++;
 			continue;
 		}
 		printf("domain %s: removed %s %u ('%s')\n", name, twr_dev_kind_xs(rec[j].kind),
-		       rec[j].devid, old.items[i]);
+		       rec[j].devid, shown(old.items[i]));
 		removed++;
 	}
 	/* New entries: created with their record, as the daemon does. */
@@ -388,25 +401,25 @@ static int cmd_sync(struct ctl *c, int argc, char **argv)
 			continue;
 		if (twr_spec_parse(now.items[i], &spec, &serr)) {
 			fprintf(stderr, "twinctl: %s:%u: entry %u '%s': %s\n", st->config,
-				now.lines[i], i + 1, now.items[i], serr.msg);
+				now.lines[i], i + 1, shown(now.items[i]), shown(serr.msg));
 			failed++;
 			continue;
 		}
 		if (spec.kind == TWR_DEV_BLK && dconf.has_targets &&
 		    !twr_target_allowed(dconf.targets, spec.blk.target, err, sizeof(err))) {
 			fprintf(stderr, "twinctl: %s:%u: entry %u '%s': %s in %s\n", st->config,
-				now.lines[i], i + 1, now.items[i], err, TWR_DCONF_PATH);
+				now.lines[i], i + 1, shown(now.items[i]), err, TWR_DCONF_PATH);
 			failed++;
 			continue;
 		}
 		if (twr_dev_create(&c->tool, domid, &spec, now.items[i], 0, &d)) {
 			fprintf(stderr, "twinctl: %s:%u: entry %u '%s': %s\n", st->config,
-				now.lines[i], i + 1, now.items[i], twr_tool_error(&c->tool));
+				now.lines[i], i + 1, shown(now.items[i]), twr_tool_error(&c->tool));
 			failed++;
 			continue;
 		}
 		printf("domain %s: added %s %u ('%s')\n", name, twr_dev_kind_xs(spec.kind), d.devid,
-		       now.items[i]);
+		       shown(now.items[i]));
 		added++;
 	}
 	ret = twr_entries_write(&c->tool, domid, &now);

@@ -63,3 +63,7 @@ tests_unit_toolstack_test_dconf_LDADD = toolstack/libtwrtool.a $(XLUTIL_LIBS) $(
 # make install DESTDIR=<tmp> installs every expected file (tests/install.sh).
 TESTS += tests/install.sh
 EXTRA_DIST += tests/install.sh
+
+# twinctl check shows what a config file would attach, escapes made visible.
+TESTS += tests/unit/toolstack/test_twinctl_check.sh
+EXTRA_DIST += tests/unit/toolstack/test_twinctl_check.sh
