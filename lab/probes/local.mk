@@ -26,3 +26,11 @@ lab_probes_twr_rogue_SOURCES = lab/probes/twr_rogue.c
 lab_probes_twr_rogue_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/exitcost
 lab_probes_twr_rogue_LDADD = libtwrxsdev.a
 lab_probes_twr_rogue_LDFLAGS = $(TWR_STATIC_LDFLAGS)
+
+# twr-rogue-back (dom0): a hostile backend from user space (xenstore,
+# /dev/xen/gntdev, /dev/xen/evtchn) against a domU's kernel frontend.
+noinst_PROGRAMS += lab/probes/twr-rogue-back
+lab_probes_twr_rogue_back_SOURCES = lab/probes/twr_rogue_back.c
+lab_probes_twr_rogue_back_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ringbuf
+lab_probes_twr_rogue_back_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
+lab_probes_twr_rogue_back_LDADD = $(XENSTORE_LIBS) -lxengnttab -lxenevtchn

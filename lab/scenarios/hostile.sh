@@ -28,8 +28,10 @@
 #    domain would write it): sectors whose byte size overflows, and a vdev
 #    of another disk driver (xvdz). The neighbour's frontend refuses both
 #    with a clear line and makes no disk.
-# Not here yet (docs/protocol.md says so): padding laps by a rogue backend,
-# against the frontends.
+#  - padding laps by a rogue backend (twr-rogue-back, dom0 user space) on
+#    ring B against the neighbour's twinblk and twinnet frontends: the
+#    frontend declares the channel broken, the guest's ticker keeps
+#    ticking, no lockup line in its log.
 . /lab/scenarios/lib.sh
 
 ROGUE=twr-rogue
@@ -309,6 +311,43 @@ hostile_geom() {
 }
 hostile_geom sectors_overflow sectors 18446744073709551615 "backend geometry unusable: sectors 18446744073709551615" 2
 hostile_geom vdev_squat vdev xvdz 'vdev "xvdz" is not a disk name' 3
+
+twr_phase hostile_back_pad_laps
+# A rogue backend (twr-rogue-back in dom0 user space, device 7 of type
+# twin<kind>-rogue, which no kernel backend claims) offers the neighbour a
+# disk and a NIC, maps their rings and plays padding laps on ring B, the
+# ring the frontend consumes. The neighbour's frontend declares the channel
+# broken, its 0.2 s ticker keeps ticking, its log has no lockup line.
+for kind in blk net; do
+	twr_domu_run "$NB_IP" 'rm -f /run/nb-ticks; (while :; do cut -d" " -f1 /proc/uptime >>/run/nb-ticks; sleep 0.2; done) </dev/null >/dev/null 2>&1 & echo $! >/run/nb-ticker' >/dev/null
+	timeout 120 twr-rogue-back pad-laps "$kind" "$nid" 7 "${TWR_PAD_SECS:-20}" >"/run/twr/rb-$kind.out" 2>&1 &
+	rb=$!
+	# A NIC does nothing until it is up (its ring B is read by NAPI).
+	[ $kind = net ] && twr_domu_run "$NB_IP" 'for i in $(seq 30); do f=$(grep -il 00:16:3e:7a:00:0f /sys/class/net/*/address | head -n1); [ -n "$f" ] && ip link set dev "$(basename "$(dirname "$f")")" up && break; sleep 1; done' >/dev/null
+	wait $rb
+	rc=$?
+	out=$(grep '^twr-rogue-back: pad-laps' "/run/twr/rb-$kind.out" | tail -n1)
+	twr_log "rogue backend pad-laps $kind: rc $rc $out"
+	gap=$(twr_domu_run "$NB_IP" 'kill $(cat /run/nb-ticker); awk '"'"'NR > 1 { g = $1 - p; if (g > m) m = g } { p = $1 } END { printf "%.2f", m }'"'"' /run/nb-ticks')
+	line=$(twr_domu_run "$NB_IP" dmesg | grep "twin$kind/7 queue 0: backend broke the protocol" | tail -n1)
+	broken=$(printf '%s\n' "$out" | sed -n 's/.*broken_seen=\([01]\).*/\1/p')
+	if [ $rc = 0 ] && [ "$broken" = 1 ] && printf '%s' "$line" | grep -q "padding where a record would fit"; then
+		twr_check "hostile_back_pad_$kind" true "${out#twr-rogue-back: }; the guest: ${line:0:160}"
+	else
+		twr_check "hostile_back_pad_$kind" false "rc $rc: ${out:-$(tail -n 3 "/run/twr/rb-$kind.out" | tr '\n' ' ')}; the guest: ${line:-no broken-protocol line}"
+		fail=1
+	fi
+	if awk -v g="${gap:-99}" 'BEGIN { exit !(g < 1.0) }'; then
+		twr_check "hostile_back_pad_${kind}_guest_ticks" true "largest gap between the guest's 0.2 s ticks: ${gap} s"
+	else
+		twr_check "hostile_back_pad_${kind}_guest_ticks" false "a 0.2 s tick in the guest came ${gap:-?} s late"
+		fail=1
+	fi
+	l=$(twr_domu_run "$NB_IP" dmesg | grep -E 'soft lockup|rcu.*(stall|detected stalls)|blocked for more than' | head -n 3)
+	twr_check "hostile_back_pad_${kind}_no_lockup" "$([ -z "$l" ] && echo true || echo false)" \
+		"the guest's log: ${l:-no soft-lockup, RCU-stall or hung-task line}"
+	[ -z "$l" ] || fail=1
+done
 # The neighbour's own disk still works.
 if twr_domu_run "$NB_IP" "dd if=/dev/twa of=/dev/null bs=1M count=4 iflag=direct" >/dev/null 2>&1; then
 	twr_check hostile_neighbour_after true "/dev/twa still reads after every attack"
