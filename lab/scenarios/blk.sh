@@ -339,19 +339,18 @@ if [ $extra_ok = true ]; then
 			twr_check "blk_verify_${dev}_${bs}_qd$qd" "$([ $rc = 0 ] && echo true || echo false)" \
 				"fio randrw 70/30 bs $bs iodepth $qd over $size, crc32c verified: exit $rc"
 		done
-		f0=$(blk_be_sum flushes) u0=$(blk_be_sum fua)
-		twr_fio_cmd "$TWR_AGENT" "--name=fsync --filename=/dev/$dev --direct=1 --ioengine=libaio --rw=randwrite \
---bs=4k --iodepth=4 --size=1m --fsync=1 --verify=crc32c --verify_fatal=1 --output-format=json" \
-			>"$TWR_RESULTS/raw/fsync-$dev.json"
-		rc=$? f1=$(blk_be_sum flushes)
-		twr_check "blk_flush_$dev" "$([ $rc = 0 ] && [ $((f1 - f0)) -ge 200 ] && echo true || echo false)" \
-			"fio fsync=1 (256 writes of 4k, verified): exit $rc, $((f1 - f0)) flushes reached the backend"
-		twr_fio_cmd "$TWR_AGENT" "--name=fua --filename=/dev/$dev --direct=1 --ioengine=libaio --rw=randwrite \
---bs=4k --iodepth=4 --size=1m --sync=1 --verify=crc32c --verify_fatal=1 --output-format=json" \
-			>"$TWR_RESULTS/raw/fua-$dev.json"
-		rc=$? u1=$(blk_be_sum fua)
-		twr_check "blk_fua_$dev" "$([ $rc = 0 ] && [ $((u1 - u0)) -ge 200 ] && echo true || echo false)" \
-			"fio sync=1 (O_SYNC direct writes, 256 of 4k, verified): exit $rc, $((u1 - u0)) FUA writes reached the backend"
+		# CHECK:FIO-OPTION:COUNTER:WHAT
+		for m in "flush:fsync=1:flushes:fio fsync=1 (256 writes of 4k, verified)" \
+			"fua:sync=1:fua:fio sync=1 (O_SYNC direct writes, 256 of 4k, verified)"; do
+			IFS=: read -r what opt ctr desc <<<"$m"
+			n0=$(blk_be_sum "$ctr")
+			twr_fio_cmd "$TWR_AGENT" "--name=$what --filename=/dev/$dev --direct=1 --ioengine=libaio \
+--rw=randwrite --bs=4k --iodepth=4 --size=1m --$opt --verify=crc32c --verify_fatal=1 --output-format=json" \
+				>"$TWR_RESULTS/raw/$what-$dev.json"
+			rc=$? n1=$(blk_be_sum "$ctr")
+			twr_check "blk_${what}_$dev" "$([ $rc = 0 ] && [ $((n1 - n0)) -ge 200 ] && echo true || echo false)" \
+				"$desc: exit $rc, $((n1 - n0)) $ctr reached the backend"
+		done
 		[ $dev = twb ] && continue	# discard: a file (twa) and a block device (twc)
 		d0=$(blk_be_sum discards)
 		out=$(twr_domu_run "$TWR_AGENT" "dd if=/dev/urandom of=/dev/$dev bs=64k count=16 seek=8 oflag=direct status=none &&
