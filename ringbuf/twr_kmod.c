@@ -28,6 +28,7 @@ EXPORT_SYMBOL_GPL(twr_ring_advance);
 EXPORT_SYMBOL_GPL(twr_ring_release_to);
 EXPORT_SYMBOL_GPL(twr_ring_release_publish);
 EXPORT_SYMBOL_GPL(twr_ring_final_check);
+EXPORT_SYMBOL_GPL(twr_ring_final_check_after);
 EXPORT_SYMBOL_GPL(twr_ring_pending);
 EXPORT_SYMBOL_GPL(twr_ring_mark_broken);
 EXPORT_SYMBOL_GPL(twr_ring_size);

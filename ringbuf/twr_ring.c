@@ -407,17 +407,24 @@ bool twr_ring_release_publish(struct twr_ring *r)
 	return twr_need_notify(old, new, twr_read_once(&r->sh->cons_event));
 }
 
-bool twr_ring_final_check(struct twr_ring *r)
+bool twr_ring_final_check_after(struct twr_ring *r, uint32_t bytes)
 {
 	if (r->error)
 		return true;
 	if (r->prod_seen != r->cons_rd)
 		return true;
-	twr_write_once(&r->sh->prod_event, r->cons_rd + 1);
+	if (!bytes || bytes > r->size)
+		bytes = 1;
+	twr_write_once(&r->sh->prod_event, r->cons_rd + bytes);
 	/* (E) prod_event store before prod load; pairs with the twr_mb() in
-	 * twr_ring_publish(). */
+	 * twr_ring_publish_to(). */
 	twr_mb();
 	if (twr_ring_refresh_prod(r))
 		return true;
 	return r->prod_seen != r->cons_rd;
+}
+
+bool twr_ring_final_check(struct twr_ring *r)
+{
+	return twr_ring_final_check_after(r, 1);
 }

@@ -158,6 +158,12 @@ bool twr_ring_release_publish(struct twr_ring *r);
  * re-check. Returns true if there is work (do not sleep). */
 bool twr_ring_final_check(struct twr_ring *r);
 
+/* The same, but notified only once the producer's index has moved @bytes
+ * (1 .. the ring size; else 1) past what was read: event coalescing for a
+ * consumer that knows at least that much is coming (the caller's promise:
+ * otherwise it waits for records that never come). */
+bool twr_ring_final_check_after(struct twr_ring *r, uint32_t bytes);
+
 /* Consumer: published bytes not yet released (read or not), as last seen. */
 uint32_t twr_ring_pending(const struct twr_ring *r);
 

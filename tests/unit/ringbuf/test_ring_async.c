@@ -228,7 +228,34 @@ static void test_publish_to_notifies_when_passing_event(void)
 	CU_ASSERT_FALSE(twr_ring_publish_to(&g_prod, e2));
 }
 
+static void test_final_check_after_coalesces(void)
+{
+	uint32_t end;
+
+	pair_setup(SZ, MAXP, 0);
+	/* Wait for three 56-byte records' worth. */
+	CU_ASSERT_FALSE(twr_ring_final_check_after(&g_cons, 3 * REC(56)));
+	CU_ASSERT_EQUAL(g_area.sh->prod_event, 3 * REC(56));
+	CU_ASSERT_EQUAL(pair_produce(56, 1, 1), 0);
+	CU_ASSERT_FALSE(twr_ring_publish(&g_prod));
+	CU_ASSERT_EQUAL(pair_produce(56, 1, 2), 0);
+	CU_ASSERT_FALSE(twr_ring_publish(&g_prod));
+	CU_ASSERT_EQUAL(pair_produce(56, 1, 3), 0);
+	CU_ASSERT_TRUE(twr_ring_publish(&g_prod));
+	/* Work is there: no wait. */
+	CU_ASSERT_TRUE(twr_ring_final_check_after(&g_cons, 5 * REC(56)));
+	CU_ASSERT_EQUAL_FATAL(pair_read(56, 1, 1, &end), 0);
+	CU_ASSERT_EQUAL_FATAL(pair_read(56, 1, 2, &end), 0);
+	CU_ASSERT_EQUAL_FATAL(pair_read(56, 1, 3, &end), 0);
+	/* 0 or more than the ring: the next record, as final_check. */
+	CU_ASSERT_FALSE(twr_ring_final_check_after(&g_cons, 0));
+	CU_ASSERT_EQUAL(g_area.sh->prod_event, end + 1);
+	CU_ASSERT_FALSE(twr_ring_final_check_after(&g_cons, SZ + 8));
+	CU_ASSERT_EQUAL(g_area.sh->prod_event, end + 1);
+}
+
 static const struct twr_test_entry async_tests[] = {
+	TWR_TEST(test_final_check_after_coalesces),
 	TWR_TEST(test_advance_reads_ahead_without_releasing),
 	TWR_TEST(test_release_to_outside_read_is_ignored),
 	TWR_TEST(test_unreleased_records_are_not_overwritten),
