@@ -25,6 +25,7 @@ struct twr_blk_front_stats {
 	u64 notify_sent;	/* events to the backend */
 	u64 notify_rcvd;	/* events from the backend */
 	u64 ring_full;		/* queue stopped for room in ring A */
+	u64 coalesced;		/* waits armed for several responses */
 };
 
 /* One hardware queue = one channel. */

@@ -13,6 +13,7 @@
 #include <linux/bio.h>
 #include <linux/blk-mq.h>
 #include <linux/interrupt.h>
+#include <linux/moduleparam.h>
 #include <linux/string.h>
 #include <xen/events.h>
 
@@ -22,6 +23,45 @@
 /* Give ring B space back to the backend at least this often while
  * collecting a burst of responses (it may wait for room). */
 #define TWR_BLK_FRONT_RELEASE_BATCH	16u
+
+/* Event coalescing: with many requests in flight, ask the backend for an
+ * event only once about half of them can have been answered. */
+static bool coalesce = true;
+module_param(coalesce, bool, 0644);
+MODULE_PARM_DESC(coalesce, "one event for about half the requests in flight, not each (default on)");
+
+/*
+ * How far ring B must move before the next event: half the requests in
+ * flight times the smallest response among them (records can come in any
+ * order, so this many bytes arrive no later than that many responses; all
+ * of them come, so the event does). Fewer than four in flight: at once.
+ */
+static u32 twr_blk_front_event_bytes(struct twr_blk_front_queue *q)
+{
+	unsigned int id, n = 0, depth = q->info->tag_set.queue_depth;
+	struct twr_blk_front_pdu *pdu;
+	u32 space, least = U32_MAX;
+	struct request *rq;
+
+	if (!READ_ONCE(coalesce))
+		return 1;
+	spin_lock(&q->lock);
+	for (id = 0; id < depth && id < TWR_BLK_MAX_IDS; id++) {
+		rq = q->inflight[id];
+		if (!rq)
+			continue;
+		pdu = blk_mq_rq_to_pdu(rq);
+		space = TWR_REC_SPACE(TWR_BLK_RSP_SIZE +
+				      (pdu->op == TWR_BLK_OP_READ ? blk_rq_bytes(rq) : 0));
+		least = min(least, space);
+		n++;
+	}
+	spin_unlock(&q->lock);
+	if (n < 4)
+		return 1;
+	q->stats.coalesced++;
+	return (n / 2) * least;
+}
 
 static void twr_blk_front_notify(struct twr_blk_front_queue *q)
 {
@@ -289,7 +329,8 @@ irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id)
 		if (ret == -EAGAIN) {
 			if (twr_ring_release_publish(rb))
 				twr_blk_front_notify(q);
-			if (twr_ring_final_check(rb))
+			if (twr_ring_final_check_after(rb,
+					twr_blk_front_event_bytes(q)))
 				continue;
 			break;
 		}

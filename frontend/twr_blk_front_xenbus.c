@@ -70,6 +70,7 @@ TWR_BLK_FRONT_STAT(errors);
 TWR_BLK_FRONT_STAT(notify_sent);
 TWR_BLK_FRONT_STAT(notify_rcvd);
 TWR_BLK_FRONT_STAT(ring_full);
+TWR_BLK_FRONT_STAT(coalesced);
 
 static ssize_t queues_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
@@ -125,6 +126,7 @@ static struct attribute *twr_blk_front_stat_attrs[] = {
 	&dev_attr_notify_sent.attr,
 	&dev_attr_notify_rcvd.attr,
 	&dev_attr_ring_full.attr,
+	&dev_attr_coalesced.attr,
 	&dev_attr_queues.attr,
 	&dev_attr_ring_bytes.attr,
 	NULL
