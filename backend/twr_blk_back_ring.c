@@ -402,7 +402,7 @@ int twr_blk_back_queue_start(struct twr_blk_back_queue *q, const char *name)
 
 	/* Workers for requests that may wait for the device, as many as
 	 * may be in flight. */
-	q->io_wq = alloc_workqueue("%s", WQ_UNBOUND | WQ_MEM_RECLAIM,
+	q->io_wq = alloc_workqueue("%s-io", WQ_UNBOUND | WQ_MEM_RECLAIM,
 				   q->nr_ios, name);
 	if (!q->io_wq)
 		return -ENOMEM;

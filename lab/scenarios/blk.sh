@@ -353,9 +353,8 @@ if [ $extra_ok = true ]; then
 		done
 		[ $dev = twb ] && continue	# discard: a file (twa) and a block device (twc)
 		d0=$(blk_be_sum discards)
-		out=$(twr_domu_run "$TWR_AGENT" "dd if=/dev/urandom of=/dev/$dev bs=64k count=16 seek=8 oflag=direct status=none &&
-blkdiscard -o 524288 -l 1048576 /dev/$dev &&
-cmp -n 1048576 <(dd if=/dev/$dev bs=64k count=16 skip=8 iflag=direct status=none) /dev/zero && echo zeroes" 2>&1)
+		# One line: the agent runs a line per command.
+		out=$(twr_domu_run "$TWR_AGENT" "dd if=/dev/urandom of=/dev/$dev bs=64k count=16 seek=8 oflag=direct status=none && blkdiscard -o 524288 -l 1048576 /dev/$dev && dd if=/dev/$dev bs=64k count=16 skip=8 iflag=direct status=none | cmp -n 1048576 - /dev/zero && echo zeroes" 2>&1)
 		d1=$(blk_be_sum discards)
 		twr_check "blk_discard_$dev" "$(echo "$out" | grep -qx zeroes && [ $((d1 - d0)) -ge 1 ] && echo true || echo false)" \
 			"1 MiB written, blkdiscard, read back: $(echo "$out" | tr '\n' ' ' | head -c 200); $((d1 - d0)) discards reached the backend"
@@ -438,7 +437,9 @@ if blk_filled /run/twr/disk2.img /run/twr/disk3.img &&
 	elif blk_twr_attach "$MQ" /run/twr/disk3.img twa 2 0 && blk_wait_devs "$MQ_IP" present /dev/xvda /dev/twa; then
 		cpus=$(twr_domu_run "$MQ_IP" nproc)
 		tq=$(twr_domu_run "$MQ_IP" cat /sys/block/twa/twinblk/queues)
-		workers=$(pgrep -c "^twrblk$mq_domid\.")
+		# Channel threads (twrblk<domid>.<n>), not their workqueues'
+		# rescuers (twrblk<domid>.<n>-io).
+		workers=$(pgrep -cx "twrblk$mq_domid\.[0-9]+")
 		# blkfront writes multi-queue-num-queues only with more than one.
 		bq=$(xenstore-read "/local/domain/$mq_domid/device/vbd/51712/multi-queue-num-queues" 2>/dev/null || echo 1)
 		if [ "$cpus" = 2 ] && [ "$tq" = 2 ] && [ "$workers" = 2 ]; then
