@@ -322,7 +322,7 @@ twr_phase hostile_back_pad_laps
 # ring the frontend consumes. The neighbour's frontend declares the channel
 # broken, its 0.2 s ticker keeps ticking, its log has no lockup line.
 for kind in blk net; do
-	twr_domu_run "$NB_IP" 'rm -f /run/nb-ticks; (while :; do cut -d" " -f1 /proc/uptime >>/run/nb-ticks; sleep 0.2; done) </dev/null >/dev/null 2>&1 & echo $! >/run/nb-ticker' >/dev/null
+	twr_domu_run "$NB_IP" 'rm -f /run/nb-ticks; setsid sh -c "while :; do read -r u _ </proc/uptime; echo \$u >>/run/nb-ticks; sleep 0.2; done" </dev/null >/dev/null 2>&1 & echo $! >/run/nb-ticker' >/dev/null
 	timeout 120 twr-rogue-back pad-laps "$kind" "$nid" 7 "${TWR_PAD_SECS:-20}" >"/run/twr/rb-$kind.out" 2>&1 &
 	rb=$!
 	# A NIC does nothing until it is up (its ring B is read by NAPI).
@@ -368,8 +368,7 @@ if twr_domu_run "$ROGUE_IP" modprobe twinblk-front >/dev/null &&
 	flood_secs=0 r0=$(cat "$fbe/reqs")
 	for rep in 1 2 3; do
 		TWR_AGENT=$NB_IP run_fio neighbour-quiet randread_4k /dev/twa || fail=1
-		twr_domu_run "$ROGUE_IP" 'setsid sh -c "while :; do blkdiscard /dev/twf; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood1;
-setsid sh -c "while :; do dd if=/dev/zero of=/dev/twf bs=4k count=1 oflag=direct conv=fsync 2>/dev/null; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood2' >/dev/null
+		twr_domu_run "$ROGUE_IP" 'setsid sh -c "while :; do blkdiscard /dev/twf; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood1; setsid sh -c "while :; do dd if=/dev/zero of=/dev/twf bs=4k count=1 oflag=direct conv=fsync 2>/dev/null; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood2' >/dev/null
 		t0=$(date +%s.%N)
 		TWR_AGENT=$NB_IP run_fio neighbour-flooded randread_4k /dev/twa || fail=1
 		twr_domu_run "$ROGUE_IP" 'kill -- -$(cat /run/flood1) -$(cat /run/flood2); sleep 1' >/dev/null 2>&1
