@@ -157,8 +157,11 @@ void twr_blk_back_queue_free(struct twr_blk_back_queue *q);
  * with an id the frontend never sent, once; the lab's hostile-peer test. */
 extern unsigned int twr_blk_back_fault;
 
-/* Start the worker of a queue whose rings are attached; 0 or -errno. */
-int twr_blk_back_queue_start(struct twr_blk_back_queue *q, const char *name);
+/* Start the thread (@name) and the workqueue (@io_name: the kernel's
+ * workers show the name of the last workqueue they served, so it must not
+ * look like a thread's) of a queue whose rings are attached; 0 or -errno. */
+int twr_blk_back_queue_start(struct twr_blk_back_queue *q, const char *name,
+			     const char *io_name);
 /* Stop it; waits for every request in flight to finish (they point into
  * the rings), so the rings may be unmapped after. */
 void twr_blk_back_queue_stop(struct twr_blk_back_queue *q);

@@ -396,14 +396,15 @@ void twr_blk_back_queue_free(struct twr_blk_back_queue *q)
 	q->ios = NULL;
 }
 
-int twr_blk_back_queue_start(struct twr_blk_back_queue *q, const char *name)
+int twr_blk_back_queue_start(struct twr_blk_back_queue *q, const char *name,
+			     const char *io_name)
 {
 	struct task_struct *task;
 
 	/* Workers for requests that may wait for the device, as many as
 	 * may be in flight. */
-	q->io_wq = alloc_workqueue("%s-io", WQ_UNBOUND | WQ_MEM_RECLAIM,
-				   q->nr_ios, name);
+	q->io_wq = alloc_workqueue("%s", WQ_UNBOUND | WQ_MEM_RECLAIM,
+				   q->nr_ios, io_name);
 	if (!q->io_wq)
 		return -ENOMEM;
 	task = kthread_run(twr_blk_back_thread, q, "%s", name);

@@ -276,7 +276,7 @@ static int twr_blk_back_connect(struct twr_blk_back *be)
 	struct xenbus_device *dev = be->dev;
 	struct twr_chan_back_limits lim;
 	unsigned int n, max, i, version;
-	char name[TASK_COMM_LEN];
+	char name[TASK_COMM_LEN], io_name[TASK_COMM_LEN];
 	int ret;
 
 	version = xenbus_read_unsigned(dev->otherend, TWR_XS_BLK_VERSION, 0);
@@ -331,7 +331,8 @@ static int twr_blk_back_connect(struct twr_blk_back *be)
 		dq->q.req = &dq->chan.ring_a;
 		dq->q.rsp = &dq->chan.ring_b;
 		snprintf(name, sizeof(name), "twrblk%d.%u", dev->otherend_id, i);
-		ret = twr_blk_back_queue_start(&dq->q, name);
+		snprintf(io_name, sizeof(io_name), "twrio%d.%u", dev->otherend_id, i);
+		ret = twr_blk_back_queue_start(&dq->q, name, io_name);
 		if (ret) {
 			xenbus_dev_fatal(dev, ret, "starting worker %s", name);
 			goto out_disconnect;

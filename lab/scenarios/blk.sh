@@ -38,6 +38,10 @@
 . /lab/scenarios/lib.sh
 
 DOMU=twr-blk
+# twinblk-back's own threads: a channel's (twrblk<domid>.<n>) and its
+# workqueue's rescuer (twrio<domid>.<n>); kernel workers that served the
+# workqueue keep its name in theirs ("kworker/u4:1-twrio5.0"): not matched.
+TWR_BLK_THREADS='twr(blk|io)[0-9]+\.[0-9]+'
 DOMU_IP=10.99.0.2
 TWR_AGENT=$DOMU_IP
 VDEV=twa
@@ -438,7 +442,7 @@ if blk_filled /run/twr/disk2.img /run/twr/disk3.img &&
 		cpus=$(twr_domu_run "$MQ_IP" nproc)
 		tq=$(twr_domu_run "$MQ_IP" cat /sys/block/twa/twinblk/queues)
 		# Channel threads (twrblk<domid>.<n>), not their workqueues'
-		# rescuers (twrblk<domid>.<n>-io).
+		# rescuers (twrio<domid>.<n>).
 		workers=$(pgrep -cx "twrblk$mq_domid\.[0-9]+")
 		# blkfront writes multi-queue-num-queues only with more than one.
 		bq=$(xenstore-read "/local/domain/$mq_domid/device/vbd/51712/multi-queue-num-queues" 2>/dev/null || echo 1)
@@ -559,14 +563,14 @@ if blk_attach >/dev/null; then
 	blk_agent 20 dmesg >"$TWR_RESULTS/domU-$DOMU-dmesg.txt"
 	xl destroy "$DOMU" || fail=1
 	for _ in $(seq 30); do
-		pgrep -f twrblk >/dev/null || break
+		pgrep -x "$TWR_BLK_THREADS" >/dev/null || break
 		sleep 1
 	done
 	xenstore-rm "/local/domain/0/backend/twinblk/$domid" 2>/dev/null
-	if ! pgrep -f twrblk >/dev/null && rmmod twinblk-back; then
+	if ! pgrep -x "$TWR_BLK_THREADS" >/dev/null && rmmod twinblk-back; then
 		twr_check blk_destroy_cleanup true "no worker left and twinblk-back unloaded after xl destroy mid-fio"
 	else
-		twr_check blk_destroy_cleanup false "workers: $(pgrep -f twrblk | wc -l), twinblk-back refcount $(cat /sys/module/twinblk_back/refcnt 2>/dev/null)"
+		twr_check blk_destroy_cleanup false "threads: $(pgrep -x "$TWR_BLK_THREADS" | tr '\n' ' '), twinblk-back refcount $(cat /sys/module/twinblk_back/refcnt 2>/dev/null)"
 		fail=1
 	fi
 	size_after=$(stat -c %s /run/twr/disk1.img)

@@ -50,7 +50,7 @@ fail=0
 
 # census: dom0's resources a leaked blk connection would hold.
 census() {
-	echo "kthreads=$(pgrep -c '^twrblk') vmaps=$(grep -c twr_chan_back /proc/vmallocinfo)"
+	echo "kthreads=$(pgrep -cx 'twr(blk|io)[0-9]+\.[0-9]+') vmaps=$(grep -c twr_chan_back /proc/vmallocinfo)"
 }
 
 # be_state KIND DOMID DEVID: the backend's xenbus state.
