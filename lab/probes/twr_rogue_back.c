@@ -125,12 +125,20 @@ static bool rb_perms(struct rb *r, const char *dir, unsigned int owner,
 }
 
 /* Both directories, as a toolstack would write them (libxl's pattern):
- * complete and readable first, the state nodes last. */
+ * each created with its permissions first (a node takes its parent's when
+ * created), then complete, the state nodes last. */
 static bool rb_offer(struct rb *r)
 {
 	char v[64];
 	bool ok;
 
+	if (!xs_mkdir(r->xs, XBT_NULL, r->be) || !xs_mkdir(r->xs, XBT_NULL, r->fe)) {
+		fprintf(stderr, "twr-rogue-back: creating %s and %s: %s\n", r->be, r->fe,
+			strerror(errno));
+		return false;
+	}
+	if (!rb_perms(r, r->be, 0, r->domid) || !rb_perms(r, r->fe, r->domid, 0))
+		return false;
 	snprintf(v, sizeof(v), "%u", r->domid);
 	ok = rb_write(r, r->be, TWR_XS_FRONTEND, r->fe) &&
 	     rb_write(r, r->be, TWR_XS_FRONTEND_ID, v) &&
@@ -149,9 +157,7 @@ static bool rb_offer(struct rb *r)
 	if (ok && !strcmp(r->kind, "net"))
 		ok = rb_write(r, r->be, TWR_XS_NET_MAC, "00:16:3e:7a:00:0f") &&
 		     rb_write(r, r->fe, TWR_XS_NET_MAC, "00:16:3e:7a:00:0f");
-	return ok && rb_perms(r, r->be, 0, r->domid) &&
-	       rb_perms(r, r->fe, r->domid, 0) &&
-	       rb_write(r, r->be, TWR_XS_STATE, "2") &&
+	return ok && rb_write(r, r->be, TWR_XS_STATE, "2") &&
 	       rb_write(r, r->fe, TWR_XS_STATE, "1");
 }
 

@@ -331,7 +331,7 @@ for kind in blk net; do
 	rc=$?
 	out=$(grep '^twr-rogue-back: pad-laps' "/run/twr/rb-$kind.out" | tail -n1)
 	twr_log "rogue backend pad-laps $kind: rc $rc $out"
-	gap=$(twr_domu_run "$NB_IP" 'kill $(cat /run/nb-ticker); awk '"'"'NR > 1 { g = $1 - p; if (g > m) m = g } { p = $1 } END { printf "%.2f", m }'"'"' /run/nb-ticks')
+	gap=$(twr_domu_run "$NB_IP" 'kill $(cat /run/nb-ticker); awk '"'"'NR > 1 { g = $1 - p; if (g > m) m = g } { p = $1 } END { printf "%.2f\n", m }'"'"' /run/nb-ticks')
 	line=$(twr_domu_run "$NB_IP" dmesg | grep "twin$kind/7 queue 0: backend broke the protocol" | tail -n1)
 	broken=$(printf '%s\n' "$out" | sed -n 's/.*broken_seen=\([01]\).*/\1/p')
 	if [ $rc = 0 ] && [ "$broken" = 1 ] && printf '%s' "$line" | grep -q "padding where a record would fit"; then
