@@ -357,30 +357,50 @@ twr_phase hostile_flood_limits
 # the spec's iops=) and floods it with flushes and whole-disk discards
 # (1 GiB requests); the neighbour's fio on its own disk runs quiet and
 # flooded in turn (results neighbour-quiet / neighbour-flooded). The
-# flooder's backend must take no more than its cap.
+# flooder's backend must take no more than its cap; the same flood on the
+# same file without a cap, first, says what the cap held back.
 twr_disk_create /run/twr/flood.img 2048
+flood_on() {
+	twr_domu_run "$ROGUE_IP" 'setsid sh -c "while :; do blkdiscard /dev/twf; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood1; setsid sh -c "while :; do dd if=/dev/zero of=/dev/twf bs=4k count=1 oflag=direct conv=fsync 2>/dev/null; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood2' >/dev/null
+}
+flood_off() {
+	twr_domu_run "$ROGUE_IP" 'kill -- -$(cat /run/flood1) -$(cat /run/flood2); sleep 1' >/dev/null 2>&1
+}
+flood_attach() {
+	blk_attach_xs "$rid" /run/twr/flood.img twf "$1" 1 &&
+		twr_domu_run "$ROGUE_IP" 'for i in $(seq 60); do test -b /dev/twf && exit 0; sleep 1; done; exit 1' >/dev/null
+}
+free_rate=?
+if twr_domu_run "$ROGUE_IP" modprobe twinblk-front >/dev/null && flood_attach 5; then
+	r0=$(cat "/sys/bus/xen-backend/devices/twinblk-$rid-5/twinblk/reqs")
+	flood_on
+	sleep 10
+	flood_off
+	r1=$(cat "/sys/bus/xen-backend/devices/twinblk-$rid-5/twinblk/reqs")
+	free_rate=$(awk -v n=$((r1 - r0)) 'BEGIN { printf "%.1f", n / 11 }')
+	detach_xs twinblk "$rid" 5
+	twr_domu_run "$ROGUE_IP" 'for i in $(seq 30); do test -e /dev/twf || exit 0; sleep 1; done; exit 1' >/dev/null
+fi
 fdev=4
 xenstore-write "/local/domain/0/backend/twinblk/$rid/$fdev/limit-iops" 50
-if twr_domu_run "$ROGUE_IP" modprobe twinblk-front >/dev/null &&
-	blk_attach_xs "$rid" /run/twr/flood.img twf "$fdev" 1 &&
-	twr_domu_run "$ROGUE_IP" 'for i in $(seq 60); do test -b /dev/twf && exit 0; sleep 1; done; exit 1' >/dev/null; then
+if flood_attach "$fdev"; then
 	fbe=/sys/bus/xen-backend/devices/twinblk-$rid-$fdev/twinblk
 	flood_secs=0 r0=$(cat "$fbe/reqs")
 	for rep in 1 2 3; do
 		TWR_AGENT=$NB_IP run_fio neighbour-quiet randread_4k /dev/twa || fail=1
-		twr_domu_run "$ROGUE_IP" 'setsid sh -c "while :; do blkdiscard /dev/twf; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood1; setsid sh -c "while :; do dd if=/dev/zero of=/dev/twf bs=4k count=1 oflag=direct conv=fsync 2>/dev/null; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood2' >/dev/null
+		flood_on
 		t0=$(date +%s.%N)
 		TWR_AGENT=$NB_IP run_fio neighbour-flooded randread_4k /dev/twa || fail=1
-		twr_domu_run "$ROGUE_IP" 'kill -- -$(cat /run/flood1) -$(cat /run/flood2); sleep 1' >/dev/null 2>&1
+		flood_off
 		flood_secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" -v s="$flood_secs" 'BEGIN { printf "%.1f", s + b - a }')
 	done
 	r1=$(cat "$fbe/reqs") thr=$(cat "$fbe/throttled") disc=$(cat "$fbe/discards") fl=$(cat "$fbe/flushes")
 	rate=$(awk -v n=$((r1 - r0)) -v s="$flood_secs" 'BEGIN { printf "%.1f", n / s }')
 	# 10% over, plus one burst (5 requests) and one of debt per window.
 	if awk -v r="$rate" -v n=$((r1 - r0)) -v s="$flood_secs" 'BEGIN { exit !(n <= 55 * s + 18 && r >= 10) }' && [ "$thr" -gt 0 ]; then
-		twr_check hostile_flood_cap true "flooder: $((r1 - r0)) requests in ${flood_secs} s ($rate/s, cap 50; $disc discards, $fl flushes in all, $thr waits for the limit)"
+		twr_check hostile_flood_cap true "flooder: $((r1 - r0)) requests in ${flood_secs} s ($rate/s, cap 50; uncapped, the same flood: $free_rate/s; $disc discards, $fl flushes in all, $thr waits for the limit)"
 	else
-		twr_check hostile_flood_cap false "flooder: $((r1 - r0)) requests in ${flood_secs} s ($rate/s, cap 50), $thr waits for the limit"
+		twr_check hostile_flood_cap false "flooder: $((r1 - r0)) requests in ${flood_secs} s ($rate/s, cap 50; uncapped: $free_rate/s), $thr waits for the limit"
 		fail=1
 	fi
 	detach_xs twinblk "$rid" "$fdev"
