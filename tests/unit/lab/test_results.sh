@@ -18,6 +18,16 @@ def ok(what, cond):
     print(("PASS: " if cond else "FAIL: ") + what)
     fails += not cond
 
+with tempfile.TemporaryDirectory() as run:
+    with open(os.path.join(run, "console.log"), "w") as f:
+        f.write("[  329.9] traps: blkdiscard[353] general protection fault ip:7fbf sp:7ffd error:0 in libblkid.so.1.1.0\n")
+    c = R.scan_logs(run)[0]
+    ok("a user process's trap is the known lab fault, not a failure: %r" % c, c["pass"] and "1 user process" in c["detail"])
+    with open(os.path.join(run, "console.log"), "a") as f:
+        f.write("[  330.1] general protection fault, probably for non-canonical address 0xdead: 0000 [#1] SMP\n")
+    c = R.scan_logs(run)[0]
+    ok("a kernel general protection fault fails the log check", not c["pass"])
+
 lo, hi, c = R.median_ci([5, 1, 4, 2, 3])
 ok("n=5: (min, max) with 93.75%% coverage, got %s %s %s" % (lo, hi, c), (lo, hi) == (1, 5) and abs(c - 0.9375) < 1e-9)
 lo, hi, c = R.median_ci([6, 1, 4, 2, 3, 5])
