@@ -99,7 +99,7 @@ static void twr_blk_back_answer(struct twr_blk_back_queue *q,
 		.id = io->req.id,
 		.op = io->req.op,
 		.status = io->status,
-		/* Protocol 2: a read's record always holds its data bytes
+		/* Since protocol 2: a read's record always holds its data bytes
 		 * (meaningless when the status says it failed). */
 		.data_len = io->req.op == TWR_BLK_OP_READ ? len : 0,
 	};
@@ -217,7 +217,7 @@ static int twr_blk_back_submit(struct twr_blk_back_queue *q)
 		return ret;
 	if (ret)
 		return twr_blk_back_fail(q, twr_ring_reason(q->req));
-	if (rec.len < TWR_BLK_REQ_SIZE)
+	if (rec.len < TWR_BLK_HDR_LEN)
 		return twr_blk_back_fail(q, "request record too short");
 	/* The peer can rewrite the header under us: validate a copy. */
 	twr_copy_shared(&req, rec.data, sizeof(req));
@@ -231,9 +231,9 @@ static int twr_blk_back_submit(struct twr_blk_back_queue *q)
 
 	len = req.nr_sectors << TWR_BLK_SECTOR_SHIFT;
 	data_len = req.op == TWR_BLK_OP_READ ? len : 0;
-	ret = twr_ring_reserve(q->rsp, TWR_BLK_RSP_SIZE + data_len, &p);
+	ret = twr_ring_reserve(q->rsp, TWR_BLK_HDR_LEN + data_len, &p);
 	if (ret == -EAGAIN) {
-		q->rsp_want = TWR_BLK_RSP_SIZE + data_len;
+		q->rsp_want = TWR_BLK_HDR_LEN + data_len;
 		q->stats.rsp_full++;
 		return -ENOSPC;
 	}
@@ -252,7 +252,7 @@ static int twr_blk_back_submit(struct twr_blk_back_queue *q)
 		return -ETIME;
 	}
 	/* Committed now, filled in and published once the I/O is done. */
-	twr_ring_commit(q->rsp, TWR_BLK_RSP_SIZE + data_len, TWR_BLK_REC_RSP, 0);
+	twr_ring_commit(q->rsp, TWR_BLK_HDR_LEN + data_len, TWR_BLK_REC_RSP, 0);
 
 	io = &q->ios[q->tail % q->nr_ios];
 	io->req = req;
@@ -261,9 +261,9 @@ static int twr_blk_back_submit(struct twr_blk_back_queue *q)
 	io->status = TWR_BLK_RSP_EIO;
 	io->done = false;
 	if (req.op == TWR_BLK_OP_READ)
-		twr_blk_io_prepare(io, p + TWR_BLK_RSP_SIZE);
+		twr_blk_io_prepare(io, p + TWR_BLK_HDR_LEN);
 	else if (req.op == TWR_BLK_OP_WRITE)
-		twr_blk_io_prepare(io, (void *)rec.data + TWR_BLK_REQ_SIZE);
+		twr_blk_io_prepare(io, (void *)rec.data + TWR_BLK_HDR_LEN);
 	io->a_end = twr_ring_advance(q->req);
 	__set_bit(req.id, q->ids);
 	q->tail++;

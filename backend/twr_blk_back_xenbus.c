@@ -247,9 +247,9 @@ static void twr_blk_back_limits(struct xenbus_device *dev, unsigned int i,
 
 	lim->min_order = TWR_BLK_RING_ORDER_MIN;
 	lim->max_order = TWR_RING_ORDER_MAX;
-	lim->a_max = TWR_BLK_REQ_SIZE +
+	lim->a_max = TWR_BLK_HDR_LEN +
 		     TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << a_order);
-	lim->b_max = TWR_BLK_RSP_SIZE +
+	lim->b_max = TWR_BLK_HDR_LEN +
 		     TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << b_order);
 }
 

@@ -20,7 +20,7 @@ const char *twr_blk_req_check(const struct twr_blk_geom *g, uint32_t rec_len,
 
 	if (type != TWR_BLK_REC_REQ || flags)
 		return "unknown record type on ring A";
-	if (rec_len < TWR_BLK_REQ_SIZE)
+	if (rec_len < TWR_BLK_HDR_LEN)
 		return "request record too short";
 	if (req->id >= TWR_BLK_MAX_IDS)
 		return "request id out of range";
@@ -58,7 +58,7 @@ const char *twr_blk_req_check(const struct twr_blk_geom *g, uint32_t rec_len,
 		    req->nr_sectors > g->sectors - req->sector)
 			return "request beyond the end of the disk";
 	}
-	if (rec_len != TWR_BLK_REQ_SIZE + data_len)
+	if (rec_len != TWR_BLK_HDR_LEN + data_len)
 		return "request record length does not match its op";
 	return NULL;
 }

@@ -51,7 +51,7 @@ static u32 twr_blk_front_event_bytes(struct twr_blk_front_queue *q)
 		if (!rq)
 			continue;
 		pdu = blk_mq_rq_to_pdu(rq);
-		space = TWR_REC_SPACE(TWR_BLK_RSP_SIZE +
+		space = TWR_REC_SPACE(TWR_BLK_HDR_LEN +
 				      (pdu->op == TWR_BLK_OP_READ ? blk_rq_bytes(rq) : 0));
 		least = min(least, space);
 		n++;
@@ -154,14 +154,14 @@ static blk_status_t twr_blk_front_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 	for (;;) {
 		ret = twr_ring_reserve(&q->chan.ring_a,
-				       TWR_BLK_REQ_SIZE + data_len, &p);
+				       TWR_BLK_HDR_LEN + data_len, &p);
 		if (ret != -EAGAIN)
 			break;
 		/* Show the backend what is queued (padding included), then
 		 * ask to be woken once this record fits. */
 		twr_blk_front_publish(q);
 		if (!twr_ring_space_wait_prepare(&q->chan.ring_a,
-						 TWR_BLK_REQ_SIZE + data_len)) {
+						 TWR_BLK_HDR_LEN + data_len)) {
 			q->stats.ring_full++;
 			q->stopped = true;
 			blk_mq_stop_hw_queue(hctx);
@@ -186,7 +186,7 @@ static blk_status_t twr_blk_front_queue_rq(struct blk_mq_hw_ctx *hctx,
 	if (unlikely(READ_ONCE(twr_blk_front_fault)))
 		twr_blk_front_inject(req);
 	if (data_len) {
-		p += TWR_BLK_REQ_SIZE;
+		p += TWR_BLK_HDR_LEN;
 		rq_for_each_segment(bv, rq, iter) {
 			memcpy_from_bvec(p, &bv);
 			p += bv.bv_len;
@@ -195,7 +195,7 @@ static blk_status_t twr_blk_front_queue_rq(struct blk_mq_hw_ctx *hctx,
 	} else if (op == TWR_BLK_OP_READ) {
 		q->stats.rd_bytes += blk_rq_bytes(rq);
 	}
-	twr_ring_commit(&q->chan.ring_a, TWR_BLK_REQ_SIZE + data_len,
+	twr_ring_commit(&q->chan.ring_a, TWR_BLK_HDR_LEN + data_len,
 			TWR_BLK_REC_REQ, 0);
 	q->inflight[rq->tag] = rq;
 	q->stats.reqs++;
@@ -273,7 +273,7 @@ static const char *twr_blk_front_take(struct twr_blk_front_queue *q,
 
 	if (rec->type != TWR_BLK_REC_RSP || rec->flags)
 		return "unknown record type on ring B";
-	if (rec->len < TWR_BLK_RSP_SIZE)
+	if (rec->len < TWR_BLK_HDR_LEN)
 		return "response record too short";
 	/* The backend can rewrite the header under us: validate a copy. */
 	twr_copy_shared(rsp, rec->data, sizeof(*rsp));
@@ -289,14 +289,14 @@ static const char *twr_blk_front_take(struct twr_blk_front_queue *q,
 		return "response for an id not in flight";
 	}
 	pdu = blk_mq_rq_to_pdu(rq);
-	/* Protocol 2: a read's response holds its data bytes whatever the
+	/* Since protocol 2: a read's response holds its data bytes whatever the
 	 * status (the backend reserved them at submission). */
 	want = pdu->op == TWR_BLK_OP_READ ? blk_rq_bytes(rq) : 0;
 	if (rsp->op != pdu->op) {
 		spin_unlock(&q->lock);
 		return "response op differs from the request's";
 	}
-	if (rsp->data_len != want || rec->len != TWR_BLK_RSP_SIZE + want) {
+	if (rsp->data_len != want || rec->len != TWR_BLK_HDR_LEN + want) {
 		spin_unlock(&q->lock);
 		return "response length does not match the request";
 	}
@@ -345,7 +345,7 @@ irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id)
 		}
 		pdu = blk_mq_rq_to_pdu(rq);
 		if (rsp.data_len && rsp.status == TWR_BLK_RSP_OK) {
-			src = rec.data + TWR_BLK_RSP_SIZE;
+			src = rec.data + TWR_BLK_HDR_LEN;
 			rq_for_each_segment(bv, rq, iter) {
 				memcpy_to_bvec(&bv, src);
 				src += bv.bv_len;

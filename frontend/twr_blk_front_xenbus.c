@@ -188,8 +188,8 @@ static int twr_blk_front_talk(struct twr_blk_front *info)
 	}
 	info->ring_order = order;
 	info->max_data = TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << order);
-	a_max = TWR_BLK_REQ_SIZE + info->max_data;
-	b_max = TWR_BLK_RSP_SIZE + info->max_data;
+	a_max = TWR_BLK_HDR_LEN + info->max_data;
+	b_max = TWR_BLK_HDR_LEN + info->max_data;
 
 	info->queues = kcalloc(n, sizeof(*info->queues), GFP_KERNEL);
 	if (!info->queues)

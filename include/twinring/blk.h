@@ -21,9 +21,11 @@
  *   +0x04 nr_sectors  u32  length in 512-byte units (0 for FLUSH)
  *   +0x08 sector      u64  start in 512-byte units (0 for FLUSH)
  *   +0x10 reserved    u64  zero
- *   +0x18 data        WRITE: nr_sectors * 512 bytes; otherwise nothing
+ *   +0x18 (ignored)   up to +0x1f8: not read, need not be cleared (it
+ *                          holds what this ring carried before)
+ *   +0x1f8 data       WRITE: nr_sectors * 512 bytes; otherwise nothing
  *
- *   record len = 24 + (op == WRITE ? nr_sectors * 512 : 0), exactly.
+ *   record len = 504 + (op == WRITE ? nr_sectors * 512 : 0), exactly.
  *
  * Response record, ring record type TWR_BLK_REC_RSP, record flags 0:
  *
@@ -34,10 +36,19 @@
  *   +0x08 data_len    u32  READ: nr_sectors * 512, whatever the status;
  *                          else 0
  *   +0x0c reserved1   u32  zero
- *   +0x10 data        data_len bytes read (meaningless, and ignored, when
+ *   +0x10 (ignored)   up to +0x1f8, as in a request
+ *   +0x1f8 data       data_len bytes read (meaningless, and ignored, when
  *                          status is not 0)
  *
- *   record len = 16 + data_len, exactly.
+ *   record len = 504 + data_len, exactly.
+ *
+ * Data alignment (protocol 3): with the 8-byte record header in front, a
+ * record takes TWR_BLK_DATA_ALIGN (512) bytes plus its data, a multiple of
+ * 512, and the ring's padding record only ever fills a ring's tail; so
+ * records start, and their data lies, at 512-byte offsets of the
+ * page-aligned data area, as direct I/O on the mapped ring pages needs
+ * (docs/blk.md). A side that finds data misaligned anyway (a peer that
+ * started its indices off 0) must still work, through a copy.
  *
  * Rules (each side checks the other's records and, on a violation, latches
  * the channel broken, sets TWR_F_BROKEN in its flags word and closes):
@@ -55,7 +66,7 @@
  *    durable when answered. Requests in flight together are unordered.
  *
  * Ring sizes. A 1 MiB request or response is a single record of
- * TWR_REC_SPACE(24 + 1 MiB) bytes. So that the backend can work on one
+ * TWR_REC_SPACE(504 + 1 MiB) bytes. So that the backend can work on one
  * maximal request while the next is being filled, the largest request uses
  * at most half a ring: a 1 MiB maximum needs 4 MiB rings (order 10), the blk
  * default. A frontend given smaller rings lowers its maximum request size to
@@ -73,9 +84,11 @@
  * Frontend node: twinblk-version, TWR_BLK_VERSION. Each side refuses a peer
  * of another version (xenbus error node) and does not connect.
  *
- * Versions: 1 answered a failed READ with data_len 0; 2 (this one) keeps a
- * READ's response record the same size whatever its status, so that the
- * backend can reserve it at submission and read straight into it.
+ * Versions: 1 answered a failed READ with data_len 0; 2 kept a READ's
+ * response record the same size whatever its status, so that the backend
+ * can reserve it at submission and read straight into it; 3 (this one)
+ * puts the data 512 bytes after a record's start (it was 32 in requests,
+ * 24 in responses), so that the backend can do direct I/O on the ring.
  */
 #ifndef TWINRING_BLK_H
 #define TWINRING_BLK_H
@@ -83,7 +96,7 @@
 #include "twinring/ring.h"
 
 /* The protocol this header describes (the twinblk-version nodes). */
-#define TWR_BLK_VERSION		2u
+#define TWR_BLK_VERSION		3u
 
 /* Ring record types (ring.h: protocol types start at TWR_REC_TYPE_FIRST). */
 #define TWR_BLK_REC_REQ		0x0b01u
@@ -149,18 +162,24 @@ struct twr_blk_rsp {
 #define TWR_BLK_REQ_SIZE	24u
 #define TWR_BLK_RSP_SIZE	16u
 
+/* A record's data starts this far past the record's start (record header
+ * included), in requests and responses: see "Data alignment" above. */
+#define TWR_BLK_DATA_ALIGN	512u
+/* Record payload bytes before the data: the record len of a FLUSH. */
+#define TWR_BLK_HDR_LEN		(TWR_BLK_DATA_ALIGN - TWR_REC_HDR_SIZE)
+
 /* Largest record payloads on each ring. */
-#define TWR_BLK_REQ_MAX_LEN	(TWR_BLK_REQ_SIZE + TWR_BLK_MAX_DATA)
-#define TWR_BLK_RSP_MAX_LEN	(TWR_BLK_RSP_SIZE + TWR_BLK_MAX_DATA)
+#define TWR_BLK_REQ_MAX_LEN	(TWR_BLK_HDR_LEN + TWR_BLK_MAX_DATA)
+#define TWR_BLK_RSP_MAX_LEN	(TWR_BLK_HDR_LEN + TWR_BLK_MAX_DATA)
 
 /*
  * Largest data bytes per request for a ring of @ring_bytes: two maximal
  * records fit (see above); rounded down to 4 KiB, capped at TWR_BLK_MAX_DATA.
  */
 #define TWR_BLK_MAX_DATA_FOR_RING(ring_bytes)				\
-	((((ring_bytes) / 2u - TWR_REC_HDR_SIZE - TWR_BLK_REQ_SIZE)	\
+	((((ring_bytes) / 2u - TWR_BLK_DATA_ALIGN)	\
 	  & ~(TWR_PAGE_SIZE - 1u)) > TWR_BLK_MAX_DATA ? TWR_BLK_MAX_DATA : \
-	 (((ring_bytes) / 2u - TWR_REC_HDR_SIZE - TWR_BLK_REQ_SIZE)	\
+	 (((ring_bytes) / 2u - TWR_BLK_DATA_ALIGN)	\
 	  & ~(TWR_PAGE_SIZE - 1u)))
 
 TWR_STATIC_ASSERT(sizeof(struct twr_blk_req) == TWR_BLK_REQ_SIZE, "blk req size");
@@ -185,5 +204,9 @@ TWR_STATIC_ASSERT(TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << TWR_BLK_RING_ORDER_
 TWR_STATIC_ASSERT(TWR_BLK_RING_ORDER_DEFAULT <= TWR_RING_ORDER_MAX, "blk ring order");
 TWR_STATIC_ASSERT(TWR_BLK_MAX_IDS <= 65536u, "ids fit the id field");
 TWR_STATIC_ASSERT(TWR_BLK_MAX_DATA % TWR_PAGE_SIZE == 0, "max data in pages");
+TWR_STATIC_ASSERT(TWR_REC_SPACE(TWR_BLK_HDR_LEN) == TWR_BLK_DATA_ALIGN &&
+		  TWR_BLK_HDR_LEN >= TWR_BLK_REQ_SIZE &&
+		  TWR_BLK_HDR_LEN >= TWR_BLK_RSP_SIZE,
+		  "a record's header block is 512 bytes, data follows aligned");
 
 #endif /* TWINRING_BLK_H */

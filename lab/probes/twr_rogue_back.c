@@ -35,6 +35,7 @@
 #include <xengnttab.h>
 #include <xenstore.h>
 
+#include "twinring/blk.h"
 #include "twinring/ring.h"
 #include "twinring/xenbus.h"
 #include "twr_barrier.h"
@@ -129,7 +130,7 @@ static bool rb_perms(struct rb *r, const char *dir, unsigned int owner,
  * created), then complete, the state nodes last. */
 static bool rb_offer(struct rb *r)
 {
-	char v[64];
+	char v[64], ver[16];
 	bool ok;
 
 	if (!xs_mkdir(r->xs, XBT_NULL, r->be) || !xs_mkdir(r->xs, XBT_NULL, r->fe)) {
@@ -147,11 +148,12 @@ static bool rb_offer(struct rb *r)
 	     rb_write(r, r->be, TWR_XS_MAX_RING_ORDER, "10") &&
 	     rb_write(r, r->fe, TWR_XS_BACKEND, r->be) &&
 	     rb_write(r, r->fe, TWR_XS_BACKEND_ID, "0");
+	snprintf(ver, sizeof(ver), "%u", TWR_BLK_VERSION);
 	if (ok && !strcmp(r->kind, "blk"))
 		ok = rb_write(r, r->be, "sectors", "2048") &&
 		     rb_write(r, r->be, "sector-size", "512") &&
 		     rb_write(r, r->be, "info", "2") &&
-		     rb_write(r, r->be, "twinblk-version", "2") &&
+		     rb_write(r, r->be, "twinblk-version", ver) &&
 		     rb_write(r, r->be, "max-requests", "64") &&
 		     rb_write(r, r->be, "vdev", "twz");
 	if (ok && !strcmp(r->kind, "net"))

@@ -30,7 +30,7 @@ static int model_ok(const struct twr_blk_geom *g, uint32_t rec_len,
 {
 	unsigned __int128 end = (unsigned __int128)r->sector + r->nr_sectors;
 	uint64_t blk = g->sector_size / TWR_BLK_SECTOR_SIZE;
-	uint64_t want_len = TWR_BLK_REQ_SIZE;
+	uint64_t want_len = TWR_BLK_HDR_LEN;
 
 	if (type != TWR_BLK_REC_REQ || flags || r->id >= TWR_BLK_MAX_IDS ||
 	    r->reserved)
@@ -42,7 +42,7 @@ static int model_ok(const struct twr_blk_geom *g, uint32_t rec_len,
 	switch (r->op) {
 	case TWR_BLK_OP_FLUSH:
 		return r->sector == 0 && r->nr_sectors == 0 &&
-		       rec_len == TWR_BLK_REQ_SIZE;
+		       rec_len == TWR_BLK_HDR_LEN;
 	case TWR_BLK_OP_WRITE:
 		want_len += (uint64_t)r->nr_sectors * TWR_BLK_SECTOR_SIZE;
 		/* fall through */
@@ -96,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			   req->sector + req->nr_sectors <= g.sectors);
 		FUZZ_CHECK(req->sector + req->nr_sectors >= req->sector);
 		FUZZ_CHECK(rec_len <= TWR_BLK_REQ_MAX_LEN);
-		FUZZ_CHECK(rec_len - TWR_BLK_REQ_SIZE ==
+		FUZZ_CHECK(rec_len - TWR_BLK_HDR_LEN ==
 			   (req->op == TWR_BLK_OP_WRITE ?
 			    req->nr_sectors * TWR_BLK_SECTOR_SIZE : 0));
 		FUZZ_CHECK((req->op == TWR_BLK_OP_READ ?

@@ -31,7 +31,7 @@ static struct twr_blk_req mkreq(uint8_t op, uint64_t sector, uint32_t nr)
 /* Record length a well-formed request of this shape has. */
 static uint32_t reclen(const struct twr_blk_req *r)
 {
-	return TWR_BLK_REQ_SIZE +
+	return TWR_BLK_HDR_LEN +
 	       (r->op == TWR_BLK_OP_WRITE ? r->nr_sectors * 512u : 0);
 }
 
@@ -82,8 +82,14 @@ static void test_record_length_must_match(void)
 	CU_ASSERT_PTR_NOT_NULL(twr_blk_req_check(&g512, reclen(&r) - 8, TWR_BLK_REC_REQ, 0, &r));
 	CU_ASSERT_PTR_NOT_NULL(twr_blk_req_check(&g512, reclen(&r) + 8, TWR_BLK_REC_REQ, 0, &r));
 	CU_ASSERT_PTR_NOT_NULL(twr_blk_req_check(&g512, TWR_BLK_REQ_SIZE - 8, TWR_BLK_REC_REQ, 0, &r));
-	r = mkreq(TWR_BLK_OP_READ, 0, 8);	/* a read carries no data */
+	/* Protocol 2's layout (data right after the 24-byte header) is
+	 * refused: data starts 512 bytes into the record. */
 	CU_ASSERT_PTR_NOT_NULL(twr_blk_req_check(&g512, TWR_BLK_REQ_SIZE + 4096, TWR_BLK_REC_REQ, 0, &r));
+	r = mkreq(TWR_BLK_OP_FLUSH, 0, 0);
+	CU_ASSERT_PTR_NOT_NULL(twr_blk_req_check(&g512, TWR_BLK_REQ_SIZE, TWR_BLK_REC_REQ, 0, &r));
+	CU_ASSERT_PTR_NULL(twr_blk_req_check(&g512, TWR_BLK_HDR_LEN, TWR_BLK_REC_REQ, 0, &r));
+	r = mkreq(TWR_BLK_OP_READ, 0, 8);	/* a read carries no data */
+	CU_ASSERT_PTR_NOT_NULL(twr_blk_req_check(&g512, TWR_BLK_HDR_LEN + 4096, TWR_BLK_REC_REQ, 0, &r));
 }
 
 static void test_header_fields(void)
