@@ -13,6 +13,11 @@
  *    by PTE clears them again; vunmap() then frees the area.
  *  - auto-translated (PVH/HVM): ballooned frames from gnttab_alloc_pages(),
  *    gnttab_map_refs() into them, vmap() of those frames.
+ * A protocol that does I/O on the ring pages (twinblk's direct I/O: bvecs
+ * need struct pages, which PV's PTE mapping has none of) asks for io_pages:
+ * on PV the data rings' grants are then mapped a second time, into
+ * ballooned frames as blkback maps its segments (Xen counts both mappings;
+ * both go at disconnect). Auto-translated mappings have the frames anyway.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -33,49 +38,73 @@ module_param(require_go_ahead, bool, 0644);
 MODULE_PARM_DESC(require_go_ahead,
 		 "map a channel only once the toolstack wrote iotask-ready (docs/iotask.md)");
 
+/* Unmap grants mapped into ballooned frames @pages (their @handles), in
+ * batches from the stack. Returns how many could not be unmapped. */
+static unsigned int twr_chan_back_unmap_pages(struct page **pages,
+					      grant_handle_t *handles,
+					      unsigned int nr)
+{
+	struct gnttab_unmap_grant_ref ops[TWR_UNMAP_BATCH];
+	struct page *batch[TWR_UNMAP_BATCH];
+	unsigned int i, n, left = 0;
+	int ret;
+
+	for (i = 0; i < nr; ) {
+		for (n = 0; i < nr && n < TWR_UNMAP_BATCH; i++) {
+			if (handles[i] == INVALID_GRANT_HANDLE)
+				continue;
+			gnttab_set_unmap_op(&ops[n],
+				(unsigned long)pfn_to_kaddr(page_to_xen_pfn(pages[i])),
+				GNTMAP_host_map, handles[i]);
+			batch[n++] = pages[i];
+		}
+		if (!n)
+			continue;
+		ret = gnttab_unmap_refs(ops, NULL, batch, n);
+		while (n--)
+			if (ret || ops[n].status != GNTST_okay)
+				left++;
+	}
+	return left;
+}
+
 /* Unmap in batches from the stack: teardown must not need memory. */
 static void twr_chan_back_unmap(struct twr_chan_back_map *m)
 {
 	struct gnttab_unmap_grant_ref ops[TWR_UNMAP_BATCH];
-	struct page *pages[TWR_UNMAP_BATCH];
 	unsigned int i, n, left = 0;
 	bool leak = false;
 	int ret;
 
 	if (!m->handles)
 		goto out_free;
-	if (m->addr && !xen_pv_domain()) {
-		vunmap(m->addr);
+	if (!xen_pv_domain()) {
+		if (m->addr)
+			vunmap(m->addr);
 		m->addr = NULL;
+		left = twr_chan_back_unmap_pages(m->pages, m->handles, m->nr);
+		goto out_check;
 	}
+	if (m->page_handles)
+		left = twr_chan_back_unmap_pages(m->pages, m->page_handles,
+						 m->nr);
 	for (i = 0; i < m->nr; ) {
 		for (n = 0; i < m->nr && n < TWR_UNMAP_BATCH; i++) {
 			if (m->handles[i] == INVALID_GRANT_HANDLE)
 				continue;
-			if (xen_pv_domain()) {
-				gnttab_set_unmap_op(&ops[n], m->ptes[i],
-						    GNTMAP_host_map |
-						    GNTMAP_contains_pte,
-						    m->handles[i]);
-			} else {
-				gnttab_set_unmap_op(&ops[n],
-					(unsigned long)pfn_to_kaddr(page_to_xen_pfn(m->pages[i])),
-					GNTMAP_host_map, m->handles[i]);
-				pages[n] = m->pages[i];
-			}
-			n++;
+			gnttab_set_unmap_op(&ops[n++], m->ptes[i],
+					    GNTMAP_host_map | GNTMAP_contains_pte,
+					    m->handles[i]);
 		}
 		if (!n)
 			continue;
-		if (xen_pv_domain())
-			ret = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref,
-							ops, n);
-		else
-			ret = gnttab_unmap_refs(ops, NULL, pages, n);
+		ret = HYPERVISOR_grant_table_op(GNTTABOP_unmap_grant_ref,
+						ops, n);
 		while (n--)
 			if (ret || ops[n].status != GNTST_okay)
 				left++;
 	}
+out_check:
 	if (left) {
 		/* Never seen in practice; keep the area rather than let a
 		 * later reuse of it touch the peer's pages. */
@@ -94,6 +123,7 @@ out_free:
 	if (m->filler && !leak)
 		__free_page(m->filler);
 	kvfree(m->pages);
+	kvfree(m->page_handles);
 	kvfree(m->handles);
 	kvfree(m->ptes);
 	memset(m, 0, sizeof(*m));
@@ -134,6 +164,42 @@ static int twr_chan_back_map_pv(struct twr_chan_back_map *m,
 	return 0;
 }
 
+/* PV, io_pages: map the grants a second time, into ballooned frames. */
+static int twr_chan_back_map_pages_pv(struct twr_chan_back_map *m,
+				      struct gnttab_map_grant_ref *ops,
+				      const grant_ref_t *refs, domid_t domid,
+				      u32 flags)
+{
+	unsigned int i;
+	int ret;
+
+	m->page_handles = kvcalloc(m->nr, sizeof(*m->page_handles),
+				   GFP_KERNEL);
+	m->pages = kvcalloc(m->nr, sizeof(*m->pages), GFP_KERNEL);
+	if (!m->page_handles || !m->pages)
+		return -ENOMEM;
+	for (i = 0; i < m->nr; i++)
+		m->page_handles[i] = INVALID_GRANT_HANDLE;
+	ret = gnttab_alloc_pages(m->nr, m->pages);
+	if (ret) {
+		kvfree(m->pages);
+		m->pages = NULL;
+		return ret;
+	}
+	for (i = 0; i < m->nr; i++)
+		gnttab_set_map_op(&ops[i],
+			(unsigned long)pfn_to_kaddr(page_to_xen_pfn(m->pages[i])),
+			flags, refs[i], domid);
+	ret = gnttab_map_refs(ops, NULL, m->pages, m->nr);
+	for (i = 0; i < m->nr; i++) {
+		if (ops[i].status == GNTST_okay)
+			m->page_handles[i] = ops[i].handle;
+		else if (!ret)
+			ret = -ENOENT;
+	}
+	return ret;
+}
+
 static int twr_chan_back_map_hvm(struct twr_chan_back_map *m,
 				 struct gnttab_map_grant_ref *ops,
 				 const grant_ref_t *refs, domid_t domid,
@@ -158,10 +224,11 @@ static int twr_chan_back_map_hvm(struct twr_chan_back_map *m,
 	return gnttab_map_refs(ops, NULL, m->pages, m->nr);
 }
 
-/* Map @nr foreign pages @refs of @domid contiguously at m->addr. */
+/* Map @nr foreign pages @refs of @domid contiguously at m->addr; with
+ * @io_pages, m->pages holds them as struct pages too (PV: mapped twice). */
 static int twr_chan_back_map(struct twr_chan_back_map *m, domid_t domid,
 			     const grant_ref_t *refs, unsigned int nr,
-			     bool readonly)
+			     bool readonly, bool io_pages)
 {
 	u32 flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0);
 	struct gnttab_map_grant_ref *ops;
@@ -196,6 +263,10 @@ static int twr_chan_back_map(struct twr_chan_back_map *m, domid_t domid,
 		if (!m->addr)
 			ret = -ENOMEM;
 	}
+	if (!ret && xen_pv_domain() && io_pages) {
+		memset(ops, 0, nr * sizeof(*ops));
+		ret = twr_chan_back_map_pages_pv(m, ops, refs, domid, flags);
+	}
 out:
 	kvfree(ops);
 	if (ret)
@@ -222,7 +293,7 @@ static int twr_chan_back_read_dirs(struct twr_chan_back *ch, domid_t domid,
 	unsigned int i;
 	int ret;
 
-	ret = twr_chan_back_map(&dirs, domid, dir_refs, 2, true);
+	ret = twr_chan_back_map(&dirs, domid, dir_refs, 2, true, false);
 	if (ret)
 		return ret;
 	dir = dirs.addr;
@@ -302,18 +373,19 @@ int twr_chan_back_connect(struct twr_chan_back *ch, struct xenbus_device *dev,
 
 	what = "mapping the control page";
 	ctl_ref = ctrl_ref;
-	ret = twr_chan_back_map(&ch->ctl_map, domid, &ctl_ref, 1, false);
+	ret = twr_chan_back_map(&ch->ctl_map, domid, &ctl_ref, 1, false,
+				false);
 	if (ret)
 		goto fail;
 	ch->ctl = ch->ctl_map.addr;
 	what = "mapping ring A";
 	ret = twr_chan_back_map(&ch->a_map, domid, a_refs, 1u << ch->a_order,
-				true);
+				true, lim->io_pages);
 	if (ret)
 		goto fail;
 	what = "mapping ring B";
 	ret = twr_chan_back_map(&ch->b_map, domid, b_refs, 1u << ch->b_order,
-				false);
+				false, lim->io_pages);
 	if (ret)
 		goto fail;
 

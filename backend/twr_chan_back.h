@@ -35,7 +35,12 @@ struct twr_chan_back_map {
 	grant_handle_t *handles;	/* INVALID_GRANT_HANDLE if not mapped */
 	u64 *ptes;			/* PV: machine addresses of the PTEs */
 	struct page *filler;		/* PV: placeholder vmap()ed before mapping */
-	struct page **pages;		/* auto-translated: ballooned frames */
+	/* Ballooned frames holding the pages, for I/O on them (bvecs need
+	 * struct pages): auto-translated, the mapping itself; PV, a second
+	 * mapping of the same grants, made only if the protocol asks
+	 * (twr_chan_back_limits.io_pages), else NULL. */
+	struct page **pages;
+	grant_handle_t *page_handles;	/* PV: that second mapping's handles */
 };
 
 struct twr_chan_back {
@@ -58,6 +63,7 @@ struct twr_chan_back_limits {
 	unsigned int max_order;		/* what the backend advertised */
 	u32 a_max;			/* max record payload, ring A */
 	u32 b_max;			/* max record payload, ring B */
+	bool io_pages;			/* rings A and B need a_map/b_map.pages */
 };
 
 /*
