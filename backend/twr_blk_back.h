@@ -11,6 +11,8 @@
 #ifndef TWR_BLK_BACK_H
 #define TWR_BLK_BACK_H
 
+#include <linux/bvec.h>
+#include <linux/fs.h>
 #include <linux/kthread.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -38,7 +40,10 @@ void twr_blk_limit_init(struct twr_blk_limit *l, u64 iops, u64 bps);
 u64 twr_blk_limit_take(struct twr_blk_limit *l, u32 bytes);
 
 struct twr_blk_target {
-	struct file *file;
+	struct file *file;		/* buffered: flush, discard, fallback */
+	struct file *dfile;		/* O_DIRECT; NULL: buffered I/O only */
+	int direct_err;			/* why not (0, or the open's errno) */
+	u32 dio_align;			/* offsets and lengths direct I/O takes */
 	struct block_device *bdev;	/* NULL for a regular file */
 	u64 sectors;			/* 512-byte units, whole blocks */
 	u32 sector_size;		/* 512 or 4096 */
@@ -49,9 +54,10 @@ struct twr_blk_target {
 };
 
 /* Open @path read-only or read-write and fill in size, block size and
- * capabilities. Returns 0 or a negative errno (the filp_open() one, or
- * -EINVAL for something that is neither a file nor a block device, or is
- * empty). */
+ * capabilities; also opened O_DIRECT unless the module parameter direct_io
+ * is 0 (t->dfile; else t->direct_err says why not: the caller logs it).
+ * Returns 0 or a negative errno (the filp_open() one, or -EINVAL for
+ * something that is neither a file nor a block device, or is empty). */
 int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro);
 void twr_blk_target_close(struct twr_blk_target *t);
 
@@ -65,15 +71,35 @@ struct twr_blk_back_io {
 	u32 a_end;			/* ring A index past its request */
 	u32 b_end;			/* ring B index past its response */
 	loff_t pos;			/* READ/WRITE progress */
-	struct kvec kv;
+	struct kvec kv;			/* the data in the vmapped ring */
 	struct iov_iter iter;
+	struct bio_vec *bvec;		/* the data as ring pages (direct I/O) */
+	struct kiocb iocb;		/* direct I/O in flight */
 	s32 status;			/* TWR_BLK_RSP_* once done */
+	bool direct;			/* by direct I/O (bvec iterator) */
+	bool fallback;			/* direct refused it: redone buffered */
 	bool done;			/* see twr_blk_back_io_done() */
 };
 
+/* Where a ring is mapped: its kernel address, size and (NULL if none) the
+ * struct pages of its frames, for direct I/O. */
+struct twr_blk_ring_mem {
+	void *base;
+	size_t size;
+	struct page **pages;
+};
+
+/* bio_vecs one request needs at most (1 MiB over 4 KiB pages, unaligned). */
+#define TWR_BLK_IO_BVECS	(TWR_BLK_MAX_DATA / PAGE_SIZE + 1)
+
 /* Point @io's iterator at its data: @buf is the write data in ring A or the
- * space for the read data in ring B. */
-void twr_blk_io_prepare(struct twr_blk_back_io *io, void *buf);
+ * space for the read data in ring B, which is mapped as @mem. Direct I/O
+ * (bvecs on @mem's pages) if @t has it and the data, position and length
+ * are aligned for it; else a kvec for buffered I/O. */
+void twr_blk_io_prepare(struct twr_blk_target *t, struct twr_blk_back_io *io,
+			void *buf, const struct twr_blk_ring_mem *mem);
+/* Direct I/O refused @io: prepare it again for buffered I/O. */
+void twr_blk_io_to_buffered(struct twr_blk_back_io *io);
 /* Execute @io against @t and set io->status (a TWR_BLK_RSP_*): returns 0,
  * or -EAGAIN if @nowait and it would have to wait for the device; what is
  * done stays done (io->iter and io->pos say what is left), call again
@@ -81,6 +107,14 @@ void twr_blk_io_prepare(struct twr_blk_back_io *io, void *buf);
  * store, ENOSPC included, come back as statuses; nothing waits for space. */
 int twr_blk_target_exec(struct twr_blk_target *t, struct twr_blk_back_io *io,
 			bool nowait);
+/* One errno from the backing store to the wire status (TWR_BLK_RSP_*). */
+s32 twr_blk_errno_status(long err);
+/* twr_blk_target_exec() of a direct READ or WRITE submits it and returns
+ * -EIOCBQUEUED; this (twr_blk_back_ring.c) runs when it is done, in
+ * whatever context the device completes in: it answers, or redoes the
+ * request buffered in a worker (direct I/O refused the alignment, or came
+ * up short). */
+void twr_blk_back_aio_complete(struct kiocb *iocb, long ret);
 
 /* Per-channel counters, read by the xenbus part for sysfs. */
 struct twr_blk_back_stats {
@@ -97,6 +131,8 @@ struct twr_blk_back_stats {
 	u64 punted;		/* requests run by a worker (may block) */
 	u64 inflight_max;	/* most requests in flight at once */
 	u64 throttled;		/* waits for the device's I/O limits */
+	u64 direct;		/* READ/WRITE done by direct I/O */
+	u64 direct_fallback;	/* of those tried direct, redone buffered */
 };
 
 struct twr_blk_back_queue;
@@ -118,6 +154,7 @@ struct twr_blk_back_queue {
 	struct twr_blk_target *target;	/* shared by the device's channels */
 	struct twr_ring *req;		/* ring A, we consume */
 	struct twr_ring *rsp;		/* ring B, we produce */
+	struct twr_blk_ring_mem req_mem, rsp_mem;	/* where they are mapped */
 	const struct twr_blk_back_chan_ops *ops;
 	void *chan;			/* the channel core's object */
 	unsigned int index;
@@ -129,6 +166,7 @@ struct twr_blk_back_queue {
 	/* Requests in flight, oldest first: ios[head % nr_ios] up to tail.
 	 * Only the channel thread moves head and tail. */
 	struct twr_blk_back_io *ios;
+	struct bio_vec *bvecs;		/* TWR_BLK_IO_BVECS per ios[] slot */
 	unsigned int nr_ios;
 	unsigned int head, tail;
 	DECLARE_BITMAP(ids, TWR_BLK_MAX_IDS);	/* ids in flight */
@@ -136,6 +174,7 @@ struct twr_blk_back_queue {
 	u32 rsp_want;			/* ring B bytes the next one needs */
 	u64 limit_wait_ns;		/* until the limits admit the next */
 	atomic_t eoi_pending;		/* an event awaits its late EOI */
+	atomic_t aio;			/* direct I/O submitted, not completed */
 	bool did_work;			/* since the last EOI */
 	bool broken;
 	struct twr_blk_back_stats stats;

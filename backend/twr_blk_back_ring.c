@@ -121,6 +121,10 @@ static void twr_blk_back_answer(struct twr_blk_back_queue *q,
 	}
 	if (io->req.op == TWR_BLK_OP_WRITE && io->req.flags & TWR_BLK_REQ_F_FUA)
 		q->stats.fua++;
+	if (io->direct)
+		q->stats.direct++;
+	if (io->fallback)
+		q->stats.direct_fallback++;
 	if (io->req.op == TWR_BLK_OP_FLUSH)
 		q->stats.flushes++;
 	else if (io->req.op == TWR_BLK_OP_DISCARD)
@@ -182,6 +186,33 @@ static void twr_blk_back_io_done(struct twr_blk_back_io *io)
 	 * twr_blk_back_retire(). */
 	atomic_set_release(&q->completed, 1);
 	wake_up(&q->wq);
+}
+
+void twr_blk_back_aio_complete(struct kiocb *iocb, long ret)
+{
+	struct twr_blk_back_io *io = container_of(iocb, struct twr_blk_back_io,
+						  iocb);
+	u32 len = io->req.nr_sectors << TWR_BLK_SECTOR_SHIFT;
+	struct twr_blk_back_queue *q = io->q;
+	unsigned long flags;
+
+	if (ret == -EINVAL || (ret >= 0 && ret != len)) {
+		/* Refused (an alignment the target needs that the request
+		 * lacks), or short (a file shorter than the disk): the
+		 * buffered path knows what to do. */
+		twr_blk_io_to_buffered(io);
+		queue_work(q->io_wq, &io->work);
+	} else {
+		io->status = ret < 0 ? twr_blk_errno_status(ret) :
+				       TWR_BLK_RSP_OK;
+		twr_blk_back_io_done(io);
+	}
+	/* Under the wait queue's lock, so that twr_blk_back_queue_stop(),
+	 * which takes it after seeing zero, knows we are gone from q. */
+	spin_lock_irqsave(&q->wq.lock, flags);
+	if (atomic_dec_and_test(&q->aio))
+		wake_up_locked(&q->wq);
+	spin_unlock_irqrestore(&q->wq.lock, flags);
 }
 
 static void twr_blk_back_io_work(struct work_struct *work)
@@ -260,22 +291,26 @@ static int twr_blk_back_submit(struct twr_blk_back_queue *q)
 	io->b_end = twr_ring_commit_end(q->rsp);
 	io->status = TWR_BLK_RSP_EIO;
 	io->done = false;
+	io->direct = false;
+	io->fallback = false;
 	if (req.op == TWR_BLK_OP_READ)
-		twr_blk_io_prepare(io, p + TWR_BLK_HDR_LEN);
+		twr_blk_io_prepare(t, io, p + TWR_BLK_HDR_LEN, &q->rsp_mem);
 	else if (req.op == TWR_BLK_OP_WRITE)
-		twr_blk_io_prepare(io, (void *)rec.data + TWR_BLK_HDR_LEN);
+		twr_blk_io_prepare(t, io, (void *)rec.data + TWR_BLK_HDR_LEN,
+				   &q->req_mem);
 	io->a_end = twr_ring_advance(q->req);
 	__set_bit(req.id, q->ids);
 	q->tail++;
 	if (q->tail - q->head > q->stats.inflight_max)
 		q->stats.inflight_max = q->tail - q->head;
 
-	if (!twr_blk_target_exec(t, io, true)) {
+	ret = twr_blk_target_exec(t, io, true);
+	if (!ret) {
 		io->done = true;	/* this thread reads it next */
-	} else {
+	} else if (ret != -EIOCBQUEUED) {
 		q->stats.punted++;
 		queue_work(q->io_wq, &io->work);
-	}
+	}	/* else direct I/O: twr_blk_back_aio_complete() finishes it */
 	return 1;
 }
 
@@ -383,8 +418,19 @@ int twr_blk_back_queue_init(struct twr_blk_back_queue *q,
 	q->ios = kcalloc(q->nr_ios, sizeof(*q->ios), GFP_KERNEL);
 	if (!q->ios)
 		return -ENOMEM;
+	if (target->dfile) {
+		q->bvecs = kvcalloc(q->nr_ios * TWR_BLK_IO_BVECS,
+				    sizeof(*q->bvecs), GFP_KERNEL);
+		if (!q->bvecs) {
+			kfree(q->ios);
+			q->ios = NULL;
+			return -ENOMEM;
+		}
+	}
 	for (i = 0; i < q->nr_ios; i++) {
 		q->ios[i].q = q;
+		if (q->bvecs)
+			q->ios[i].bvec = q->bvecs + i * TWR_BLK_IO_BVECS;
 		INIT_WORK(&q->ios[i].work, twr_blk_back_io_work);
 	}
 	return 0;
@@ -392,6 +438,8 @@ int twr_blk_back_queue_init(struct twr_blk_back_queue *q,
 
 void twr_blk_back_queue_free(struct twr_blk_back_queue *q)
 {
+	kvfree(q->bvecs);
+	q->bvecs = NULL;
 	kfree(q->ios);
 	q->ios = NULL;
 }
@@ -423,7 +471,12 @@ void twr_blk_back_queue_stop(struct twr_blk_back_queue *q)
 		kthread_stop(q->task);
 	q->task = NULL;
 	/* Waits for every request still running: they point into the rings
-	 * the caller unmaps next. */
+	 * the caller unmaps next. Direct I/O first (a completion may hand its
+	 * request to the workqueue; the lock makes sure the last one is out
+	 * of twr_blk_back_aio_complete()), then the workers. */
+	wait_event(q->wq, !atomic_read(&q->aio));
+	spin_lock_irq(&q->wq.lock);
+	spin_unlock_irq(&q->wq.lock);
 	if (q->io_wq)
 		destroy_workqueue(q->io_wq);
 	q->io_wq = NULL;

@@ -116,6 +116,8 @@ TWR_BLK_BACK_STAT(rsp_full);
 TWR_BLK_BACK_STAT(punted);
 TWR_BLK_BACK_STAT(inflight_max);	/* the channels' maxima, summed */
 TWR_BLK_BACK_STAT(throttled);
+TWR_BLK_BACK_STAT(direct);
+TWR_BLK_BACK_STAT(direct_fallback);
 
 /* Diagnostics: each channel's shared indices and this side's view, one line
  * per ring (the peer writes the shared ones: only ever printed here). */
@@ -161,6 +163,8 @@ static struct attribute *twr_blk_back_stat_attrs[] = {
 	&dev_attr_punted.attr,
 	&dev_attr_inflight_max.attr,
 	&dev_attr_throttled.attr,
+	&dev_attr_direct.attr,
+	&dev_attr_direct_fallback.attr,
 	NULL
 };
 
@@ -324,12 +328,19 @@ static int twr_blk_back_connect(struct twr_blk_back *be)
 		struct twr_blk_back_dq *dq = &be->queues[i];
 
 		twr_blk_back_limits(dev, i, &lim);
+		lim.io_pages = be->target.dfile;
 		ret = twr_chan_back_connect(&dq->chan, dev, i, &lim,
 					    twr_blk_back_interrupt, &dq->q);
 		if (ret)
 			goto out_disconnect;
 		dq->q.req = &dq->chan.ring_a;
 		dq->q.rsp = &dq->chan.ring_b;
+		dq->q.req_mem.base = dq->chan.a_map.addr;
+		dq->q.req_mem.size = PAGE_SIZE << dq->chan.a_order;
+		dq->q.req_mem.pages = dq->chan.a_map.pages;
+		dq->q.rsp_mem.base = dq->chan.b_map.addr;
+		dq->q.rsp_mem.size = PAGE_SIZE << dq->chan.b_order;
+		dq->q.rsp_mem.pages = dq->chan.b_map.pages;
 		snprintf(name, sizeof(name), "twrblk%d.%u", dev->otherend_id, i);
 		snprintf(io_name, sizeof(io_name), "twrio%d.%u", dev->otherend_id, i);
 		ret = twr_blk_back_queue_start(&dq->q, name, io_name);
@@ -432,6 +443,15 @@ static int twr_blk_back_probe(struct xenbus_device *dev,
 		kfree(target);
 		goto out_free;
 	}
+	if (be->target.dfile)
+		dev_info(&dev->dev, "target %s: direct I/O on the ring pages (alignment %u)\n",
+			 target, be->target.dio_align);
+	else if (be->target.direct_err == -EPERM)
+		dev_info(&dev->dev, "target %s: buffered I/O through dom0's page cache (module parameter direct_io=0)\n",
+			 target);
+	else
+		dev_info(&dev->dev, "target %s: buffered I/O through dom0's page cache (opening it O_DIRECT failed: %d; tmpfs and some filesystems have no direct I/O)\n",
+			 target, be->target.direct_err);
 	kfree(target);
 
 	ret = twr_blk_back_write_geometry(be);

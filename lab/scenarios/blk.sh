@@ -300,6 +300,13 @@ if [ $extra_ok = true ]; then
 	infl=$(cat "$be/inflight_max" 2>/dev/null) punted=$(cat "$be/punted" 2>/dev/null)
 	twr_check blk_async_inflight "$([ "${infl:-0}" -ge 16 ] && echo true || echo false)" \
 		"twb backend: at most ${infl:-?} requests in flight at once (qd64 job), ${punted:-?} run by workers"
+	# Direct I/O on the ring pages where the target has it (a block
+	# device here), dom0's page cache where it has not (tmpfs: twa).
+	direct=$(cat "$be/direct" 2>/dev/null) fallback=$(cat "$be/direct_fallback" 2>/dev/null)
+	twr_check blk_direct_io "$([ "${direct:-0}" -gt 0 ] && [ "${fallback:-1}" -eq 0 ] && echo true || echo false)" \
+		"twb backend (dm-delay device): ${direct:-?} requests by direct I/O on the ring pages, ${fallback:-?} redone buffered"
+	twr_check blk_buffered_logged "$(dmesg | grep -q 'disk1.img: buffered I/O through dom0' && echo true || echo false)" \
+		"twa backend (tmpfs file, no O_DIRECT): the log says it is used buffered"
 	for rep in $(seq "${TWR_REPS:-1}"); do
 		twr_phase "blk_bdev_fio_$rep"
 		# randwrite first: it fills the disks the read jobs then read.
