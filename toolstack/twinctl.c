@@ -22,6 +22,7 @@
 #include "twr_domain.h"
 #include "twr_host.h"
 #include "twr_json.h"
+#include "twr_killpoint.h"
 #include "twr_lock.h"
 #include "twr_spec.h"
 #include "twr_tool.h"
@@ -122,7 +123,19 @@ static int runtime_error(struct ctl *c)
 
 static int open_tool(struct ctl *c)
 {
-	return twr_tool_open(&c->tool) ? runtime_error(c) : 0;
+	const char *at = getenv(TWR_KILL_ENV);
+
+	if (twr_tool_open(&c->tool))
+		return runtime_error(c);
+	/* The restart tests' hook (twinringd(8), TESTING): a typo must not
+	 * turn a crash test into a no-op. */
+	if (at && *at) {
+		if (!twr_killpoint_valid(at))
+			return usage_error("%s=%s: not a kill point (twinringd(8), TESTING)",
+					   TWR_KILL_ENV, at);
+		c->tool.kill_at = at;
+	}
+	return 0;
 }
 
 /* @s with control bytes as \xNN (twr_printable()): config entries and

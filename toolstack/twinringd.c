@@ -84,8 +84,9 @@ static int killpoint_arm(struct twrd_daemon *dm)
 	if (!at || !*at)
 		return 0;
 	if (!twr_killpoint_valid(at)) {
-		twrd_log(dm, LOG_ERR, "%s=%s: not a kill point (%s, %s or %s)", TWR_KILL_ENV, at,
-			 TWR_KILL_DEVICE_HALF, TWR_KILL_BETWEEN_DEVICES, TWR_KILL_TASKS_ADDED);
+		twrd_log(dm, LOG_ERR, "%s=%s: not a kill point (%s, %s, %s or %s)", TWR_KILL_ENV,
+			 at, TWR_KILL_DEVICE_HALF, TWR_KILL_BETWEEN_DEVICES, TWR_KILL_TASKS_ADDED,
+			 TWR_KILL_DETACH_CLOSING);
 		return 2;
 	}
 	dm->tool.kill_at = at;

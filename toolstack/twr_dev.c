@@ -435,6 +435,7 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		if (state > XenbusStateInitialising && state != XenbusStateClosed) {
 			snprintf(st, sizeof(st), "%d", XenbusStateClosing);
 			xs_write(t->xsh, XBT_NULL, path, st, (unsigned int)strlen(st));
+			twr_killpoint(t, TWR_KILL_DETACH_CLOSING);
 			closed = wait_closed(path, timeout_ms, t->stop);
 			/* Stopping: the device stays, for the next daemon. */
 			if (!closed && t->stop && *t->stop)

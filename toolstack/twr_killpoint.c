@@ -17,6 +17,7 @@ static const char *const points[] = {
 	TWR_KILL_DEVICE_HALF,
 	TWR_KILL_BETWEEN_DEVICES,
 	TWR_KILL_TASKS_ADDED,
+	TWR_KILL_DETACH_CLOSING,
 };
 
 bool twr_killpoint_valid(const char *name)

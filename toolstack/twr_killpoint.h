@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The restart test's hook (twinringd(8), TESTING): the named points of a
- * setup where twinringd SIGKILLs itself when TWR_KILL_ENV names one.
+ * setup or a detach where twinringd or twinctl SIGKILLs itself when
+ * TWR_KILL_ENV names one.
  */
 #ifndef TWINRING_TOOLSTACK_KILLPOINT_H
 #define TWINRING_TOOLSTACK_KILLPOINT_H
@@ -18,6 +19,9 @@
 #define TWR_KILL_BETWEEN_DEVICES "between-devices"
 /* A device's I/O tasks added, its go-ahead (iotask-ready) not written. */
 #define TWR_KILL_TASKS_ADDED	"tasks-added"
+/* A detach (twinctl or the daemon's) wrote online 0 and Closing, has not
+ * removed the directories. */
+#define TWR_KILL_DETACH_CLOSING	"detach-closing"
 
 /* Is @name one of the points above? */
 bool twr_killpoint_valid(const char *name);

@@ -14,6 +14,7 @@
 #include <xenstore.h>
 
 #include "twinring/xenbus.h"
+#include "twr_dev.h"
 #include "twr_devlist.h"
 #include "twr_host.h"
 #include "twr_spec.h"
@@ -142,6 +143,38 @@ static void follow_iotask(struct twrd_daemon *dm, struct twrd_track *t, const ch
 			 t->domid, twr_dev_kind_xs(t->kind), t->devid);
 }
 
+/*
+ * A backend Closed with online 0 is a detach that did not finish: only a
+ * detach writes online 0, and one that completes removes the directories
+ * right after the backend closed (a twinctl detach killed midway, or a
+ * daemon stopped while it waited). Finish it, as libxl removes a device
+ * whose backend closed for a removal. Returns true if it did.
+ */
+static bool finish_detach(struct twrd_daemon *dm, const struct twrd_track *t,
+			  const char *be_dir)
+{
+	char path[TWR_XS_PATH_MAX + 16], *v;
+	unsigned int len;
+	bool removing;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/online", be_dir);
+	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
+	removing = v && !strcmp(v, "0");
+	free(v);
+	if (!removing)
+		return false;
+	ret = twr_dev_destroy(&dm->tool, t->domid, t->kind, t->devid, 0);
+	if (ret < 0 && ret != -ENOENT) {
+		twrd_log(dm, LOG_ERR, "domain %u %s %u: finishing an interrupted detach: %s",
+			 t->domid, twr_dev_kind_xs(t->kind), t->devid, twr_tool_error(&dm->tool));
+		return false;
+	}
+	twrd_log(dm, LOG_INFO, "domain %u %s %u: backend Closed with online 0, an interrupted detach: device removed",
+		 t->domid, twr_dev_kind_xs(t->kind), t->devid);
+	return true;
+}
+
 static void follow_device(struct twrd_daemon *dm, enum twr_dev_kind kind,
 			  uint32_t domid, uint32_t devid)
 {
@@ -165,6 +198,8 @@ static void follow_device(struct twrd_daemon *dm, enum twr_dev_kind kind,
 		t->state = state;
 	}
 	follow_iotask(dm, t, dir);
+	if (state == XenbusStateClosed && finish_detach(dm, t, dir))
+		return;
 	if (kind != TWR_DEV_NET)
 		return;
 	/* Each netdev is put on its bridge once: what an admin changes after

@@ -339,6 +339,25 @@ check io_twinctl_detach_connected $? "exit $rc (1: the backend did not close in 
 io_connected
 check io_twinctl_others_untouched $? "$(io_states_all)"
 
+# A detach killed after it asked the backend to close (test hook
+# detach-closing, twinringd(8)): the device is left half-closed until a
+# twinringd sees its backend Closed with online 0 and finishes it.
+twr_phase ts_io_detach_killed
+out=$(twinctl --go-ahead attach "$IODOMU" blk target="$IO_DATA2" vdev=twb 2>&1) &&
+	wait_for 60 agent test -b /dev/twb
+check io_reattach $? "twinblk 1 again: $out $(io_states twinblk 1)"
+TWINRINGD_TEST_KILL_AT=detach-closing twinctl --timeout 20 detach "$IODOMU" blk 1 >/dev/null 2>&1
+rc=$?
+[ "$rc" = 137 ] && xenstore-exists "$(io_dir be twinblk 1)" && [ "$(xenstore-read "$(io_dir be twinblk 1)/online")" = 0 ]
+check io_detach_killed $? "twinctl SIGKILLed after writing Closing (exit $rc): left $(io_states twinblk 1)"
+daemon_start
+wait_for 30 eval '! xenstore-exists "$(io_dir be twinblk 1)" && ! xenstore-exists "$(io_dir fe twinblk 1)"' &&
+	wait_for 30 eval '! agent test -b /dev/twb'
+check io_detach_finished $? "twinringd finished the detach: backend dir $(xenstore-exists "$(io_dir be twinblk 1)" && echo left || echo gone), /dev/twb $(agent test -b /dev/twb && echo left || echo gone)"
+io_connected
+check io_detach_others_untouched $? "$(io_states_all)"
+daemon_stop
+
 # --- a domain that dies while no daemon runs --------------------------------
 # Its twinring directories outlive it (libxl does not remove kinds it does not
 # know); the next twinringd finds and removes them.

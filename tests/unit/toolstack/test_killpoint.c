@@ -21,7 +21,9 @@ static void test_points_valid(void)
 	CU_ASSERT(twr_killpoint_valid(TWR_KILL_DEVICE_HALF));
 	CU_ASSERT(twr_killpoint_valid(TWR_KILL_BETWEEN_DEVICES));
 	CU_ASSERT(twr_killpoint_valid(TWR_KILL_TASKS_ADDED));
+	CU_ASSERT(twr_killpoint_valid(TWR_KILL_DETACH_CLOSING));
 	CU_ASSERT(twr_killpoint_valid("tasks-added"));
+	CU_ASSERT(twr_killpoint_valid("detach-closing"));
 	CU_ASSERT_FALSE(twr_killpoint_valid(""));
 	CU_ASSERT_FALSE(twr_killpoint_valid("tasks_added"));
 	CU_ASSERT_FALSE(twr_killpoint_valid("tasks-added "));
