@@ -54,11 +54,13 @@ struct twr_blk_target {
 };
 
 /* Open @path read-only or read-write and fill in size, block size and
- * capabilities; also opened O_DIRECT unless the module parameter direct_io
- * is 0 (t->dfile; else t->direct_err says why not: the caller logs it).
+ * capabilities; also opened O_DIRECT if @direct and the module parameter
+ * direct_io allow (t->dfile; else t->direct_err says why not, -EPERM for
+ * either of those: the caller logs it).
  * Returns 0 or a negative errno (the filp_open() one, or -EINVAL for
  * something that is neither a file nor a block device, or is empty). */
-int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro);
+int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro,
+			bool direct);
 void twr_blk_target_close(struct twr_blk_target *t);
 
 /* One request between submission and its response: its validated header,

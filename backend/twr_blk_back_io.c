@@ -38,13 +38,13 @@ MODULE_PARM_DESC(direct_io, "do READ/WRITE by direct I/O on the ring pages where
 
 /* The O_DIRECT twin of @t->file, and what it needs aligned. */
 static void twr_blk_target_open_direct(struct twr_blk_target *t,
-				       const char *path, bool ro)
+				       const char *path, bool ro, bool direct)
 {
 	struct inode *inode = t->file->f_mapping->host;
 	struct block_device *sb_bdev = inode->i_sb->s_bdev;
 	struct file *file;
 
-	if (!direct_io) {
+	if (!direct || !direct_io) {
 		t->direct_err = -EPERM;
 		return;
 	}
@@ -69,7 +69,8 @@ static void twr_blk_target_open_direct(struct twr_blk_target *t,
 	t->dfile = file;
 }
 
-int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro)
+int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro,
+			bool direct)
 {
 	struct inode *inode;
 	struct file *file;
@@ -119,7 +120,7 @@ int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro)
 		t->info &= ~TWR_BLK_INFO_DISCARD;
 	}
 	t->file = file;
-	twr_blk_target_open_direct(t, path, ro);
+	twr_blk_target_open_direct(t, path, ro, direct);
 	return 0;
 
 out_close:

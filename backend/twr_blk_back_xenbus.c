@@ -402,8 +402,8 @@ static int twr_blk_back_probe(struct xenbus_device *dev,
 			      const struct xenbus_device_id *id)
 {
 	struct twr_blk_back *be;
-	char *target, *mode;
-	bool ro;
+	char *target, *mode, *cache;
+	bool ro, direct;
 	int ret;
 
 	be = kzalloc(sizeof(*be), GFP_KERNEL);
@@ -435,7 +435,12 @@ static int twr_blk_back_probe(struct xenbus_device *dev,
 				 TWR_XS_BLK_TARGET);
 		goto out_free;
 	}
-	ret = twr_blk_target_open(&be->target, target, ro);
+	/* cache=writeback in the disk's spec: dom0's page cache. */
+	cache = xenbus_read(XBT_NIL, dev->nodename, TWR_XS_BLK_CACHE, NULL);
+	direct = IS_ERR(cache) || strcmp(cache, "writeback");
+	if (!IS_ERR(cache))
+		kfree(cache);
+	ret = twr_blk_target_open(&be->target, target, ro, direct);
 	if (ret) {
 		xenbus_dev_fatal(dev, ret,
 				 "opening target %s %s (a file or block device, non-empty)",
@@ -447,8 +452,9 @@ static int twr_blk_back_probe(struct xenbus_device *dev,
 		dev_info(&dev->dev, "target %s: direct I/O on the ring pages (alignment %u)\n",
 			 target, be->target.dio_align);
 	else if (be->target.direct_err == -EPERM)
-		dev_info(&dev->dev, "target %s: buffered I/O through dom0's page cache (module parameter direct_io=0)\n",
-			 target);
+		dev_info(&dev->dev, "target %s: buffered I/O through dom0's page cache (%s)\n",
+			 target, direct ? "module parameter direct_io=0" :
+			 "cache=writeback in the disk's spec");
 	else
 		dev_info(&dev->dev, "target %s: buffered I/O through dom0's page cache (opening it O_DIRECT failed: %d; tmpfs and some filesystems have no direct I/O)\n",
 			 target, be->target.direct_err);

@@ -271,6 +271,19 @@ static int set_mode(struct spec_ctx *c, const char *val, unsigned int col)
 	return 0;
 }
 
+static int set_cache(struct spec_ctx *c, const char *val, unsigned int col)
+{
+	if (!strcmp(val, "none"))
+		c->spec->blk.cache_writeback = false;
+	else if (!strcmp(val, "writeback"))
+		c->spec->blk.cache_writeback = true;
+	else
+		return spec_fail(c->err, TWR_SPEC_BAD_VALUE, col,
+				 "cache=%s: expected none (direct I/O where the target has it, the default) or writeback (dom0's page cache)",
+				 val);
+	return 0;
+}
+
 static int set_iops(struct spec_ctx *c, const char *val, unsigned int col)
 {
 	unsigned long v;
@@ -317,6 +330,7 @@ static const struct spec_key spec_keys[] = {
 	{ "target",	KIND_BLK,		true,	set_target },
 	{ "vdev",	KIND_BLK,		true,	set_vdev },
 	{ "mode",	KIND_BLK,		false,	set_mode },
+	{ "cache",	KIND_BLK,		false,	set_cache },
 	{ "iops",	KIND_BLK,		false,	set_iops },
 	{ "bw",		KIND_BLK,		false,	set_bw },
 };
@@ -372,7 +386,7 @@ static int spec_item(struct spec_ctx *c, char *item, char *end,
 				 "unknown key '%s' for a %s device (valid: %s)", key, kind,
 				 c->spec->kind == TWR_DEV_NET ?
 				 "bridge, mac, queues, backend" :
-				 "target, vdev, mode, queues, iops, bw, backend");
+				 "target, vdev, mode, cache, queues, iops, bw, backend");
 	if (*seen & (1u << i))
 		return spec_fail(c->err, TWR_SPEC_DUPLICATE_KEY, col,
 				 "key '%s' given twice (again at column %u)", key, col);

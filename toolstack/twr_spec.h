@@ -71,6 +71,7 @@ struct twr_spec {
 			char vdev[TWR_SPEC_VDEV_MAX + 1];
 			bool writable;		/* mode=w (the default) */
 			uint32_t iops;		/* iops=, 0: no limit */
+			bool cache_writeback;	/* cache=writeback; none: direct */
 			uint64_t bw;		/* bw= in bytes/s, 0: none */
 		} blk;
 	};

@@ -147,6 +147,8 @@ int twr_xs_plan_build(const struct twr_dev_desc *d, struct twr_xs_plan *plan)
 	ret = plan_add(plan, be, TWR_XS_BLK_TARGET, bk, dom, "%s", s->blk.target) ?:
 	      plan_add(plan, be, TWR_XS_BLK_MODE, bk, dom, "%s", s->blk.writable ? "w" : "r") ?:
 	      plan_add(plan, be, TWR_XS_BLK_VDEV, bk, dom, "%s", s->blk.vdev);
+	if (!ret && s->blk.cache_writeback)
+		ret = plan_add(plan, be, TWR_XS_BLK_CACHE, bk, dom, "%s", "writeback");
 	if (!ret && s->blk.iops)
 		ret = plan_add(plan, be, TWR_XS_BLK_LIMIT_IOPS, bk, dom, "%u", s->blk.iops);
 	if (!ret && s->blk.bw)

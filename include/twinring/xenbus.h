@@ -82,6 +82,9 @@
 #define TWR_XS_BLK_MAX_REQUESTS	"max-requests"
 #define TWR_XS_BLK_LIMIT_IOPS	"limit-iops"
 #define TWR_XS_BLK_LIMIT_BW	"limit-bw"
+/* Optional, toolstack: "writeback" for dom0's page cache; absent or "none":
+ * direct I/O where the target has it (docs/blk.md). */
+#define TWR_XS_BLK_CACHE	"cache"
 
 #define TWR_NET_IFNAME_FMT	"twr%u.%u"
 

@@ -99,6 +99,22 @@ static void test_blk_io_limits(void)
 	expect_error("net, bridge=b, iops=5", TWR_SPEC_UNKNOWN_KEY, "'iops'");
 }
 
+static void test_blk_cache(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("blk, target=/a, vdev=twa"), 0);
+	CU_ASSERT_FALSE(g_spec.blk.cache_writeback);	/* direct by default */
+	CU_ASSERT_EQUAL_FATAL(parse("blk, target=/a, vdev=twa, cache=writeback"), 0);
+	CU_ASSERT_TRUE(g_spec.blk.cache_writeback);
+	CU_ASSERT_EQUAL_FATAL(parse("blk, target=/a, vdev=twa, cache=none"), 0);
+	CU_ASSERT_FALSE(g_spec.blk.cache_writeback);
+	expect_error("blk, target=/a, vdev=twa, cache=directsync", TWR_SPEC_BAD_VALUE,
+		     "cache=directsync: expected none");
+	expect_error("blk, target=/a, vdev=twa, cache=", TWR_SPEC_MALFORMED, "cache");
+	expect_error("blk, target=/a, vdev=twa, cache=none, cache=writeback",
+		     TWR_SPEC_DUPLICATE_KEY, "'cache'");
+	expect_error("net, bridge=b, cache=none", TWR_SPEC_UNKNOWN_KEY, "'cache'");
+}
+
 static void test_blanks_around_items_and_equals(void)
 {
 	CU_ASSERT_EQUAL_FATAL(parse("  net ,bridge = xenbr0 ,\tqueues= 3  "), 0);
@@ -319,6 +335,7 @@ static const struct twr_cunit_test tests[] = {
 	T(test_blk_design_example),
 	T(test_blk_all_keys),
 	T(test_blk_io_limits),
+	T(test_blk_cache),
 	T(test_blanks_around_items_and_equals),
 	T(test_kind_accepts_xenbus_names),
 	T(test_unknown_type),

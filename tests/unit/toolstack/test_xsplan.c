@@ -105,6 +105,7 @@ static void test_blk_plan_values(void)
 
 	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinblk/9/0/limit-iops"));
 	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinblk/9/0/limit-bw"));
+	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinblk/9/0/cache"));
 
 	desc_make("blk, target=/dev/sdb, vdev=twb", 9, 0, 1);
 	CU_ASSERT_EQUAL_FATAL(twr_xs_plan_build(&g_desc, &g_plan), 0);
@@ -114,6 +115,10 @@ static void test_blk_plan_values(void)
 	CU_ASSERT_EQUAL_FATAL(twr_xs_plan_build(&g_desc, &g_plan), 0);
 	CHECK_VALUE("/local/domain/0/backend/twinblk/9/2/limit-iops", "300");
 	CHECK_VALUE("/local/domain/0/backend/twinblk/9/2/limit-bw", "2097152");
+
+	desc_make("blk, target=/dev/sdb, vdev=twb, cache=writeback", 9, 0, 3);
+	CU_ASSERT_EQUAL_FATAL(twr_xs_plan_build(&g_desc, &g_plan), 0);
+	CHECK_VALUE("/local/domain/0/backend/twinblk/9/3/cache", "writeback");
 }
 
 /* libxl's pattern: the frontend directory is owned by the domU and readable
