@@ -33,7 +33,7 @@ toolstack_libtwrtool_a_SOURCES = \
 toolstack_libtwrtool_a_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS) $(XLUTIL_CFLAGS)
 
 sbin_PROGRAMS += toolstack/twinctl
-toolstack_twinctl_SOURCES = toolstack/twinctl.c
+toolstack_twinctl_SOURCES = toolstack/twinctl.c toolstack/twinctl.h toolstack/twinctl_cfg.c
 toolstack_twinctl_CFLAGS = $(AM_CFLAGS) $(XENSTORE_CFLAGS)
 toolstack_twinctl_LDADD = toolstack/libtwrtool.a util/libtwrutil.a $(XENSTORE_LIBS) $(XLUTIL_LIBS)
 
