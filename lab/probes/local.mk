@@ -22,7 +22,8 @@ lab_probes_twr_gntshare_LDFLAGS = $(TWR_STATIC_LDFLAGS)
 # space (/dev/xen/gntalloc, /dev/xen/evtchn, /dev/xen/xenbus), for the lab's
 # hostile scenario; static for the same reason as twr-gntshare.
 noinst_PROGRAMS += lab/probes/twr-rogue
-lab_probes_twr_rogue_SOURCES = lab/probes/twr_rogue.c
+lab_probes_twr_rogue_SOURCES = lab/probes/twr_rogue.c lab/probes/twr_rogue.h \
+	lab/probes/twr_rogue_storm.c
 lab_probes_twr_rogue_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/exitcost
 lab_probes_twr_rogue_LDADD = libtwrxsdev.a
 lab_probes_twr_rogue_LDFLAGS = $(TWR_STATIC_LDFLAGS)

@@ -30,7 +30,8 @@
  *  connect   connect and hold until SIGTERM or SIGINT (debugging).
  *  xs-storm  no channel: write a node under the device's frontend directory
  *            in a loop for SECONDS (the toolstack watches it), then remove
- *            it; the device may be driven by the kernel frontend.
+ *            it; the device may be driven by the kernel frontend
+ *            (twr_rogue_storm.c).
  *
  * Every mode prints one summary line on stdout (S: the backend's xenbus
  * state at the end, -1 if unreadable; broken: TWR_F_BROKEN was seen in
@@ -84,13 +85,8 @@ typedef uint16_t domid_t;
 #include "twinring/ring.h"
 #include "twinring/xenbus.h"
 #include "twr_barrier.h"
+#include "twr_rogue.h"
 #include "twr_xsdev.h"
-
-/* Exit codes (see the header comment). */
-#define TWR_ROGUE_EXIT_OK	0
-#define TWR_ROGUE_EXIT_SETUP	2
-#define TWR_ROGUE_EXIT_NOCONN	3
-
 
 /* XenbusState values. */
 #define TWR_ROGUE_ST_INITIALISING	1
@@ -107,33 +103,7 @@ typedef uint16_t domid_t;
 #define TWR_ROGUE_CONS_MS	1000
 #define TWR_ROGUE_CONS_POLL_US	200
 
-/* One gntalloc allocation: @nr pages granted at once, mapped contiguously. */
-struct twr_rogue_grant {
-	uint8_t *addr;
-	unsigned int nr;
-	uint64_t index;
-	uint32_t *refs;
-};
-
-struct twr_rogue {
-	const char *kind;		/* "blk" or "net" */
-	const char *xs_kind;		/* TWR_XS_KIND_* */
-	unsigned int devid;
-	unsigned int order;		/* of both rings */
-	char fdir[64];			/* device/<kind>/<devid>, relative */
-	char bdir[256];			/* the backend's directory */
-	unsigned int backend_id;
-
-	int xs_fd;
-	int gnt_fd, evt_fd;
-	unsigned int port;
-	struct twr_rogue_grant ctl, a_dir, b_dir, a_data, b_data;
-	struct twr_chan_ctl *cc;	/* ctl.addr */
-	uint32_t a_prod;		/* our ring A producer index, private */
-	bool broken_seen;
-};
-
-static volatile sig_atomic_t twr_rogue_stop;
+volatile sig_atomic_t twr_rogue_stop;
 
 static void twr_rogue_on_signal(int sig)
 {
@@ -149,7 +119,7 @@ static void twr_rogue_sleep_us(unsigned int us)
 	nanosleep(&ts, NULL);	/* a signal cuts it short: fine */
 }
 
-static uint64_t twr_rogue_now_ms(void)
+uint64_t twr_rogue_now_ms(void)
 {
 	struct timespec ts;
 
@@ -678,38 +648,6 @@ static int twr_rogue_hold(struct twr_rogue *r)
 	twr_rogue_backend_gave_up(r, &st);
 	printf("twr-rogue: connect kind=%s devid=%u backend_state=%d broken_seen=%d\n",
 	       r->kind, r->devid, st, r->broken_seen);
-	return TWR_ROGUE_EXIT_OK;
-}
-
-/*
- * xs-storm: keep the toolstack busy from the guest -- write a node of our
- * own under the device's frontend directory (which a domU owns and
- * twinringd watches) as fast as xenstored answers, for @secs. No channel:
- * the device may be the kernel frontend's.
- */
-static int twr_rogue_xs_storm(struct twr_rogue *r, unsigned long secs)
-{
-	uint64_t start = twr_rogue_now_ms(), end = start + secs * 1000u;
-	char path[sizeof(r->fdir) + 16], val[24];
-	unsigned long writes = 0, failed = 0;
-
-	r->xs_fd = twr_xsdev_open();
-	if (r->xs_fd < 0) {
-		fprintf(stderr, "twr-rogue: xenstore: cannot open /dev/xen/xenbus: %s\n",
-			strerror(-r->xs_fd));
-		return TWR_ROGUE_EXIT_SETUP;
-	}
-	snprintf(path, sizeof(path), "%s/twr-storm", r->fdir);
-	while (!twr_rogue_stop && twr_rogue_now_ms() < end) {
-		snprintf(val, sizeof(val), "%lu", writes);
-		if (twr_xsdev_write(r->xs_fd, path, val))
-			failed++;
-		else
-			writes++;
-	}
-	twr_xsdev_rm(r->xs_fd, path);
-	printf("twr-rogue: xs-storm kind=%s devid=%u writes=%lu failed=%lu ms=%llu\n", r->kind,
-	       r->devid, writes, failed, (unsigned long long)(twr_rogue_now_ms() - start));
 	return TWR_ROGUE_EXIT_OK;
 }
 
