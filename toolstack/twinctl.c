@@ -31,7 +31,7 @@ static void usage(FILE *f)
 	fputs("usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] [--go-ahead] COMMAND ...\n"
 	      "\n"
 	      "  attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [backend=DOM]\n"
-	      "  attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [queues=N] [iops=N] [bw=N[KMG]] [backend=DOM]\n"
+	      "  attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [cache=none|writeback] [queues=N] [iops=N] [bw=N[KMG]] [backend=DOM]\n"
 	      "  detach DOMAIN net|blk DEVID\n"
 	      "  list                      all twinring devices of all domains\n"
 	      "  show DOMAIN               the devices of one domain, in detail\n"
@@ -66,7 +66,7 @@ static int command_usage(const char *cmd)
 	} help[] = {
 		{ "attach",
 		  "usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] [--go-ahead] attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [backend=DOM]\n"
-		  "       twinctl [--json] [--go-ahead] attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [queues=N] [iops=N] [bw=N[KMG]] [backend=DOM]\n"
+		  "       twinctl [--json] [--go-ahead] attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [cache=none|writeback] [queues=N] [iops=N] [bw=N[KMG]] [backend=DOM]\n"
 		  "Attach one device; the keys are those of an xl config entry (twinring.cfg(5)).\n"
 		  "--timeout: how long to wait for the backend netdev to bridge (default 10 s).\n" },
 		{ "detach",

@@ -118,6 +118,8 @@ int twinctl_cmd_check(struct ctl *c, int argc, char **argv)
 			       spec[i].blk.writable ? "read-write" : "read-only", spec[i].queues,
 			       spec[i].queues == 1 ? "" : "s", spec[i].backend[0] ? ", backend " : "",
 			       spec[i].backend);
+			if (spec[i].blk.cache_writeback)
+				printf(", through dom0's page cache");
 			if (spec[i].blk.iops)
 				printf(", at most %u requests/s", spec[i].blk.iops);
 			if (spec[i].blk.bw)
