@@ -45,7 +45,8 @@ struct twr_blk_target {
 	int direct_err;			/* why not (0, or the open's errno) */
 	u32 dio_align;			/* offsets and lengths direct I/O takes */
 	struct block_device *bdev;	/* NULL for a regular file */
-	u64 sectors;			/* 512-byte units, whole blocks */
+	u64 sectors;			/* 512-byte units, whole blocks; only
+					 * grows (resize), READ_ONCE it */
 	u32 sector_size;		/* 512 or 4096 */
 	u32 info;			/* TWR_BLK_INFO_* */
 	bool in_memory;			/* tmpfs/ramfs: I/O never waits */
@@ -62,6 +63,8 @@ struct twr_blk_target {
 int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro,
 			bool direct);
 void twr_blk_target_close(struct twr_blk_target *t);
+/* The target's size now, in 512-byte units, whole logical blocks. */
+u64 twr_blk_target_cur_sectors(struct twr_blk_target *t);
 
 /* One request between submission and its response: its validated header,
  * where its data is in the mapped rings, and where its records end. */

@@ -128,6 +128,14 @@ out_close:
 	return ret;
 }
 
+u64 twr_blk_target_cur_sectors(struct twr_blk_target *t)
+{
+	loff_t bytes = t->bdev ? bdev_nr_bytes(t->bdev) :
+				 i_size_read(file_inode(t->file));
+
+	return (bytes & ~(loff_t)(t->sector_size - 1)) >> TWR_BLK_SECTOR_SHIFT;
+}
+
 void twr_blk_target_close(struct twr_blk_target *t)
 {
 	if (t->dfile)

@@ -252,7 +252,7 @@ static int twr_blk_back_submit(struct twr_blk_back_queue *q)
 		return twr_blk_back_fail(q, "request record too short");
 	/* The peer can rewrite the header under us: validate a copy. */
 	twr_copy_shared(&req, rec.data, sizeof(req));
-	geom.sectors = t->sectors;
+	geom.sectors = READ_ONCE(t->sectors);	/* grows on a resize */
 	geom.sector_size = t->sector_size;
 	why = twr_blk_req_check(&geom, rec.len, rec.type, rec.flags, &req);
 	if (why)

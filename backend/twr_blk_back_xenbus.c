@@ -45,6 +45,8 @@ struct twr_blk_back {
 	unsigned int nr_queues;
 	struct twr_chan_back_goahead goahead;
 	struct work_struct close_work;
+	struct delayed_work resize_work;	/* looks at the target's size */
+	bool shrink_logged;
 };
 
 static struct twr_blk_back_dq *twr_blk_back_dq(struct twr_blk_back_queue *q)
@@ -398,6 +400,63 @@ again:
 
 static void twr_blk_back_goahead(struct twr_chan_back_goahead *ga);
 
+/* How often a device looks at its target's size. */
+#define TWR_BLK_BACK_RESIZE_POLL	HZ
+
+/*
+ * Online resize, as blkback does it: a target that grew (a file extended,
+ * an LV or loop device resized) gets its new size into the sectors node
+ * and, while Connected, the state node written again in the same
+ * transaction, which tells the frontend to read it. Only growth is passed
+ * on: a shrunk target keeps its old size for the guest (reads past its end
+ * return zeroes, writes there fail), and the log says so once.
+ */
+static void twr_blk_back_resize_work(struct work_struct *work)
+{
+	struct twr_blk_back *be = container_of(to_delayed_work(work),
+					       struct twr_blk_back, resize_work);
+	struct xenbus_device *dev = be->dev;
+	struct xenbus_transaction xbt;
+	u64 now = twr_blk_target_cur_sectors(&be->target);
+	u64 old = be->target.sectors;
+	int ret;
+
+	if (now < old && !be->shrink_logged) {
+		dev_warn(&dev->dev, "target shrank to %llu sectors: the domU keeps %llu\n",
+			 now, old);
+		be->shrink_logged = true;
+	}
+	if (now <= old)
+		goto again_later;
+	be->shrink_logged = false;
+	WRITE_ONCE(be->target.sectors, now);
+	mutex_lock(&be->state_lock);
+	do {
+		ret = xenbus_transaction_start(&xbt);
+		if (ret)
+			break;
+		ret = xenbus_printf(xbt, dev->nodename, TWR_XS_BLK_SECTORS,
+				    "%llu", now);
+		if (!ret && dev->state == XenbusStateConnected)
+			ret = xenbus_printf(xbt, dev->nodename, "state", "%d",
+					    dev->state);
+		if (ret) {
+			xenbus_transaction_end(xbt, 1);
+			break;
+		}
+		ret = xenbus_transaction_end(xbt, 0);
+	} while (ret == -EAGAIN);
+	mutex_unlock(&be->state_lock);
+	if (ret)
+		dev_warn(&dev->dev, "target grew to %llu sectors, telling the frontend failed: %d\n",
+			 now, ret);
+	else
+		dev_info(&dev->dev, "target grew from %llu to %llu sectors\n",
+			 old, now);
+again_later:
+	schedule_delayed_work(&be->resize_work, TWR_BLK_BACK_RESIZE_POLL);
+}
+
 static int twr_blk_back_probe(struct xenbus_device *dev,
 			      const struct xenbus_device_id *id)
 {
@@ -415,6 +474,7 @@ static int twr_blk_back_probe(struct xenbus_device *dev,
 	mutex_init(&be->lock);
 	mutex_init(&be->state_lock);
 	INIT_WORK(&be->close_work, twr_blk_back_close_work);
+	INIT_DELAYED_WORK(&be->resize_work, twr_blk_back_resize_work);
 	dev_set_drvdata(&dev->dev, be);
 
 	mode = xenbus_read(XBT_NIL, dev->nodename, TWR_XS_BLK_MODE, NULL);
@@ -475,6 +535,7 @@ static int twr_blk_back_probe(struct xenbus_device *dev,
 					  twr_blk_back_goahead);
 	if (ret)
 		goto out_sysfs;
+	schedule_delayed_work(&be->resize_work, TWR_BLK_BACK_RESIZE_POLL);
 	return 0;
 
 out_sysfs:
@@ -541,6 +602,7 @@ static void twr_blk_back_remove(struct xenbus_device *dev)
 	if (!be)
 		return;
 	twr_chan_back_goahead_unwatch(&be->goahead);
+	cancel_delayed_work_sync(&be->resize_work);
 	sysfs_remove_group(&dev->dev.kobj, &twr_blk_back_stat_group);
 	twr_blk_back_disconnect(be);
 	cancel_work_sync(&be->close_work);

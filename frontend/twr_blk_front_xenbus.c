@@ -412,6 +412,32 @@ static void twr_blk_front_close_work(struct work_struct *work)
 	xenbus_switch_state(info->xbdev, XenbusStateClosing);
 }
 
+/*
+ * The backend wrote its state again while we are Connected: the target
+ * grew (blkback's resize signal, which blkfront follows the same way). A
+ * larger, well-formed size is taken; anything else changes nothing: a disk
+ * never shrinks under a running guest.
+ */
+static void twr_blk_front_resize(struct twr_blk_front *info)
+{
+	struct xenbus_device *dev = info->xbdev;
+	unsigned long long sectors;
+
+	if (xenbus_scanf(XBT_NIL, dev->otherend, TWR_XS_BLK_SECTORS, "%llu",
+			 &sectors) != 1 || sectors == info->sectors)
+		return;
+	if (sectors < info->sectors || sectors > (u64)LLONG_MAX >> SECTOR_SHIFT ||
+	    sectors & ((info->sector_size >> SECTOR_SHIFT) - 1)) {
+		dev_warn(&dev->dev, "%s: backend size %llu sectors ignored (now %llu: it may only grow, in whole blocks)\n",
+			 info->vdev, sectors, info->sectors);
+		return;
+	}
+	dev_info(&dev->dev, "%s: grew from %llu to %llu sectors\n", info->vdev,
+		 info->sectors, sectors);
+	info->sectors = sectors;
+	set_capacity_and_notify(info->disk, sectors);
+}
+
 static void twr_blk_front_backend_changed(struct xenbus_device *dev,
 					  enum xenbus_state bstate)
 {
@@ -426,6 +452,13 @@ static void twr_blk_front_backend_changed(struct xenbus_device *dev,
 		mutex_unlock(&info->lock);
 		break;
 	case XenbusStateConnected:
+		if (dev->state == XenbusStateConnected) {
+			mutex_lock(&info->lock);
+			if (info->disk)
+				twr_blk_front_resize(info);
+			mutex_unlock(&info->lock);
+			break;
+		}
 		if (dev->state != XenbusStateInitialised)
 			break;
 		mutex_lock(&info->lock);
