@@ -20,6 +20,8 @@
 #    dm-delay disks (TWR_BLK_DELAY_MS on every read and write, default 5),
 #    dom0's page cache dropped before each job;
 #  - block device target: randread_4k_bdev, randwrite_4k_bdev on the loops;
+#  - a file on ext4 (loop in dom0) as /dev/twe: direct I/O through the
+#    filesystem, fio verify at bs 512, 4k, 128k;
 #  - multi-queue: a second domU with 2 vCPUs (TWR_EXTRA_DOMU_MEM MiB, default
 #    512: its root unpacks into it), blkfront with its defaults, twinblk with
 #    queues=2: mq_randread_4k.
@@ -225,6 +227,27 @@ for rep in $(seq "${TWR_REPS:-1}"); do
 done
 twr_domu_run "$TWR_AGENT" 'grep -H . /sys/block/'$VDEV'/twinblk/*' >"$TWR_RESULTS/raw/twinring-blk-sysfs.txt"
 
+# Online resize: both backing stores grow by 16 MiB while attached (the
+# blkback one is a loop device: losetup -c, as an admin resizing an LV);
+# each guest disk takes the new size without a reattach.
+twr_phase blk_resize
+grow=16
+loop0=$(losetup -j /run/twr/disk0.img | cut -d: -f1 | head -n1)
+truncate -s +${grow}M /run/twr/disk0.img /run/twr/disk1.img && [ -n "$loop0" ] && losetup -c "$loop0"
+want0=$(stat -c %s /run/twr/disk0.img) want1=$(stat -c %s /run/twr/disk1.img)
+size_file=$want1
+for d in xvda:$want0:blkfront $VDEV:$want1:twinblk; do
+	IFS=: read -r dev want who <<<"$d"
+	got=
+	for _ in $(seq 20); do
+		got=$(twr_domu_run "$TWR_AGENT" blockdev --getsize64 /dev/"$dev")
+		[ "$got" = "$want" ] && break
+		sleep 1
+	done
+	twr_check "blk_resize_$who" "$([ "$got" = "$want" ] && echo true || echo false)" \
+		"backing store grown by $grow MiB while attached: /dev/$dev has ${got:-?} bytes in the domU (want $want)"
+done
+
 DELAY_MS=${TWR_BLK_DELAY_MS:-5}
 DELAY_MB=${TWR_BLK_DELAY_MB:-64}
 twr_phase blk_delay_setup
@@ -414,6 +437,45 @@ else
 	fail=1
 fi
 rm -f /run/twr/limit.img
+
+# A file on a filesystem that has O_DIRECT (ext4 on a loop device in dom0),
+# the usual home of a disk image: the backend goes direct through the
+# filesystem (iomap) onto the ring pages, verified, and says so.
+twr_phase blk_file_direct
+fs_dev=
+fs_loop=
+twr_disk_create /run/twr/ext4.img 96
+if ! command -v mkfs.ext4 >/dev/null 2>&1; then
+	twr_check blk_file_mkfs false "no mkfs.ext4 in dom0 (lab/lib/roots.sh TWR_ROOT_PKGS_DOM0)"
+elif modprobe ext4 && fs_loop=$(losetup -f --show /run/twr/ext4.img) && mkfs.ext4 -q -F "$fs_loop" &&
+	mkdir -p /run/twr/ext4 && mount -t ext4 "$fs_loop" /run/twr/ext4 &&
+	truncate -s 64M /run/twr/ext4/disk.img && blk_twr_attach "$DOMU" /run/twr/ext4/disk.img twe 1 10 >/dev/null &&
+	fs_dev=$xdevid && blk_wait_devs "$TWR_AGENT" present /dev/twe; then
+	for c in 512:64:2m 4k:64:8m 128k:16:16m; do
+		IFS=: read -r bs qd size <<<"$c"
+		twr_fio_cmd "$TWR_AGENT" "--name=verify --filename=/dev/twe --direct=1 --ioengine=libaio \
+--rw=randrw --rwmixread=70 --bs=$bs --iodepth=$qd --size=$size --verify=crc32c --verify_fatal=1 \
+--randrepeat=0 --output-format=json" >"$TWR_RESULTS/raw/verify-twe-$bs-qd$qd.json"
+		rc=$?
+		twr_check "blk_verify_twe_${bs}_qd$qd" "$([ $rc = 0 ] && echo true || echo false)" \
+			"ext4 file: fio randrw 70/30 bs $bs iodepth $qd over $size, crc32c verified: exit $rc"
+	done
+	be=/sys/bus/xen-backend/devices/twinblk-$domid-$fs_dev/twinblk
+	grep -H . "$be"/* >"$TWR_RESULTS/raw/twinring-blk-ext4-backend-sysfs.txt" 2>&1
+	direct=$(cat "$be/direct" 2>/dev/null) fallback=$(cat "$be/direct_fallback" 2>/dev/null)
+	twr_check blk_file_direct_io "$([ "${direct:-0}" -gt 0 ] && [ "${fallback:-1}" -eq 0 ] &&
+		dmesg | grep -q 'ext4/disk.img: direct I/O on the ring pages' && echo true || echo false)" \
+		"twe (a file on ext4): ${direct:-?} requests by direct I/O, ${fallback:-?} redone buffered; dom0's log: $(dmesg | grep -o 'ext4/disk.img: [a-z]* I/O[^(]*' | tail -n1)"
+	blk_twr_detach "$DOMU" "$fs_dev" >/dev/null
+	blk_wait_devs "$TWR_AGENT" absent /dev/twe ||
+		twr_check blk_file_detach false "/dev/twe still there after the detach"
+else
+	twr_check blk_file_attach false "ext4 on $fs_loop, or /dev/twe on a file there: not set up ($how)"
+	fail=1
+fi
+mountpoint -q /run/twr/ext4 && umount /run/twr/ext4
+[ -n "$fs_loop" ] && losetup -d "$fs_loop"
+rm -f /run/twr/ext4.img
 
 twr_phase blk_delay_teardown
 ok=true
