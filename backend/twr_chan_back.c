@@ -164,46 +164,13 @@ static int twr_chan_back_map_pv(struct twr_chan_back_map *m,
 	return 0;
 }
 
-/* PV, io_pages: map the grants a second time, into ballooned frames. */
-static int twr_chan_back_map_pages_pv(struct twr_chan_back_map *m,
-				      struct gnttab_map_grant_ref *ops,
-				      const grant_ref_t *refs, domid_t domid,
-				      u32 flags)
-{
-	unsigned int i;
-	int ret;
-
-	m->page_handles = kvcalloc(m->nr, sizeof(*m->page_handles),
-				   GFP_KERNEL);
-	m->pages = kvcalloc(m->nr, sizeof(*m->pages), GFP_KERNEL);
-	if (!m->page_handles || !m->pages)
-		return -ENOMEM;
-	for (i = 0; i < m->nr; i++)
-		m->page_handles[i] = INVALID_GRANT_HANDLE;
-	ret = gnttab_alloc_pages(m->nr, m->pages);
-	if (ret) {
-		kvfree(m->pages);
-		m->pages = NULL;
-		return ret;
-	}
-	for (i = 0; i < m->nr; i++)
-		gnttab_set_map_op(&ops[i],
-			(unsigned long)pfn_to_kaddr(page_to_xen_pfn(m->pages[i])),
-			flags, refs[i], domid);
-	ret = gnttab_map_refs(ops, NULL, m->pages, m->nr);
-	for (i = 0; i < m->nr; i++) {
-		if (ops[i].status == GNTST_okay)
-			m->page_handles[i] = ops[i].handle;
-		else if (!ret)
-			ret = -ENOENT;
-	}
-	return ret;
-}
-
-static int twr_chan_back_map_hvm(struct twr_chan_back_map *m,
-				 struct gnttab_map_grant_ref *ops,
-				 const grant_ref_t *refs, domid_t domid,
-				 u32 flags)
+/* Ballooned frames for @m's pages, and @refs mapped into them (each
+ * one's status in @ops). Auto-translated: the mapping itself; PV: the
+ * second one (io_pages). */
+static int twr_chan_back_map_pages(struct twr_chan_back_map *m,
+				   struct gnttab_map_grant_ref *ops,
+				   const grant_ref_t *refs, domid_t domid,
+				   u32 flags)
 {
 	unsigned int i;
 	int ret;
@@ -222,6 +189,33 @@ static int twr_chan_back_map_hvm(struct twr_chan_back_map *m,
 			(unsigned long)pfn_to_kaddr(page_to_xen_pfn(m->pages[i])),
 			flags, refs[i], domid);
 	return gnttab_map_refs(ops, NULL, m->pages, m->nr);
+}
+
+/* PV, io_pages: map the grants a second time, into ballooned frames. */
+static int twr_chan_back_map_pages_pv(struct twr_chan_back_map *m,
+				      struct gnttab_map_grant_ref *ops,
+				      const grant_ref_t *refs, domid_t domid,
+				      u32 flags)
+{
+	unsigned int i;
+	int ret;
+
+	m->page_handles = kvcalloc(m->nr, sizeof(*m->page_handles),
+				   GFP_KERNEL);
+	if (!m->page_handles)
+		return -ENOMEM;
+	for (i = 0; i < m->nr; i++)
+		m->page_handles[i] = INVALID_GRANT_HANDLE;
+	ret = twr_chan_back_map_pages(m, ops, refs, domid, flags);
+	if (!m->pages)
+		return ret;	/* no frames: nothing was mapped */
+	for (i = 0; i < m->nr; i++) {
+		if (ops[i].status == GNTST_okay)
+			m->page_handles[i] = ops[i].handle;
+		else if (!ret)
+			ret = -ENOENT;
+	}
+	return ret;
 }
 
 /* Map @nr foreign pages @refs of @domid contiguously at m->addr; with
@@ -249,7 +243,7 @@ static int twr_chan_back_map(struct twr_chan_back_map *m, domid_t domid,
 	if (xen_pv_domain())
 		ret = twr_chan_back_map_pv(m, ops, refs, domid, flags);
 	else
-		ret = twr_chan_back_map_hvm(m, ops, refs, domid, flags);
+		ret = twr_chan_back_map_pages(m, ops, refs, domid, flags);
 	if (ret)
 		goto out;
 	for (i = 0; i < nr; i++) {
