@@ -50,7 +50,7 @@ toolstack_twinringd_LDADD = toolstack/libtwrtool.a libtwriotask.a $(XENSTORE_LIB
 systemdunitdir = $(prefix)/lib/systemd/system
 systemdunit_DATA = toolstack/twinringd.service
 CLEANFILES += toolstack/twinringd.service
-EXTRA_DIST += toolstack/twinringd.service.in
+EXTRA_DIST += toolstack/twinringd.service.in toolstack/twinringd.conf
 toolstack/twinringd.service: $(srcdir)/toolstack/twinringd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) toolstack && \
 		sed -e 's|@sbindir[@]|$(sbindir)|g' $(srcdir)/toolstack/twinringd.service.in >$@

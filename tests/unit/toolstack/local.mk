@@ -56,7 +56,8 @@ tests_unit_toolstack_test_notify_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS)
 
 # twinringd's configuration file: it fails closed.
 tests_unit_toolstack_test_dconf_SOURCES = tests/unit/toolstack/test_dconf.c
-tests_unit_toolstack_test_dconf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+tests_unit_toolstack_test_dconf_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack \
+	-DTWR_SHIPPED_CONF='"$(abs_top_srcdir)/toolstack/twinringd.conf"'
 tests_unit_toolstack_test_dconf_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_dconf_LDADD = toolstack/libtwrtool.a $(XLUTIL_LIBS) $(CUNIT_LIBS)
 

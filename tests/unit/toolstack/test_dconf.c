@@ -102,6 +102,16 @@ static void test_not_text(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "NUL"));
 }
 
+/* The file the Debian package installs as /etc/twinring/twinringd.conf
+ * parses, and sets nothing: the daemon starts with its defaults. */
+static void test_shipped_file_is_defaults(void)
+{
+	CU_ASSERT_EQUAL(twr_dconf_read(TWR_SHIPPED_CONF, &g_conf, g_err, sizeof(g_err)), 0);
+	CU_ASSERT_STRING_EQUAL(g_err, "");
+	CU_ASSERT(!g_conf.has_search && !g_conf.has_close_timeout && !g_conf.has_iotask &&
+		  !g_conf.has_targets);
+}
+
 int main(void)
 {
 	static const struct twr_cunit_test tests[] = {
@@ -113,6 +123,7 @@ int main(void)
 		{ "repeated_key", test_repeated_key },
 		{ "syntax_error", test_syntax_error },
 		{ "not_text", test_not_text },
+		{ "shipped_file_is_defaults", test_shipped_file_is_defaults },
 	};
 
 	return twr_cunit_run("toolstack_dconf", NULL, NULL, tests,
