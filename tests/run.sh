@@ -52,9 +52,12 @@ if [ -x lab/versions.sh ]; then
 	kver=$(lab/versions.sh kver 2>/dev/null || true)
 fi
 # kmod: tests/install.sh reads the modules' vermagic with modinfo; python3:
-# the cost-report test and the lab summary below; cppcheck, sparse: make style.
+# the cost-report test and the lab summary below; cppcheck, sparse: make style;
+# dpkg-dev .. dkms: tests/pkg/check-debian.sh (debian/control's Build-Depends
+# are in the list above, plus dh-dkms).
 deps=(autoconf automake libtool pkg-config make gcc libcunit1-dev clang
-      libclang-rt-14-dev cppcheck sparse libxen-dev kmod python3 python3-matplotlib)
+      libclang-rt-14-dev cppcheck sparse libxen-dev kmod python3 python3-matplotlib
+      dpkg-dev debhelper dh-dkms lintian fakeroot dkms git)
 [ -n "$kver" ] && deps+=("linux-headers-$kver")
 need=()
 for p in "${deps[@]}"; do
@@ -99,6 +102,8 @@ if [ $run_unit = 1 ]; then
 	step "static checks (make style: cppcheck, sparse)" make -C build style
 	[ -x tests/sanitize.sh ] && step "unit tests under ASan+UBSan" tests/sanitize.sh
 	[ -x tests/fuzz.sh ] && step "fuzzers" tests/fuzz.sh
+	[ -x tests/pkg/check-debian.sh ] &&
+		step "Debian packages (dpkg-buildpackage, lintian, DKMS)" tests/pkg/check-debian.sh
 fi
 
 # --- lab system test ---------------------------------------------------------

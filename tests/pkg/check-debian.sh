@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# The Debian packages (debian/, docs/packaging.md) build and hold what they
+# should. In a copy of the tree (the files git knows, committed or not, and
+# no build directory): `dpkg-buildpackage -us -uc -b`, each .deb's file list
+# against the files a user needs and against stray ones (test programs, lab
+# probes), lintian failing on any error or warning that no
+# debian/*.lintian-overrides explains. Then, as root: install twinring-dkms,
+# `dkms build` every module for the kernel the tests build against
+# (lab/versions.sh kver), purge it, and check DKMS and /usr/src forgot it.
+#
+#   tests/pkg/check-debian.sh    exit 0 all checked, 1 a check failed,
+#                                77 not root (the packages were still built
+#                                and checked; the DKMS part was not run)
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+t0=$(date +%s)
+say() { printf 'check-debian [%3ds]: %s\n' $(( $(date +%s) - t0 )) "$*"; }
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+root=0
+[ "$(id -u)" = 0 ] && root=1
+# The tools the build and the checks need (debian/control's Build-Depends
+# come on top; tests/run.sh installs all of them).
+tools=(dpkg-buildpackage:dpkg-dev dh:debhelper dh_dkms:dh-dkms lintian:lintian git:git)
+missing=()
+for t in "${tools[@]}"; do
+	command -v "${t%%:*}" >/dev/null || missing+=("${t#*:}")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ $root = 0 ]; then
+		echo "SKIP: ${missing[*]} not installed, and not root to install them"
+		exit 77
+	fi
+	say "installing ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+dpkg-checkbuilddeps || { echo "FAIL: debian/control's Build-Depends are not installed (above)"; exit 1; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/twr-deb.XXXXXX")
+dkms_added=""
+cleanup() {
+	# A failed run must not leave the package on the machine.
+	if [ -n "$dkms_added" ] && dpkg-query -W -f='${Status}' twinring-dkms 2>/dev/null |
+		grep -q installed; then
+		dpkg --purge twinring-dkms >/dev/null 2>&1 || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- build -------------------------------------------------------------------
+# The tree as it is, uncommitted edits included, but none of its builds.
+src=$work/twinring
+mkdir -p "$src"
+git ls-files -z -c -o --exclude-standard | while IFS= read -r -d '' f; do
+	[ -e "$f" ] && printf '%s\0' "$f"
+done | tar --null -T - -cf - | tar -xf - -C "$src"
+
+version=$(cd "$src" && dpkg-parsechangelog -S Version)
+upstream=${version%%-*}
+say "dpkg-buildpackage twinring $version in $src"
+# nocheck: tests/run.sh runs make check itself; the modules are not built
+# here at all (twinring-dkms ships their sources).
+if ! (cd "$src" && DEB_BUILD_OPTIONS="parallel=2 nocheck" nice dpkg-buildpackage -us -uc -b) \
+	>"$work/build.log" 2>&1; then
+	tail -40 "$work/build.log"
+	echo "FAIL: dpkg-buildpackage -us -uc -b"
+	exit 1
+fi
+echo "PASS: dpkg-buildpackage -us -uc -b"
+
+# --- contents ----------------------------------------------------------------
+# has PKG FILE...: each FILE (a path in the package, no leading ./) is in PKG.
+list() { dpkg-deb -c "$work/$1"_"$version"_*.deb | awk '{ print $6 }' | sed 's|^\./||'; }
+has() {
+	local pkg=$1 l f
+	shift
+	l=$(list "$pkg")
+	for f in "$@"; do
+		if grep -qxF "$f" <<<"$l"; then echo "PASS: $pkg has $f"; else bad "$pkg lacks $f"; fi
+	done
+}
+# only PKG REGEX: every file of PKG matches REGEX (nothing stray).
+only() {
+	local stray
+	stray=$(list "$1" | grep -v '/$' | grep -Ev "$2" || true)
+	if [ -z "$stray" ]; then echo "PASS: $1 holds nothing else"; else bad "$1 holds stray files:" $stray; fi
+}
+usrc=usr/src/twinring-$upstream
+has twinring-dkms "$usrc/dkms.conf" "$usrc/Kbuild" "$usrc/include/twinring/ring.h" \
+	"$usrc/ringbuf/twr_ring.c" "$usrc/ringbuf/twr_kmod.c" "$usrc/netcore/twinnet_core.c" \
+	"$usrc/frontend/twr_chan_front.c" "$usrc/backend/twr_blk_back_io.c" \
+	"$usrc/exitcost/twr_exitcost_kmod.c"
+only twinring-dkms "^(usr/share/doc/twinring-dkms/(changelog\.gz|copyright)|$usrc/(dkms\.conf|Kbuild|include/twinring/[a-z]+\.h|(ringbuf|netcore|frontend|backend|exitcost)/(Kbuild|[a-z_]+\.[ch])))$"
+# The user-space half of ringbuf/ and exitcost/ is not kernel source.
+for f in ringbuf/twr_shm.c exitcost/twr_exitcost.c exitcost/twr_xencount.c; do
+	if list twinring-dkms | grep -qxF "$usrc/$f"; then bad "twinring-dkms ships user-space $f"; fi
+done
+has twinring-utils usr/sbin/twinringd usr/sbin/twinctl usr/sbin/twr-iotask \
+	lib/systemd/system/twinringd.service etc/twinring/twinringd.conf \
+	usr/share/man/man8/twinringd.8.gz usr/share/man/man8/twinctl.8.gz \
+	usr/share/man/man5/twinring.cfg.5.gz
+only twinring-utils '^(usr/sbin/(twinringd|twinctl|twr-iotask)|lib/systemd/system/twinringd\.service|etc/twinring/twinringd\.conf|usr/share/man/man[58]/[a-z.]+\.[58]\.gz|usr/share/doc/twinring-utils/(changelog\.gz|copyright)|usr/share/lintian/overrides/twinring-utils)$'
+has twinring-exitcost usr/bin/twr-exitcost usr/bin/twr-costreport usr/sbin/twr-xencount
+only twinring-exitcost '^(usr/s?bin/twr-(exitcost|costreport|xencount)|usr/share/doc/twinring-exitcost/(changelog\.gz|copyright)|usr/share/lintian/overrides/twinring-exitcost)$'
+
+# The conffile, and the unit installed and enabled the way Debian does it.
+ctl=$work/ctl
+dpkg-deb -e "$work"/twinring-utils_"$version"_*.deb "$ctl"
+if grep -qx /etc/twinring/twinringd.conf "$ctl/conffiles"; then echo "PASS: twinringd.conf is a conffile"
+else bad "/etc/twinring/twinringd.conf is not a conffile"; fi
+if grep -q "deb-systemd-helper enable 'twinringd.service'" "$ctl/postinst"; then
+	echo "PASS: postinst enables twinringd.service"
+else bad "postinst does not enable twinringd.service (dh_installsystemd)"; fi
+exec_start=$(dpkg-deb --fsys-tarfile "$work"/twinring-utils_"$version"_*.deb |
+	tar -xOf - ./lib/systemd/system/twinringd.service | sed -n 's/^ExecStart=//p')
+if [ "$exec_start" = /usr/sbin/twinringd ]; then echo "PASS: the unit runs /usr/sbin/twinringd"
+else bad "the unit's ExecStart is '$exec_start', not /usr/sbin/twinringd"; fi
+# Every module the top-level Kbuild builds has its dkms.conf entry.
+conf=$(dpkg-deb --fsys-tarfile "$work"/twinring-dkms_"$version"_all.deb | tar -xOf - "./$usrc/dkms.conf")
+for m in $(cat ringbuf/Kbuild netcore/Kbuild frontend/Kbuild backend/Kbuild exitcost/Kbuild |
+	sed -n 's/^obj-m += \(.*\)\.o$/\1/p'); do
+	if grep -q "^BUILT_MODULE_NAME\[[0-9]*\]=\"$m\"" <<<"$conf"; then echo "PASS: dkms.conf builds $m"
+	else bad "dkms.conf has no BUILT_MODULE_NAME for $m"; fi
+done
+if grep -qx "PACKAGE_VERSION=\"$upstream\"" <<<"$conf"; then echo "PASS: dkms.conf PACKAGE_VERSION $upstream"
+else bad "dkms.conf's PACKAGE_VERSION is not $upstream"; fi
+
+# --- lintian -----------------------------------------------------------------
+# Errors and warnings fail; a tag we keep is in debian/*.lintian-overrides,
+# with the reason beside it.
+if lintian --allow-root --fail-on error,warning "$work"/twinring_"$version"_*.changes >"$work/lintian.out" 2>&1; then
+	echo "PASS: lintian: no error or warning$(grep -q . "$work/lintian.out" && printf ' (%s other)' "$(grep -c . "$work/lintian.out")")"
+else
+	cat "$work/lintian.out"
+	bad "lintian (above): fix it, or override it with a reason in debian/*.lintian-overrides"
+fi
+[ $fail = 0 ] || exit 1
+
+# --- DKMS, as root -----------------------------------------------------------
+if [ $root = 0 ]; then
+	echo "SKIP: installing twinring-dkms and building it with DKMS needs root (the packages were checked)"
+	exit 77
+fi
+if dpkg-query -W -f='${Status}' twinring-dkms 2>/dev/null | grep -q installed; then
+	echo "SKIP: twinring-dkms is installed on this machine: not replacing (and purging) it"
+	exit 77
+fi
+kver=$(lab/versions.sh kver)
+need=()
+command -v dkms >/dev/null || need+=(dkms)
+[ -f "/usr/src/linux-headers-$kver/Makefile" ] || need+=("linux-headers-$kver")
+if [ ${#need[@]} -gt 0 ]; then
+	say "installing ${need[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+say "dpkg -i twinring-dkms, dkms build for $kver"
+dkms_added=1
+# Its postinst builds and installs for the newest kernel in /lib/modules
+# already (that may be $kver); dkms build then says so and skips.
+if ! dpkg -i "$work"/twinring-dkms_"$version"_all.deb >"$work/dkms.log" 2>&1; then
+	tail -30 "$work/dkms.log"
+	bad "dpkg -i twinring-dkms"
+	exit 1
+fi
+echo "PASS: dpkg -i twinring-dkms"
+if nice dkms build "twinring/$upstream" -k "$kver" >>"$work/dkms.log" 2>&1; then
+	echo "PASS: dkms build twinring/$upstream -k $kver"
+else
+	tail -30 "$work/dkms.log"
+	find "/var/lib/dkms/twinring/$upstream/build" -name make.log -exec tail -30 {} + 2>/dev/null || true
+	bad "dkms build twinring/$upstream -k $kver"
+fi
+built=$(find "/var/lib/dkms/twinring/$upstream/$kver" -name '*.ko*' -printf '%f\n' 2>/dev/null | sort)
+for m in $(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' <<<"$conf"); do
+	if grep -qE "^$m\.ko(\.[a-z]+)?$" <<<"$built"; then echo "PASS: DKMS built $m.ko for $kver"
+	else bad "DKMS did not build $m.ko for $kver"; fi
+done
+
+dpkg --purge twinring-dkms >>"$work/dkms.log" 2>&1 || { tail -20 "$work/dkms.log"; bad "dpkg --purge twinring-dkms"; }
+dkms_added=""
+if dkms status 2>/dev/null | grep -q '^twinring[/,]'; then bad "dkms status still lists twinring after the purge"
+else echo "PASS: dkms status forgot twinring"; fi
+if compgen -G '/usr/src/twinring-*' >/dev/null; then bad "/usr/src/twinring-* left after the purge"
+else echo "PASS: /usr/src/twinring-* removed"; fi
+if find /lib/modules -path '*/updates/dkms/*' -name 'twinring-core.ko*' 2>/dev/null | grep -q .; then
+	bad "twinring-core.ko left under /lib/modules after the purge"
+else echo "PASS: no twinring module left under /lib/modules"; fi
+
+say "done"
+exit $fail
