@@ -69,6 +69,13 @@ static void twr_blk_target_open_direct(struct twr_blk_target *t,
 	t->dfile = file;
 }
 
+/* Whole logical blocks only, in 512-byte units: a partial tail is not
+ * addressable. */
+static u64 twr_blk_bytes_to_sectors(loff_t bytes, unsigned int sector_size)
+{
+	return (bytes & ~(loff_t)(sector_size - 1)) >> TWR_BLK_SECTOR_SHIFT;
+}
+
 int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro,
 			bool direct)
 {
@@ -104,9 +111,7 @@ int twr_blk_target_open(struct twr_blk_target *t, const char *path, bool ro,
 		ret = -EINVAL;
 		goto out_close;
 	}
-	/* Whole logical blocks only: a partial tail is not addressable. */
-	t->sectors = (bytes & ~(loff_t)(t->sector_size - 1)) >>
-		     TWR_BLK_SECTOR_SHIFT;
+	t->sectors = twr_blk_bytes_to_sectors(bytes, t->sector_size);
 	if (!t->sectors) {
 		ret = -EINVAL;
 		goto out_close;
@@ -133,7 +138,7 @@ u64 twr_blk_target_cur_sectors(struct twr_blk_target *t)
 	loff_t bytes = t->bdev ? bdev_nr_bytes(t->bdev) :
 				 i_size_read(file_inode(t->file));
 
-	return (bytes & ~(loff_t)(t->sector_size - 1)) >> TWR_BLK_SECTOR_SHIFT;
+	return twr_blk_bytes_to_sectors(bytes, t->sector_size);
 }
 
 void twr_blk_target_close(struct twr_blk_target *t)
