@@ -100,7 +100,8 @@ struct twr_blk_ring_mem {
 /* Point @io's iterator at its data: @buf is the write data in ring A or the
  * space for the read data in ring B, which is mapped as @mem. Direct I/O
  * (bvecs on @mem's pages) if @t has it and the data, position and length
- * are aligned for it; else a kvec for buffered I/O. */
+ * are aligned for it; else a kvec for buffered I/O. The caller has cleared
+ * io->fallback. */
 void twr_blk_io_prepare(struct twr_blk_target *t, struct twr_blk_back_io *io,
 			void *buf, const struct twr_blk_ring_mem *mem);
 /* Direct I/O refused @io: prepare it again for buffered I/O. */

@@ -217,7 +217,6 @@ void twr_blk_io_prepare(struct twr_blk_target *t, struct twr_blk_back_io *io,
 
 	io->kv.iov_base = buf;
 	io->kv.iov_len = len;
-	io->fallback = false;
 	twr_blk_io_kvec(io);
 	/* The peer chose the ring indices: misaligned data (protocol 3 never
 	 * makes it) is legal, and goes the buffered way. */
