@@ -260,6 +260,14 @@ static bool twr_blk_front_vdev_ok(const char *s)
 	return true;
 }
 
+/* A size the block layer can take: its byte size, sectors << 9, fits a
+ * loff_t, and it is whole logical blocks. */
+static bool twr_blk_front_sectors_ok(u64 sectors, unsigned int sector_size)
+{
+	return sectors && sectors <= (u64)LLONG_MAX >> SECTOR_SHIFT &&
+	       !(sectors & ((sector_size >> SECTOR_SHIFT) - 1));
+}
+
 static int twr_blk_front_read_geometry(struct twr_blk_front *info)
 {
 	struct xenbus_device *dev = info->xbdev;
@@ -275,9 +283,7 @@ static int twr_blk_front_read_geometry(struct twr_blk_front *info)
 	info->binfo = xenbus_read_unsigned(dev->otherend, TWR_XS_BLK_INFO, 0);
 	if (info->sector_size != 512 && info->sector_size != 4096)
 		goto bad;
-	/* The byte size, sectors << 9, must fit a loff_t. */
-	if (!info->sectors || info->sectors > (u64)LLONG_MAX >> SECTOR_SHIFT ||
-	    info->sectors & ((info->sector_size >> SECTOR_SHIFT) - 1))
+	if (!twr_blk_front_sectors_ok(info->sectors, info->sector_size))
 		goto bad;
 	vdev = xenbus_read(XBT_NIL, dev->otherend, TWR_XS_BLK_VDEV, NULL);
 	if (IS_ERR(vdev)) {
@@ -426,8 +432,8 @@ static void twr_blk_front_resize(struct twr_blk_front *info)
 	if (xenbus_scanf(XBT_NIL, dev->otherend, TWR_XS_BLK_SECTORS, "%llu",
 			 &sectors) != 1 || sectors == info->sectors)
 		return;
-	if (sectors < info->sectors || sectors > (u64)LLONG_MAX >> SECTOR_SHIFT ||
-	    sectors & ((info->sector_size >> SECTOR_SHIFT) - 1)) {
+	if (sectors < info->sectors ||
+	    !twr_blk_front_sectors_ok(sectors, info->sector_size)) {
 		dev_warn(&dev->dev, "%s: backend size %llu sectors ignored (now %llu: it may only grow, in whole blocks)\n",
 			 info->vdev, sectors, info->sectors);
 		return;
