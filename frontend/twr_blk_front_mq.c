@@ -86,7 +86,8 @@ static blk_status_t twr_blk_front_status(s32 status)
 	case TWR_BLK_RSP_ENOTSUPP:
 		return BLK_STS_NOTSUPP;
 	case TWR_BLK_RSP_EROFS:
-		return BLK_STS_PROTECTION;
+		/* EIO, as blkfront, virtio-blk and sd fail a write to a
+		 * write-protected disk; PROTECTION is a T10 PI error. */
 	default:
 		return BLK_STS_IOERR;
 	}
@@ -355,6 +356,9 @@ irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id)
 		pdu->status = twr_blk_front_status(rsp.status);
 		if (rsp.status)
 			q->stats.errors++;
+		if (rsp.status == TWR_BLK_RSP_EROFS)
+			pr_warn_ratelimited("twinblk-front: %s: write refused: the disk is read-only\n",
+					    q->info->vdev);
 		blk_mq_complete_request(rq);
 		if (++n % TWR_BLK_FRONT_RELEASE_BATCH == 0 &&
 		    twr_ring_release_publish(rb))
