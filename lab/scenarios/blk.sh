@@ -22,6 +22,8 @@
 #  - block device target: randread_4k_bdev, randwrite_4k_bdev on the loops;
 #  - a file on ext4 (loop in dom0) as /dev/twe: direct I/O through the
 #    filesystem, fio verify at bs 512, 4k, 128k;
+#  - read-only (xvdd, twg: mode r) and 4k logical sectors (xvde, twh: loop
+#    devices with 4096-byte sectors), each pair beside the other stack;
 #  - multi-queue: a second domU with 2 vCPUs (TWR_EXTRA_DOMU_MEM MiB, default
 #    512: its root unpacks into it), blkfront with its defaults, twinblk with
 #    queues=2: mq_randread_4k.
@@ -72,20 +74,21 @@ blk_domu_wait_dev() {
 	return 1
 }
 
-# blk_twr_attach NAME TARGET VDEV QUEUES DEVID: attach TARGET to domain NAME
-# as twinblk VDEV with the go-ahead ($how: twinctl, or the xenstore nodes as
-# device DEVID). Sets xdevid; 0 on success.
+# blk_twr_attach NAME TARGET VDEV QUEUES DEVID [MODE]: attach TARGET to
+# domain NAME as twinblk VDEV with the go-ahead ($how: twinctl, or the
+# xenstore nodes as device DEVID), mode w unless MODE. Sets xdevid; 0 on
+# success.
 blk_twr_attach() {
-	local out rc
+	local out rc mode=${6:-w}
 	xdevid=$5
 	if [ "$how" = twinctl ]; then
-		out=$(twinctl --go-ahead attach "$1" blk target="$2" vdev="$3" mode=w queues="$4" 2>&1)
+		out=$(twinctl --go-ahead attach "$1" blk target="$2" vdev="$3" mode="$mode" queues="$4" 2>&1)
 		rc=$?
 		echo "$out"
 		xdevid=$(echo "$out" | sed -n 's/.*twinblk device \([0-9]*\).*/\1/p' | head -n1)
 		return $rc
 	fi
-	blk_attach_xs "$(xl domid "$1")" "$2" "$3" "$5" "$4"
+	blk_attach_xs "$(xl domid "$1")" "$2" "$3" "$5" "$4" 1 "$mode"
 }
 
 # blk_twr_detach NAME DEVID: detach twinblk device DEVID of domain NAME.
@@ -387,11 +390,19 @@ if [ $extra_ok = true ]; then
 		done
 		[ $dev = twb ] && continue	# discard: a file (twa) and a block device (twc)
 		d0=$(blk_be_sum discards)
+		twr_domu_run "$TWR_AGENT" "dd if=/dev/urandom of=/dev/$dev bs=64k count=16 seek=8 oflag=direct status=none"
+		a0=$(stat -c %b /run/twr/disk1.img)
 		# One line: the agent runs a line per command.
-		out=$(twr_domu_run "$TWR_AGENT" "dd if=/dev/urandom of=/dev/$dev bs=64k count=16 seek=8 oflag=direct status=none && blkdiscard -o 524288 -l 1048576 /dev/$dev && dd if=/dev/$dev bs=64k count=16 skip=8 iflag=direct status=none | cmp -n 1048576 - /dev/zero && echo zeroes" 2>&1)
-		d1=$(blk_be_sum discards)
+		out=$(twr_domu_run "$TWR_AGENT" "blkdiscard -o 524288 -l 1048576 /dev/$dev && dd if=/dev/$dev bs=64k count=16 skip=8 iflag=direct status=none | cmp -n 1048576 - /dev/zero && echo zeroes" 2>&1)
+		d1=$(blk_be_sum discards) a1=$(stat -c %b /run/twr/disk1.img)
 		twr_check "blk_discard_$dev" "$(echo "$out" | grep -qx zeroes && [ $((d1 - d0)) -ge 1 ] && echo true || echo false)" \
 			"1 MiB written, blkdiscard, read back: $(echo "$out" | tr '\n' ' ' | head -c 200); $((d1 - d0)) discards reached the backend"
+		# The file behind twa (on dom0's tmpfs) gives the space back: the
+		# backend punches a hole (st_blocks: 512-byte units).
+		if [ "$dev" = "$VDEV" ]; then
+			twr_check blk_discard_punches_hole "$([ $((a0 - a1)) -ge 2048 ] && echo true || echo false)" \
+				"disk1.img allocated $a0 -> $a1 blocks of 512 bytes around a 1 MiB discard (2048 fewer expected)"
+		fi
 	done
 fi
 
@@ -476,6 +487,83 @@ fi
 mountpoint -q /run/twr/ext4 && umount /run/twr/ext4
 [ -n "$fs_loop" ] && losetup -d "$fs_loop"
 rm -f /run/twr/ext4.img
+
+# Read-only disks and 4k logical sectors, each stack beside the other
+# (blk_features): a read-only disk reads, refuses a write the way blkfront's
+# does and its file is untouched; a disk with 4096-byte logical blocks (a
+# loop device with -b 4096, as a 4Kn drive or LV on one) shows them, passes
+# fio verify at 4k and refuses a 512-byte direct write, as blkfront's does.
+twr_phase blk_features
+feat_loops=() feat_xl=() feat_twr=()
+feat_ok=false
+# feat_err DEV SIZE: the last line of a one-block direct write of SIZE to
+# DEV, its name replaced (the two stacks' messages are compared); WRITTEN
+# if it worked.
+feat_err() {
+	twr_domu_run "$TWR_AGENT" "dd if=/dev/zero of=/dev/$1 bs=$2 count=1 oflag=direct 2>&1 && echo WRITTEN" |
+		sed "s#/dev/$1#DEV#g; s#'DEV'#DEV#g" | tail -n1
+}
+for i in 0 1; do
+	dd if=/dev/urandom of=/run/twr/ro$i.img bs=1M count=8 status=none
+	truncate -s 32M /run/twr/k$i.img
+done
+ro_sum=$(sha256sum </run/twr/ro0.img | cut -d' ' -f1)
+cp /run/twr/ro0.img /run/twr/ro1.img
+if k0=$(losetup -b 4096 -f --show /run/twr/k0.img) && feat_loops+=("$k0") &&
+	k1=$(losetup -b 4096 -f --show /run/twr/k1.img) && feat_loops+=("$k1") &&
+	xl block-attach "$DOMU" "format=raw,vdev=xvdd,access=ro,target=/run/twr/ro0.img" && feat_xl+=(xvdd) &&
+	xl block-attach "$DOMU" "format=raw,vdev=xvde,access=rw,target=$k0" && feat_xl+=(xvde) &&
+	blk_twr_attach "$DOMU" /run/twr/ro1.img twg 1 11 r >/dev/null && feat_twr+=("$xdevid") &&
+	blk_twr_attach "$DOMU" "$k1" twh 1 12 >/dev/null && feat_twr+=("$xdevid") &&
+	blk_wait_devs "$TWR_AGENT" present /dev/xvdd /dev/xvde /dev/twg /dev/twh; then
+	feat_ok=true
+fi
+if [ $feat_ok = true ]; then
+	errs=()
+	for d in xvdd:blkfront:ro0 twg:twinblk:ro1; do
+		IFS=: read -r dev who f <<<"$d"
+		ro=$(twr_domu_run "$TWR_AGENT" blockdev --getro /dev/"$dev")
+		rd=$(twr_domu_run "$TWR_AGENT" "dd if=/dev/$dev bs=1M iflag=direct status=none | sha256sum" | cut -d' ' -f1)
+		err=$(feat_err "$dev" 4k)
+		errs+=("$err")
+		sum=$(sha256sum <"/run/twr/$f.img" | cut -d' ' -f1)
+		twr_check "blk_ro_$who" "$([ "$ro" = 1 ] && [ "$rd" = "$ro_sum" ] && [ "$sum" = "$ro_sum" ] &&
+			[ "$err" != WRITTEN ] && echo true || echo false)" \
+			"/dev/$dev (read-only): getro ${ro:-?}, reads the file's data: $([ "$rd" = "$ro_sum" ] && echo yes || echo no), a write: '$err', the file unchanged: $([ "$sum" = "$ro_sum" ] && echo yes || echo no)"
+	done
+	twr_check blk_ro_error_as_blkfront "$([ "${errs[1]}" = "${errs[0]}" ] && echo true || echo false)" \
+		"a write to a read-only disk: twinblk '${errs[1]}', blkfront '${errs[0]}'; the guest's log: $(twr_domu_run "$TWR_AGENT" dmesg | grep -m1 'twg: write refused' || echo 'no line')"
+	errs=()
+	for d in xvde:blkfront twh:twinblk; do
+		IFS=: read -r dev who <<<"$d"
+		ss=$(twr_domu_run "$TWR_AGENT" blockdev --getss /dev/"$dev")
+		twr_fio_cmd "$TWR_AGENT" "--name=verify --filename=/dev/$dev --direct=1 --ioengine=libaio \
+--rw=randrw --rwmixread=70 --bs=4k --iodepth=16 --size=8m --verify=crc32c --verify_fatal=1 \
+--randrepeat=0 --output-format=json" >"$TWR_RESULTS/raw/verify-$dev-4kn.json"
+		rc=$?
+		err=$(feat_err "$dev" 512)
+		errs+=("$err")
+		twr_check "blk_4k_sectors_$who" "$([ "$ss" = 4096 ] && [ $rc = 0 ] && [ "$err" != WRITTEN ] && echo true || echo false)" \
+			"/dev/$dev on a loop device with 4096-byte sectors: logical block ${ss:-?}, fio verify 4k iodepth 16: exit $rc, a 512-byte direct write: '$err'"
+	done
+	twr_check blk_4k_error_as_blkfront "$([ "${errs[1]}" = "${errs[0]}" ] && echo true || echo false)" \
+		"a 512-byte direct write to a 4k disk: twinblk '${errs[1]}', blkfront '${errs[0]}'"
+else
+	twr_check blk_features_attach false "xvdd/xvde (blkfront) or twg/twh (twinblk, $how) not set up: loops '${feat_loops[*]}', xl '${feat_xl[*]}', twinblk '${feat_twr[*]}'"
+	fail=1
+fi
+for d in "${feat_xl[@]}"; do
+	xl block-detach "$DOMU" "$d" >/dev/null 2>&1
+done
+for d in "${feat_twr[@]}"; do
+	blk_twr_detach "$DOMU" "$d" >/dev/null 2>&1
+done
+blk_wait_devs "$TWR_AGENT" absent /dev/xvdd /dev/xvde /dev/twg /dev/twh ||
+	twr_check blk_features_detach false "xvdd xvde twg twh not all gone after the detach"
+for l in "${feat_loops[@]}"; do
+	losetup -d "$l"
+done
+rm -f /run/twr/ro0.img /run/twr/ro1.img /run/twr/k0.img /run/twr/k1.img
 
 twr_phase blk_delay_teardown
 ok=true
@@ -615,7 +703,26 @@ fi
 twr_phase blk_destroy_mid_fio
 if blk_attach >/dev/null; then
 	# Detached from the agent's socket (stdin too), or the agent waits for it.
-	blk_agent 30 "setsid fio --name=bg --filename=/dev/$VDEV --direct=1 --ioengine=libaio --rw=randrw --bs=64k --iodepth=16 --runtime=120 --time_based </dev/null >/dev/null 2>&1 &"
+	# fio on the first half of twa; the flushed log (below) in the second.
+	blk_agent 30 "setsid fio --name=bg --filename=/dev/$VDEV --direct=1 --ioengine=libaio --rw=randrw --bs=64k --iodepth=16 --size=50% --runtime=120 --time_based </dev/null >/dev/null 2>&1 &"
+	# Crash consistency: in the guest, a log of 4k records on each stack's
+	# disk (twa, xvda), each written direct and flushed (dd conv=fsync) and
+	# only then announced on the console; the domain is destroyed
+	# mid-stream. Every announced record must be in the file in dom0.
+	log_off=$(( size_file / 4096 / 2 ))
+	log_b64=$(base64 -w0 <<'EOS'
+dev=$1 off=$2 i=0
+while :; do
+	printf 'twr-flushed %s %08d\n' "$dev" "$i" |
+		dd of="/dev/$dev" bs=4096 seek=$((off + i)) oflag=direct conv=sync,fsync status=none || exit 1
+	echo "TWR-FLUSHED $dev $i" >/dev/hvc0
+	i=$((i + 1))
+done
+EOS
+)
+	for dev in $VDEV xvda; do
+		blk_agent 30 "echo $log_b64 | base64 -d >/run/flushlog-$dev.sh && setsid bash /run/flushlog-$dev.sh $dev $log_off </dev/null >/dev/null 2>&1 &"
+	done
 	sleep 3
 	r1=$(blk_agent 20 cat /sys/block/$VDEV/twinblk/reqs)
 	sleep 3
@@ -642,6 +749,15 @@ if blk_attach >/dev/null; then
 		twr_check blk_destroy_cleanup false "threads: $(pgrep -x "$TWR_BLK_THREADS" | tr '\n' ' '), twinblk-back refcount $(cat /sys/module/twinblk_back/refcnt 2>/dev/null)"
 		fail=1
 	fi
+	for d in "$VDEV:twinblk:disk1" xvda:blkfront:disk0; do
+		IFS=: read -r dev who f <<<"$d"
+		last=$(grep -a "^TWR-FLUSHED $dev " "/var/log/xen/console/guest-$DOMU.log" | tail -n1 | awk '{ print $3 }')
+		# The longest run of records 0, 1, 2, ... at the log's place.
+		have=$(dd if="/run/twr/$f.img" bs=4096 skip="$log_off" count=$(( ${last:-0} + 64 )) status=none |
+			tr -s '\0' '\n' | awk -v d="$dev" '$1 == "twr-flushed" && $2 == d && $3 + 0 == n { n++ } END { print n + 0 }')
+		twr_check "blk_flushed_kept_$who" "$([ -n "$last" ] && [ "$have" -gt "$last" ] && echo true || echo false)" \
+			"/dev/$dev: ${last:-no} flushed records announced before xl destroy (the last, ${last:-?}, counted from 0); $have in order in $f.img after it"
+	done
 	size_after=$(stat -c %s /run/twr/disk1.img)
 	twr_check blk_destroy_file_intact "$([ "$size_after" = "$size_file" ] && echo true || echo false)" \
 		"backing file $size_after bytes after destroy (was $size_file)"

@@ -394,18 +394,18 @@ net_attach_xs() {
 		xenstore-write "$be/state" 1 "$fe/state" 1 "$be/iotask-ready" 1
 }
 
-# blk_attach_xs DOMID TARGET VDEV [DEVID [QUEUES [GO-AHEAD]]]: the xenstore
-# nodes of include/twinring/xenbus.h written directly, for a stage without
-# twinctl (default device 0, 4 queues; GO-AHEAD 0 leaves iotask-ready out:
-# the backend probes but maps nothing until it is written).
+# blk_attach_xs DOMID TARGET VDEV [DEVID [QUEUES [GO-AHEAD [MODE]]]]: the
+# xenstore nodes of include/twinring/xenbus.h written directly, for a stage
+# without twinctl (default device 0, 4 queues, mode w; GO-AHEAD 0 leaves
+# iotask-ready out: the backend probes but maps nothing until it is written).
 blk_attach_xs() {
-	local domid=$1 queues=${5:-4} ga=()
+	local domid=$1 queues=${5:-4} mode=${7:-w} ga=()
 	local be=/local/domain/0/backend/twinblk/$1/${4:-0} fe=/local/domain/$1/device/twinblk/${4:-0}
 	[ "${6:-1}" = 0 ] || ga=("$be/iotask-ready" 1)
 	# As net_attach_xs: both directories complete and readable first (the
 	# backend's probe reads the frontend's), the state nodes last.
 	xenstore-write "$be/frontend" "$fe" "$be/frontend-id" "$domid" "$be/online" 1 \
-		"$be/target" "$2" "$be/mode" w "$be/vdev" "$3" "$be/max-queues" "$queues" "${ga[@]}" \
+		"$be/target" "$2" "$be/mode" "$mode" "$be/vdev" "$3" "$be/max-queues" "$queues" "${ga[@]}" \
 		"$fe/backend" "$be" "$fe/backend-id" 0 &&
 		xenstore-chmod -r "$be" n0 "r$domid" &&
 		xenstore-chmod -r "$fe" "n$domid" r0 &&
