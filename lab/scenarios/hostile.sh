@@ -360,26 +360,42 @@ twr_phase hostile_flood_limits
 # flooder's backend must take no more than its cap; the same flood on the
 # same file without a cap, first, says what the cap held back.
 twr_disk_create /run/twr/flood.img 2048
+# rogue SECS CMD...: CMD in the rogue guest, bounded by SECS (not the agent's
+# default 900 s: once, in a cold CI run, one of these calls waited all of
+# it). When the agent stays silent, the guest's console says why.
+rogue() {
+	local secs=$1 rc
+	shift
+	TWR_AGENT_TIMEOUT=$secs twr_domu_run "$ROGUE_IP" "$@"
+	rc=$?
+	if [ $rc = 255 ]; then
+		twr_log "the rogue guest's agent was silent for $secs s (or gone) on: ${*:0:80}; its console:"
+		tail -n 20 "/var/log/xen/console/guest-$ROGUE.log" | while IFS= read -r l; do twr_log "[$ROGUE] $l"; done
+	fi
+	return $rc
+}
 flood_on() {
-	twr_domu_run "$ROGUE_IP" 'setsid sh -c "while :; do blkdiscard /dev/twf; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood1; setsid sh -c "while :; do dd if=/dev/zero of=/dev/twf bs=4k count=1 oflag=direct conv=fsync 2>/dev/null; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood2' >/dev/null
+	rogue 60 'setsid sh -c "while :; do blkdiscard /dev/twf; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood1; setsid sh -c "while :; do dd if=/dev/zero of=/dev/twf bs=4k count=1 oflag=direct conv=fsync 2>/dev/null; done" </dev/null >/dev/null 2>&1 & echo $! >/run/flood2' >/dev/null
 }
 flood_off() {
-	twr_domu_run "$ROGUE_IP" 'kill -- -$(cat /run/flood1) -$(cat /run/flood2); sleep 1' >/dev/null 2>&1
+	rogue 60 'kill -- -$(cat /run/flood1) -$(cat /run/flood2); sleep 1' >/dev/null 2>&1
 }
 flood_attach() {
 	blk_attach_xs "$rid" /run/twr/flood.img twf "$1" 1 &&
-		twr_domu_run "$ROGUE_IP" 'for i in $(seq 60); do test -b /dev/twf && exit 0; sleep 1; done; exit 1' >/dev/null
+		rogue 90 'for i in $(seq 60); do test -b /dev/twf && exit 0; sleep 1; done; exit 1' >/dev/null
 }
 free_rate=?
-if twr_domu_run "$ROGUE_IP" modprobe twinblk-front >/dev/null && flood_attach 5; then
+if rogue 120 modprobe twinblk-front >/dev/null && flood_attach 5; then
 	r0=$(cat "/sys/bus/xen-backend/devices/twinblk-$rid-5/twinblk/reqs")
 	flood_on
 	sleep 10
 	flood_off
-	r1=$(cat "/sys/bus/xen-backend/devices/twinblk-$rid-5/twinblk/reqs")
+	fbe=/sys/bus/xen-backend/devices/twinblk-$rid-5/twinblk
+	r1=$(cat "$fbe/reqs")
 	free_rate=$(awk -v n=$((r1 - r0)) 'BEGIN { printf "%.1f", n / 11 }')
+	twr_log "uncapped flood: $((r1 - r0)) requests in 11 s; in all $(cat "$fbe/discards") discards, $(cat "$fbe/flushes") flushes"
 	detach_xs twinblk "$rid" 5
-	twr_domu_run "$ROGUE_IP" 'for i in $(seq 30); do test -e /dev/twf || exit 0; sleep 1; done; exit 1' >/dev/null
+	rogue 60 'for i in $(seq 30); do test -e /dev/twf || exit 0; sleep 1; done; exit 1' >/dev/null
 fi
 fdev=4
 xenstore-write "/local/domain/0/backend/twinblk/$rid/$fdev/limit-iops" 50
