@@ -101,8 +101,14 @@ static void follow_iotask(struct twrd_daemon *dm, struct twrd_track *t, const ch
 		t->fe_state = fe;
 	}
 	if (!t->enforced) {
-		if (twrd_iotask_enforce(&dm->io, &dm->tool, t->domid, 0))
-			twrd_log(dm, LOG_ERR, "%s", twr_tool_error(&dm->tool));
+		/* Fail closed: no go-ahead while the backend could map with no
+		 * enforcement; tried again at the device's next state change. */
+		if (twrd_iotask_enforce(&dm->io, &dm->tool, t->domid, 0)) {
+			twrd_log(dm, LOG_ERR, "domain %u %s %u: %s; no go-ahead until it succeeds",
+				 t->domid, twr_dev_kind_xs(t->kind), t->devid,
+				 twr_tool_error(&dm->tool));
+			return;
+		}
 		t->enforced = true;
 	}
 	snprintf(path, sizeof(path), "%s/%s", be_dir, TWR_XS_IOTASK_READY);
