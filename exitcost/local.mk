@@ -18,6 +18,7 @@ twr_exitcost_SOURCES = exitcost/twr_exitcost.c exitcost/twr_exitcost_uapi.h exit
 twr_exitcost_LDADD = libtwrexitcost.a util/libtwrutil.a -lm
 
 dist_bin_SCRIPTS = exitcost/twr-costreport
+dist_man_MANS += docs/man/twr-exitcost.1 docs/man/twr-costreport.1
 EXTRA_DIST += exitcost/Kbuild exitcost/twr_exitcost_kmod.c
 
 # The domU end of the ping-pong needs only libxen-dev's headers; twr-xencount
@@ -28,6 +29,7 @@ twr_exitcost_CPPFLAGS = $(AM_CPPFLAGS) -DTWR_HAVE_PONG
 twr_exitcost_LDADD += libtwrxsdev.a
 
 sbin_PROGRAMS += twr-xencount
+dist_man_MANS += docs/man/twr-xencount.8
 twr_xencount_SOURCES = exitcost/twr_xencount.c
 twr_xencount_CFLAGS = $(AM_CFLAGS) $(XENCOUNT_CFLAGS)
 twr_xencount_LDADD = libtwrexitcost.a util/libtwrutil.a $(XENCOUNT_LIBS) -lm

@@ -99,15 +99,20 @@ static int twr_pong_loop(int ev, unsigned int port, unsigned int count, int time
 
 int twr_pong_main(int argc, char **argv)
 {
+	/* --timeout as twr-exitcost's usage and twr-xencount ping spell it */
+	static const struct option lo[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct ioctl_evtchn_bind_interdomain bind = { .remote_domain = 0 };
 	unsigned int dom0_port, count, port;
 	int timeout_s = 60, xs, ev, ret, c;
 	char val[16];
 	double t0;
 
-	while ((c = getopt(argc, argv, "t:")) != -1) {
+	while ((c = getopt_long(argc, argv, "t:", lo, NULL)) != -1) {
 		if (c != 't' || (timeout_s = atoi(optarg)) <= 0) {
-			fprintf(stderr, "usage: twr-exitcost pong [-t TIMEOUT_SECONDS]\n");
+			fprintf(stderr, "usage: twr-exitcost pong [-t|--timeout SECONDS]\n");
 			return 2;
 		}
 	}

@@ -15,6 +15,7 @@ libtwriotask_a_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
 # twr-iotask: the table by hand (installed: an administrator's view of the
 # tasks twinringd registered).
 sbin_PROGRAMS += grant/twr-iotask
+dist_man_MANS += docs/man/twr-iotask.8
 grant_twr_iotask_SOURCES = grant/twr_iotask_tool.c
 grant_twr_iotask_CFLAGS = $(AM_CFLAGS) $(XENCTRL_CFLAGS)
 grant_twr_iotask_LDADD = libtwriotask.a $(XENCTRL_LIBS)

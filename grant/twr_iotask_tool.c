@@ -14,7 +14,7 @@
 
 #define TWR_EXIT_USAGE 64
 
-static void twr_iotask_usage(void)
+static void twr_iotask_usage(FILE *f)
 {
 	fputs("usage: twr-iotask COMMAND ARGS\n"
 	      "in the control domain:\n"
@@ -23,7 +23,7 @@ static void twr_iotask_usage(void)
 	      "  remove GRANTER ID                     remove a task (exit 1 and the count if mapped)\n"
 	      "  list GRANTER                          the granter's tasks and counters\n"
 	      "  enforce GRANTER GRANTEE on|off        switch enforcement for the pair\n"
-	      "exit: 0 done, 1 refused, 2 other failure, 64 usage\n", stderr);
+	      "exit: 0 done, 1 refused, 2 other failure, 64 usage\n", f);
 }
 
 static int twr_iotask_fail(const char *what, int err)
@@ -136,6 +136,11 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		goto usage;
+	/* before libxenctrl: the usage must not need the control domain */
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		twr_iotask_usage(stdout);
+		return 0;
+	}
 
 	xch = xc_interface_open(NULL, NULL, 0);
 	if (!xch) {
@@ -148,6 +153,6 @@ int main(int argc, char **argv)
 	if (ret != TWR_EXIT_USAGE)
 		return ret;
 usage:
-	twr_iotask_usage();
+	twr_iotask_usage(stderr);
 	return TWR_EXIT_USAGE;
 }

@@ -59,7 +59,8 @@ exec_start=$(sed -n 's/^ExecStart=//p' "$unit" 2>/dev/null)
 ok "the unit runs the installed daemon (ExecStart=$exec_start)" \
 	test "${exec_start%% *}" = "$sbindir/twinringd"
 ok "the unit has no unsubstituted @variable@" bash -c '! grep -q "@[a-z_]*@" "$1"' - "$unit"
-for m in man8/twinringd.8 man8/twinctl.8 man5/twinring.cfg.5; do
+for m in man8/twinringd.8 man8/twinctl.8 man5/twinring.cfg.5 man8/twr-iotask.8 \
+	man1/twr-exitcost.1 man1/twr-costreport.1; do
 	ok "$mandir/$m installed" test -s "$dest$mandir/$m"
 done
 

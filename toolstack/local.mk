@@ -55,4 +55,4 @@ toolstack/twinringd.service: $(srcdir)/toolstack/twinringd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) toolstack && \
 		sed -e 's|@sbindir[@]|$(sbindir)|g' $(srcdir)/toolstack/twinringd.service.in >$@
 
-dist_man_MANS = docs/man/twinctl.8 docs/man/twinringd.8 docs/man/twinring.cfg.5
+dist_man_MANS += docs/man/twinctl.8 docs/man/twinringd.8 docs/man/twinring.cfg.5

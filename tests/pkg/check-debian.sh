@@ -104,10 +104,12 @@ done
 has twinring-utils usr/sbin/twinringd usr/sbin/twinctl usr/sbin/twr-iotask \
 	lib/systemd/system/twinringd.service etc/twinring/twinringd.conf \
 	usr/share/man/man8/twinringd.8.gz usr/share/man/man8/twinctl.8.gz \
-	usr/share/man/man5/twinring.cfg.5.gz
-only twinring-utils '^(usr/sbin/(twinringd|twinctl|twr-iotask)|lib/systemd/system/twinringd\.service|etc/twinring/twinringd\.conf|usr/share/man/man[58]/[a-z.]+\.[58]\.gz|usr/share/doc/twinring-utils/(changelog\.gz|copyright)|usr/share/lintian/overrides/twinring-utils)$'
-has twinring-exitcost usr/bin/twr-exitcost usr/bin/twr-costreport usr/sbin/twr-xencount
-only twinring-exitcost '^(usr/s?bin/twr-(exitcost|costreport|xencount)|usr/share/doc/twinring-exitcost/(changelog\.gz|copyright)|usr/share/lintian/overrides/twinring-exitcost)$'
+	usr/share/man/man5/twinring.cfg.5.gz usr/share/man/man8/twr-iotask.8.gz
+only twinring-utils '^(usr/sbin/(twinringd|twinctl|twr-iotask)|lib/systemd/system/twinringd\.service|etc/twinring/twinringd\.conf|usr/share/man/man[58]/[a-z.-]+\.[58]\.gz|usr/share/doc/twinring-utils/(changelog\.gz|copyright))$'
+has twinring-exitcost usr/bin/twr-exitcost usr/bin/twr-costreport usr/sbin/twr-xencount \
+	usr/share/man/man1/twr-exitcost.1.gz usr/share/man/man1/twr-costreport.1.gz \
+	usr/share/man/man8/twr-xencount.8.gz
+only twinring-exitcost '^(usr/s?bin/twr-(exitcost|costreport|xencount)|usr/share/man/man(1/twr-(exitcost|costreport)\.1|8/twr-xencount\.8)\.gz|usr/share/doc/twinring-exitcost/(changelog\.gz|copyright))$'
 
 # The conffile, and the unit installed and enabled the way Debian does it.
 ctl=$work/ctl
