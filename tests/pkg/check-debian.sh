@@ -6,9 +6,16 @@
 # no build directory): `dpkg-buildpackage -us -uc -b`, each .deb's file list
 # against the files a user needs and against stray ones (test programs, lab
 # probes), lintian failing on any error or warning that no
-# debian/*.lintian-overrides explains. Then, as root: install twinring-dkms,
-# `dkms build` every module for the kernel the tests build against
-# (lab/versions.sh kver), purge it, and check DKMS and /usr/src forgot it.
+# debian/*.lintian-overrides explains. Then, as root, for two kernels: the
+# one the tests build against (lab/versions.sh kver, <ABI>-amd64) and the
+# -cloud-amd64 flavour of the same ABI (-rt-amd64 if apt has no -cloud).
+# Install twinring-dkms (its postinst, or dkms install, builds for the
+# first), then the second kernel's headers as a kernel update brings them
+# (their postinst hook, /etc/kernel/header_postinst.d/dkms, must build for
+# it); every .ko of dkms.conf under /lib/modules/<kver>/updates/dkms with
+# that kernel's vermagic, for both; purge twinring-dkms and check DKMS,
+# /usr/src and both kernels' /lib/modules forgot it; remove the second
+# headers again if this run installed them.
 #
 #   tests/pkg/check-debian.sh    exit 0 all checked, 1 a check failed,
 #                                77 not root (the packages were still built
@@ -43,12 +50,15 @@ dpkg-checkbuilddeps || { echo "FAIL: debian/control's Build-Depends are not inst
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/twr-deb.XXXXXX")
 dkms_added=""
+hdr_added=""	# the second kernel's headers package, when this run installed it
 cleanup() {
-	# A failed run must not leave the package on the machine.
-	if [ -n "$dkms_added" ] && dpkg-query -W -f='${Status}' twinring-dkms 2>/dev/null |
-		grep -q installed; then
+	# A failed run must not leave the package on the machine, also not
+	# half-configured (its postinst's DKMS build failed).
+	if [ -n "$dkms_added" ] && dpkg-query -W -f='${db:Status-Status}' twinring-dkms 2>/dev/null |
+		grep -qv '^not-installed$'; then
 		dpkg --purge twinring-dkms >/dev/null 2>&1 || true
 	fi
+	[ -z "$hdr_added" ] || remove_headers >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -153,7 +163,43 @@ if dpkg-query -W -f='${Status}' twinring-dkms 2>/dev/null | grep -q installed; t
 	echo "SKIP: twinring-dkms is installed on this machine: not replacing (and purging) it"
 	exit 77
 fi
+# Two kernels: the lab's (lab/versions.sh kver, <ABI>-amd64) and a second
+# flavour of the same ABI from Debian's archive, whose headers are installed
+# after twinring-dkms, as a kernel update does: its postinst hook
+# (/etc/kernel/header_postinst.d/dkms, dkms autoinstall) must build them.
 kver=$(lab/versions.sh kver)
+abi=${kver%-amd64}
+candidate() { apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '^(none)$'; }
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+pick_kver2() {
+	local fl
+	for fl in cloud-amd64 rt-amd64; do
+		if installed "linux-headers-$abi-$fl" || [ -n "$(candidate "linux-headers-$abi-$fl")" ]; then
+			echo "$abi-$fl"
+			return 0
+		fi
+	done
+	return 1
+}
+kver2=$(pick_kver2) || {
+	say "no linux-headers-$abi-cloud-amd64 or -rt-amd64 known to apt: apt-get update"
+	apt-get update -qq >/dev/null 2>&1 || true
+	kver2=$(pick_kver2)
+} || { echo "FAIL: neither linux-headers-$abi-cloud-amd64 nor linux-headers-$abi-rt-amd64 is installable (apt-cache policy): no second kernel to build for"; exit 1; }
+[ "${kver2%-cloud-amd64}" != "$kver2" ] ||
+	echo "NOTE: no linux-headers-$abi-cloud-amd64 in apt's lists: the second kernel is $kver2"
+hdr_pre=0
+installed "linux-headers-$kver2" && hdr_pre=1
+modules_dir_pre=0
+[ -e "/lib/modules/$kver2" ] && modules_dir_pre=1
+# Only a package this run installed is removed, and /lib/modules/<kver2>
+# (depmod's files for DKMS's modules) only if the run made it.
+remove_headers() {
+	DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "linux-headers-$kver2" >>"$work/dkms.log" 2>&1 || return 1
+	hdr_added=""
+	[ $modules_dir_pre = 1 ] || rm -rf "/lib/modules/$kver2"
+}
+
 need=()
 command -v dkms >/dev/null || need+=(dkms)
 [ -f "/usr/src/linux-headers-$kver/Makefile" ] || need+=("linux-headers-$kver")
@@ -162,27 +208,75 @@ if [ ${#need[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-say "dpkg -i twinring-dkms, dkms build for $kver"
+mods=$(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' <<<"$conf")
+# dkms_has K: DKMS says twinring/<version> is installed for kernel K.
+dkms_has() { dkms status "twinring/$upstream" -k "$1" 2>/dev/null | grep -q ': installed'; }
+
+say "dpkg -i twinring-dkms; DKMS for $kver and $kver2"
 dkms_added=1
-# Its postinst builds and installs for the newest kernel in /lib/modules
-# already (that may be $kver); dkms build then says so and skips.
+# Its postinst builds and installs for the running kernel and the newest
+# one in /lib/modules, when their headers are there (that may be $kver).
 if ! dpkg -i "$work"/twinring-dkms_"$version"_all.deb >"$work/dkms.log" 2>&1; then
 	tail -30 "$work/dkms.log"
 	bad "dpkg -i twinring-dkms"
 	exit 1
 fi
 echo "PASS: dpkg -i twinring-dkms"
-if nice dkms build "twinring/$upstream" -k "$kver" >>"$work/dkms.log" 2>&1; then
-	echo "PASS: dkms build twinring/$upstream -k $kver"
-else
+dkms_failed() {
 	tail -30 "$work/dkms.log"
 	find "/var/lib/dkms/twinring/$upstream/build" -name make.log -exec tail -30 {} + 2>/dev/null || true
-	bad "dkms build twinring/$upstream -k $kver"
+	bad "$*"
+}
+if dkms_has "$kver"; then
+	echo "PASS: $kver: built and installed by twinring-dkms's postinst"
+elif nice dkms install "twinring/$upstream" -k "$kver" >>"$work/dkms.log" 2>&1; then
+	echo "PASS: $kver: built and installed by dkms install twinring/$upstream -k $kver"
+else
+	dkms_failed "dkms install twinring/$upstream -k $kver"
 fi
-built=$(find "/var/lib/dkms/twinring/$upstream/$kver" -name '*.ko*' -printf '%f\n' 2>/dev/null | sort)
-for m in $(sed -n 's/^BUILT_MODULE_NAME\[[0-9]*\]="\(.*\)"$/\1/p' <<<"$conf"); do
-	if grep -qE "^$m\.ko(\.[a-z]+)?$" <<<"$built"; then echo "PASS: DKMS built $m.ko for $kver"
-	else bad "DKMS did not build $m.ko for $kver"; fi
+
+# The second kernel, as on a kernel update: its headers arrive after us.
+if [ $hdr_pre = 1 ] && dkms_has "$kver2"; then
+	how="twinring-dkms's postinst (linux-headers-$kver2 was installed already: its hook not tested)"
+elif [ $hdr_pre = 0 ]; then
+	say "apt-get install linux-headers-$kver2 (its postinst hook runs dkms autoinstall)"
+	hdr_added=1
+	if ! DEBIAN_FRONTEND=noninteractive nice apt-get install -y -qq --no-install-recommends \
+		"linux-headers-$kver2" >>"$work/dkms.log" 2>&1; then
+		dkms_failed "apt-get install linux-headers-$kver2"
+	fi
+	how="linux-headers-$kver2's postinst (/etc/kernel/header_postinst.d/dkms: dkms autoinstall)"
+else
+	# Installed already: run the very hook its postinst ran.
+	say "linux-headers-$kver2 was installed already: running /etc/kernel/header_postinst.d/dkms $kver2"
+	nice /etc/kernel/header_postinst.d/dkms "$kver2" >>"$work/dkms.log" 2>&1 || true
+	how="/etc/kernel/header_postinst.d/dkms $kver2 (run by hand: the headers were installed already)"
+fi
+if dkms_has "$kver2"; then
+	echo "PASS: $kver2: built and installed by $how"
+else
+	dkms_failed "$kver2: $how did not build twinring/$upstream"
+	if nice dkms install "twinring/$upstream" -k "$kver2" >>"$work/dkms.log" 2>&1; then
+		echo "NOTE: $kver2: built by dkms install instead, to check the rest"
+	fi
+fi
+
+# Every module of dkms.conf, for each kernel, where DKMS installs it and
+# for that kernel (its vermagic), and findable by modprobe (depmod ran).
+for k in "$kver" "$kver2"; do
+	dkms status "twinring/$upstream" -k "$k" 2>/dev/null | sed 's/^/  dkms status: /'
+	for m in $mods; do
+		f=$(find "/lib/modules/$k/updates/dkms" -name "$m.ko*" 2>/dev/null | head -n1)
+		if [ -z "$f" ]; then
+			bad "$k: no $m.ko under /lib/modules/$k/updates/dkms"
+			continue
+		fi
+		vm=$(modinfo -F vermagic "$f" 2>/dev/null | cut -d' ' -f1)
+		dep=$(modinfo -k "$k" -n "$m" 2>/dev/null || true)
+		if [ "$vm" != "$k" ]; then bad "$k: ${f##*/}'s vermagic is '$vm'"
+		elif [ "$dep" != "$f" ]; then bad "$k: modprobe would not find $m (modinfo -k $k -n $m: '$dep')"
+		else echo "PASS: $k: ${f#/lib/modules/$k/}, vermagic $vm"; fi
+	done
 done
 
 dpkg --purge twinring-dkms >>"$work/dkms.log" 2>&1 || { tail -20 "$work/dkms.log"; bad "dpkg --purge twinring-dkms"; }
@@ -191,9 +285,16 @@ if dkms status 2>/dev/null | grep -q '^twinring[/,]'; then bad "dkms status stil
 else echo "PASS: dkms status forgot twinring"; fi
 if compgen -G '/usr/src/twinring-*' >/dev/null; then bad "/usr/src/twinring-* left after the purge"
 else echo "PASS: /usr/src/twinring-* removed"; fi
-if find /lib/modules -path '*/updates/dkms/*' -name 'twinring-core.ko*' 2>/dev/null | grep -q .; then
-	bad "twinring-core.ko left under /lib/modules after the purge"
-else echo "PASS: no twinring module left under /lib/modules"; fi
+for k in "$kver" "$kver2"; do
+	left=$(for m in $mods; do find "/lib/modules/$k" -name "$m.ko*" 2>/dev/null; done)
+	if [ -n "$left" ]; then bad "$k: left after the purge:" $left
+	else echo "PASS: $k: no twinring module left under /lib/modules/$k"; fi
+done
+if [ -n "$hdr_added" ]; then
+	if remove_headers && ! installed "linux-headers-$kver2"; then
+		echo "PASS: linux-headers-$kver2 removed again (this run installed it)"
+	else bad "apt-get purge linux-headers-$kver2"; fi
+fi
 
 say "done"
 exit $fail
