@@ -25,6 +25,7 @@
 #include "twinring/xenbus.h"
 #include "twinnet.h"
 #include "twr_chan_back.h"
+#include "twinring/version.h"
 
 static unsigned int max_ring_order = TWR_RING_ORDER_MAX;
 module_param(max_ring_order, uint, 0644);
@@ -350,4 +351,5 @@ module_init(twinnet_back_init);
 module_exit(twinnet_back_exit);
 MODULE_DESCRIPTION("twinring network backend (driver-domain netdev over twin rings)");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(TWR_RELEASE);
 MODULE_ALIAS("xen-backend:" TWR_XS_KIND_NET);

@@ -21,6 +21,7 @@
 #include "twinring/xenbus.h"
 #include "twr_blk_back.h"
 #include "twr_chan_back.h"
+#include "twinring/version.h"
 
 #define TWR_BLK_BACK_MAX_QUEUES	16u
 
@@ -639,4 +640,5 @@ module_init(twr_blk_back_init);
 module_exit(twr_blk_back_exit);
 MODULE_DESCRIPTION("twinring block backend");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(TWR_RELEASE);
 MODULE_ALIAS("xen-backend:" TWR_XS_KIND_BLK);

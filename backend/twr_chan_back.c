@@ -30,6 +30,7 @@
 
 #include "twinring/xenbus.h"
 #include "twr_chan_back.h"
+#include "twinring/version.h"
 
 #define TWR_UNMAP_BATCH	16
 
@@ -535,3 +536,4 @@ EXPORT_SYMBOL_GPL(twr_chan_back_may_connect);
 
 MODULE_DESCRIPTION("twinring channel core, backend side");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(TWR_RELEASE);

@@ -29,6 +29,7 @@
 
 #include "twr_exitcost_uapi.h"
 #include "twr_tsc.h"
+#include "twinring/version.h"
 
 /* Upcalls are held off for at most this many sends at a time. */
 #define TWR_IRQOFF_CHUNK	256u
@@ -257,3 +258,4 @@ module_init(twr_exitcost_init);
 module_exit(twr_exitcost_exit);
 MODULE_DESCRIPTION("twinring exit-cost measurements: null hypercall, event-channel send");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(TWR_RELEASE);

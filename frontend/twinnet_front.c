@@ -22,6 +22,7 @@
 #include "twinring/xenbus.h"
 #include "twinnet.h"
 #include "twr_chan_front.h"
+#include "twinring/version.h"
 
 static unsigned int max_queues = 8;
 module_param(max_queues, uint, 0644);
@@ -332,4 +333,5 @@ module_init(twinnet_front_init);
 module_exit(twinnet_front_exit);
 MODULE_DESCRIPTION("twinring network frontend (domU netdev over twin rings)");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(TWR_RELEASE);
 MODULE_ALIAS("xen:" TWR_XS_KIND_NET);

@@ -22,6 +22,7 @@
 
 #include "twinring/xenbus.h"
 #include "twr_blk_front.h"
+#include "twinring/version.h"
 
 #define TWR_BLK_FRONT_MINORS	16
 
@@ -563,4 +564,5 @@ module_init(twr_blk_front_init);
 module_exit(twr_blk_front_exit);
 MODULE_DESCRIPTION("twinring block frontend");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(TWR_RELEASE);
 MODULE_ALIAS("xen:" TWR_XS_KIND_BLK);

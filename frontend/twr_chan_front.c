@@ -17,6 +17,7 @@
 
 #include "twinring/xenbus.h"
 #include "twr_chan_front.h"
+#include "twinring/version.h"
 
 static void twr_chan_front_mem_free(struct twr_chan_front_mem *m)
 {
@@ -261,3 +262,4 @@ EXPORT_SYMBOL_GPL(twr_chan_front_notify);
 
 MODULE_DESCRIPTION("twinring channel core, frontend side");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(TWR_RELEASE);

@@ -8,5 +8,8 @@
  */
 #include <linux/module.h>
 
+#include "twinring/version.h"
+
 MODULE_DESCRIPTION("twinring network data path shared by twinnet-front and twinnet-back");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(TWR_RELEASE);

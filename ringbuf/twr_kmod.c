@@ -12,6 +12,7 @@
 #include <linux/vmalloc.h>
 
 #include "twr_ring.h"
+#include "twinring/version.h"
 
 EXPORT_SYMBOL_GPL(twr_ring_shared_init);
 EXPORT_SYMBOL_GPL(twr_ring_attach);
@@ -123,3 +124,4 @@ module_init(twr_core_init);
 module_exit(twr_core_exit);
 MODULE_DESCRIPTION("twinring double ring buffer library");
 MODULE_LICENSE("Dual MIT/GPL");
+MODULE_VERSION(TWR_RELEASE);

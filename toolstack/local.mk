@@ -20,6 +20,8 @@ toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_killpoint.h \
 	toolstack/twr_lock.c \
 	toolstack/twr_lock.h \
+	toolstack/twr_modver.c \
+	toolstack/twr_modver.h \
 	toolstack/twr_notify.c \
 	toolstack/twr_notify.h \
 	toolstack/twr_spec.c \

@@ -22,6 +22,7 @@
 #include "twr_json.h"
 #include "twr_killpoint.h"
 #include "twr_lock.h"
+#include "twr_modver.h"
 #include "twr_spec.h"
 #include "twr_tool.h"
 #include "twr_xsplan.h"
@@ -122,6 +123,21 @@ int twinctl_open_tool(struct ctl *c)
 	return 0;
 }
 
+static void twinctl_modver_report(void *arg, const char *name, const char *mod_version)
+{
+	char msg[512];
+
+	twr_modver_message(msg, sizeof(msg), "twinctl", PACKAGE_VERSION, name, mod_version);
+	fprintf(stderr, "twinctl: warning: %s\n", msg);
+}
+
+/* Warn (on stderr, whatever the output format) about each loaded module of
+ * another release; attach and list, the commands that meet the drivers. */
+static void twinctl_modver_warn(struct ctl *c)
+{
+	twr_modver_check(c->tool.sysfs, PACKAGE_VERSION, twinctl_modver_report, NULL);
+}
+
 static int cmd_attach(struct ctl *c, int argc, char **argv)
 {
 	char spec_str[TWR_SPEC_MAX_LEN + 1], mac[18], name[TWR_DOMNAME_MAX];
@@ -158,6 +174,7 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 	ret = twinctl_open_tool(c);
 	if (ret)
 		return ret;
+	twinctl_modver_warn(c);
 	if (twr_domain_resolve(&c->tool, argv[0], &domid) ||
 	    twr_dev_create(&c->tool, domid, &spec, NULL,
 			   c->go_ahead ? TWR_DEV_F_GO_AHEAD : 0, &d))
@@ -315,6 +332,7 @@ static int cmd_list(struct ctl *c, int argc, char **argv)
 		return twinctl_usage_error("list takes no arguments (got '%s')", argv[0]);
 	if (twinctl_open_tool(c))
 		return EXIT_RUNTIME;
+	twinctl_modver_warn(c);
 	ndoms = twr_domain_list(&c->tool, &doms);
 	if (ndoms < 0)
 		return twinctl_runtime_error(c);

@@ -29,6 +29,7 @@
 #include "twr_dconf.h"
 #include "twr_killpoint.h"
 #include "twr_lock.h"
+#include "twr_modver.h"
 #include "twr_notify.h"
 #include "twr_tool.h"
 #include "twr_xlcfg.h"
@@ -73,6 +74,15 @@ static int conf_read(struct twrd_daemon *dm)
 		dm->iomode = c.has_iotask ? mode : TWRD_IOTASK_REGISTER;
 	snprintf(dm->targets, sizeof(dm->targets), "%s", c.has_targets ? c.targets : "");
 	return 0;
+}
+
+/* Logs one loaded module of another release (twr_modver.h). */
+static void modver_report(void *arg, const char *name, const char *mod_version)
+{
+	char msg[512];
+
+	twr_modver_message(msg, sizeof(msg), "twinringd", PACKAGE_VERSION, name, mod_version);
+	twrd_log(arg, LOG_WARNING, "%s", msg);
 }
 
 /* The restart test's hook (twinringd(8), TESTING). A name that is not a
@@ -320,6 +330,9 @@ int main(int argc, char **argv)
 			goto out_xc;
 		}
 	}
+	/* Modules of another release: a warning, the daemon still runs (the
+	 * backends may be in another domain, or about to be reloaded). */
+	twr_modver_check(dm.tool.sysfs, PACKAGE_VERSION, modver_report, &dm);
 	twrd_log(&dm, LOG_INFO, "started: configs from %s, blk targets %s%s, close timeout %u s",
 		 dm.search, dm.targets[0] ? "in " : "anywhere (no targets in ",
 		 dm.targets[0] ? dm.targets : TWR_DCONF_PATH ")", dm.close_timeout_ms / 1000);

@@ -13,7 +13,7 @@
 # first), then the second kernel's headers as a kernel update brings them
 # (their postinst hook, /etc/kernel/header_postinst.d/dkms, must build for
 # it); every .ko of dkms.conf under /lib/modules/<kver>/updates/dkms with
-# that kernel's vermagic, for both; purge twinring-dkms and check DKMS,
+# that kernel's vermagic and the release as MODULE_VERSION, for both; purge twinring-dkms and check DKMS,
 # /usr/src and both kernels' /lib/modules forgot it; remove the second
 # headers again if this run installed them.
 #
@@ -73,6 +73,14 @@ done | tar --null -T - -cf - | tar -xf - -C "$src"
 
 version=$(cd "$src" && dpkg-parsechangelog -S Version)
 upstream=${version%%-*}
+# dkms.conf's PACKAGE_VERSION comes from the changelog, the modules' and
+# tools' version from configure.ac (include/twinring/version.h.in): the
+# same release, or DKMS would file modules under another version.
+acver=$(sed -n 's/^AC_INIT(\[twinring\], \[\([^]]*\)\].*/\1/p' configure.ac)
+if [ "$acver" != "$upstream" ]; then
+	echo "FAIL: debian/changelog's version $upstream is not configure.ac's $acver"
+	exit 1
+fi
 say "dpkg-buildpackage twinring $version in $src"
 # nocheck: tests/run.sh runs make check itself; the modules are not built
 # here at all (twinring-dkms ships their sources).
@@ -103,6 +111,7 @@ only() {
 }
 usrc=usr/src/twinring-$upstream
 has twinring-dkms "$usrc/dkms.conf" "$usrc/Kbuild" "$usrc/include/twinring/ring.h" \
+	"$usrc/include/twinring/version.h" \
 	"$usrc/ringbuf/twr_ring.c" "$usrc/ringbuf/twr_kmod.c" "$usrc/netcore/twinnet_core.c" \
 	"$usrc/frontend/twr_chan_front.c" "$usrc/backend/twr_blk_back_io.c" \
 	"$usrc/exitcost/twr_exitcost_kmod.c"
@@ -272,10 +281,12 @@ for k in "$kver" "$kver2"; do
 			continue
 		fi
 		vm=$(modinfo -F vermagic "$f" 2>/dev/null | cut -d' ' -f1)
+		mv=$(modinfo -F version "$f" 2>/dev/null)
 		dep=$(modinfo -k "$k" -n "$m" 2>/dev/null || true)
 		if [ "$vm" != "$k" ]; then bad "$k: ${f##*/}'s vermagic is '$vm'"
+		elif [ "$mv" != "$upstream" ]; then bad "$k: ${f##*/}'s MODULE_VERSION is '$mv', not $upstream"
 		elif [ "$dep" != "$f" ]; then bad "$k: modprobe would not find $m (modinfo -k $k -n $m: '$dep')"
-		else echo "PASS: $k: ${f#/lib/modules/$k/}, vermagic $vm"; fi
+		else echo "PASS: $k: ${f#/lib/modules/$k/}, vermagic $vm, version $mv"; fi
 	done
 done
 

@@ -6,11 +6,13 @@
 check_PROGRAMS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
 	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
-	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf
+	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf \
+	tests/unit/toolstack/test_modver
 TESTS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
 	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
-	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf
+	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf \
+	tests/unit/toolstack/test_modver
 
 tests_unit_toolstack_test_spec_SOURCES = tests/unit/toolstack/test_spec.c toolstack/twr_spec.c
 tests_unit_toolstack_test_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
@@ -68,3 +70,12 @@ EXTRA_DIST += tests/install.sh
 # twinctl check shows what a config file would attach, escapes made visible.
 TESTS += tests/unit/toolstack/test_twinctl_check.sh
 EXTRA_DIST += tests/unit/toolstack/test_twinctl_check.sh
+
+# The modules-against-tools release check against a fake /sys/module, and
+# its module list against the Kbuild files (read from the source tree).
+tests_unit_toolstack_test_modver_SOURCES = tests/unit/toolstack/test_modver.c \
+	toolstack/twr_modver.c toolstack/twr_modver.h
+tests_unit_toolstack_test_modver_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack \
+	-DTWR_TOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_toolstack_test_modver_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_toolstack_test_modver_LDADD = $(CUNIT_LIBS)
