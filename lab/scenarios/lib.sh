@@ -57,7 +57,8 @@ twr_disk_create() {
 # with a netfront on xenbr0 and a blkfront (xvda) on DISK, then wait for its
 # agent. Extra xl config lines (e.g. a twinring key) are appended as given;
 # TWR_DOMU_MEM sets its memory in MiB (default 768), TWR_DOMU_VCPUS its vCPUs
-# (default 1; all of them share pCPU 1: pCPU 0 stays dom0's).
+# (default 1; all of them share pCPU 1: pCPU 0 stays dom0's), TWR_DOMU_TYPE
+# its type (default pv; pvh boots the same kernel, no device model).
 # Returns 0 when the agent answers, 1 otherwise (with a failed check).
 twr_domu_create() {
 	local name=$1 ip=$2 disk=$3 cfg=/run/twr/$1.cfg initrd=/run/twr/$1.initrd
@@ -65,7 +66,7 @@ twr_domu_create() {
 	cat /lab/boot/domU-root.cpio.lz4 /lab/boot/domU-overlay.cpio.lz4 >"$initrd"
 	cat >"$cfg" <<EOF
 name = "$name"
-type = "pv"
+type = "${TWR_DOMU_TYPE:-pv}"
 kernel = "/lab/boot/domU-vmlinux"
 ramdisk = "$initrd"
 extra = "console=hvc0 clocksource=xen rdinit=/init twr.ip=$ip"
