@@ -751,7 +751,8 @@ EOS
 	fi
 	for d in "$VDEV:twinblk:disk1" xvda:blkfront:disk0; do
 		IFS=: read -r dev who f <<<"$d"
-		last=$(grep -a "^TWR-FLUSHED $dev " "/var/log/xen/console/guest-$DOMU.log" | tail -n1 | awk '{ print $3 }')
+		# (the console log's lines end in CR LF)
+		last=$(tr -d '\r' <"/var/log/xen/console/guest-$DOMU.log" | grep -a "^TWR-FLUSHED $dev " | tail -n1 | awk '{ print $3 }')
 		# The longest run of records 0, 1, 2, ... at the log's place.
 		have=$(dd if="/run/twr/$f.img" bs=4096 skip="$log_off" count=$(( ${last:-0} + 64 )) status=none |
 			tr -s '\0' '\n' | awk -v d="$dev" '$1 == "twr-flushed" && $2 == d && $3 + 0 == n { n++ } END { print n + 0 }')
