@@ -406,6 +406,59 @@ static void rm_with_parent(struct xs_handle *xsh, xs_transaction_t tx, char *pat
 	*slash = '/';
 }
 
+/* Read @path in @tx and compare it with @want. */
+static bool xs_tx_is(struct xs_handle *xsh, xs_transaction_t tx, const char *path,
+		     const char *want)
+{
+	unsigned int n;
+	char *v = xs_read(xsh, tx, path, &n);
+	bool same = v && !strcmp(v, want);
+
+	free(v);
+	return same;
+}
+
+int twr_dev_remove_closed(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
+			  uint32_t devid)
+{
+	char fe[TWR_XS_PATH_MAX], be[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16];
+	char closed[8];
+	xs_transaction_t tx;
+	int tries;
+
+	twr_xs_frontend_dir(fe, sizeof(fe), domid, kind, devid);
+	twr_xs_backend_dir(be, sizeof(be), 0, kind, domid, devid);
+	snprintf(closed, sizeof(closed), "%d", XenbusStateClosed);
+	for (tries = 0; tries < TX_RETRIES; tries++) {
+		tx = xs_transaction_start(t->xsh);
+		if (tx == XBT_NULL)
+			return twr_tool_fail(t, -errno, "cannot start a xenstore transaction: %s",
+					     strerror(errno));
+		snprintf(path, sizeof(path), "%s/state", be);
+		if (!xs_tx_is(t->xsh, tx, path, closed)) {
+			xs_transaction_end(t->xsh, tx, true);
+			return 0;
+		}
+		snprintf(path, sizeof(path), "%s/online", be);
+		if (!xs_tx_is(t->xsh, tx, path, "0")) {
+			xs_transaction_end(t->xsh, tx, true);
+			return 0;
+		}
+		rm_with_parent(t->xsh, tx, fe);
+		snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/devices/%s-%u", domid,
+			 twr_dev_kind_xs(kind), devid);
+		xs_rm(t->xsh, tx, path);
+		rm_with_parent(t->xsh, tx, be);
+		if (xs_transaction_end(t->xsh, tx, false))
+			return 1;
+		if (errno != EAGAIN)
+			return twr_tool_fail(t, -errno, "removing %s device %u of domain %u from xenstore failed: %s",
+					     twr_dev_kind_xs(kind), devid, domid, strerror(errno));
+	}
+	return twr_tool_fail(t, -EAGAIN, "xenstore stayed too busy to remove %s device %u of domain %u",
+			     twr_dev_kind_xs(kind), devid, domid);
+}
+
 int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		    uint32_t devid, unsigned int timeout_ms)
 {

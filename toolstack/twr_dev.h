@@ -38,4 +38,13 @@ int twr_dev_create(struct twr_tool *t, uint32_t domid,
 int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		    uint32_t devid, unsigned int timeout_ms);
 
+/* Finish a detach whose caller died after it closed the device: remove
+ * both directories and the record in one transaction, but only if the
+ * backend (in dom0) is still Closed with online 0 when it commits, so a
+ * device re-created under the same id meanwhile is never touched. Returns
+ * 1 if removed, 0 if the device is not (or no longer) such a one, or a
+ * negative errno. */
+int twr_dev_remove_closed(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
+			  uint32_t devid);
+
 #endif /* TWINRING_TOOLSTACK_DEV_H */

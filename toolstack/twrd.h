@@ -19,6 +19,10 @@
 #define TWRD_RETRY_MS	500	/* a new domain's xenstore entries are not there yet */
 #define TWRD_NAME_TRIES	20	/* retries before applying a nameless domain */
 #define TWRD_RETRIES	5	/* of entries without a bridge or target: 5 .. 80 s */
+/* A backend Closed with online 0 this long with nobody removing it is an
+ * interrupted detach (its twinctl died): longer than a live detach needs
+ * between the backend's Closed and its own removal. */
+#define TWRD_DETACH_GRACE_MS	10000
 
 #define TWRD_TOKEN_DOM	"dom"	/* @introduceDomain, @releaseDomain */
 #define TWRD_TOKEN_BE	"be"	/* a device directory changed */
@@ -42,6 +46,7 @@ struct twrd_track {
 	int ifindex;		/* the netdev bridged: never again, the admin's now */
 	bool enforced;		/* enforcement switched on for its pair */
 	int io_failed;		/* (fe, be) states of the last failed attempt */
+	uint64_t closed_ms;	/* first seen Closed with online 0, or 0 */
 	unsigned int gen;
 };
 
@@ -95,6 +100,9 @@ void twrd_rescan(struct twrd_daemon *dm);
 bool twrd_apply_pending(struct twrd_daemon *dm);
 /* Domains whose entries that found no bridge or target are due to be tried
  * again: due for twrd_apply_pending(). True if any. */
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t twrd_now_ms(void);
+
 bool twrd_retry_due(struct twrd_daemon *dm);
 /* Incoming migrations that have their own name now (the end of xl
  * migrate): due for twrd_apply_pending(). True if any. */

@@ -256,7 +256,7 @@ static void record_none(struct twrd_daemon *dm, uint32_t domid, const char *who)
 			 who, strerror(-ret));
 }
 
-static uint64_t now_ms(void)
+uint64_t twrd_now_ms(void)
 {
 	struct timespec ts;
 
@@ -286,14 +286,14 @@ static void retry_later(struct twrd_daemon *dm, struct twrd_dom *dom, const char
 		return;
 	}
 	secs = 5u << dom->retries++;
-	dom->retry_at = now_ms() + secs * 1000u;
+	dom->retry_at = twrd_now_ms() + secs * 1000u;
 	twrd_log(dm, LOG_INFO, "%s: %u entr%s found no bridge or target: trying again in %u s (%u of %u)",
 		 who, failed, failed == 1 ? "y" : "ies", secs, dom->retries, TWRD_RETRIES);
 }
 
 bool twrd_retry_due(struct twrd_daemon *dm)
 {
-	uint64_t now = now_ms();
+	uint64_t now = twrd_now_ms();
 	bool any = false;
 	unsigned int i;
 

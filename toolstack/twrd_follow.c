@@ -153,14 +153,17 @@ static void follow_iotask(struct twrd_daemon *dm, struct twrd_track *t, const ch
  * A backend Closed with online 0 is a detach that did not finish: only a
  * detach writes online 0, and one that completes removes the directories
  * right after the backend closed (a twinctl detach killed midway, or a
- * daemon stopped while it waited). Finish it, as libxl removes a device
- * whose backend closed for a removal. Returns true if it did.
+ * daemon stopped while it waited). After TWRD_DETACH_GRACE_MS of it, finish
+ * it, as libxl removes a device whose backend closed for a removal, in a
+ * transaction that checks both nodes again (a device re-created under the
+ * same id is left alone). Returns true if it did.
  */
-static bool finish_detach(struct twrd_daemon *dm, const struct twrd_track *t,
+static bool finish_detach(struct twrd_daemon *dm, struct twrd_track *t,
 			  const char *be_dir)
 {
 	char path[TWR_XS_PATH_MAX + 16], *v;
 	unsigned int len;
+	uint64_t now;
 	bool removing;
 	int ret;
 
@@ -168,16 +171,28 @@ static bool finish_detach(struct twrd_daemon *dm, const struct twrd_track *t,
 	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
 	removing = v && !strcmp(v, "0");
 	free(v);
-	if (!removing)
+	if (!removing) {
+		t->closed_ms = 0;
 		return false;
-	ret = twr_dev_destroy(&dm->tool, t->domid, t->kind, t->devid, 0);
-	if (ret < 0 && ret != -ENOENT) {
+	}
+	/* A live detach removes the device itself a moment after Closed;
+	 * only one left this way for the grace period was interrupted. */
+	now = twrd_now_ms();
+	if (!t->closed_ms)
+		t->closed_ms = now;
+	if (now - t->closed_ms < TWRD_DETACH_GRACE_MS)
+		return false;
+	ret = twr_dev_remove_closed(&dm->tool, t->domid, t->kind, t->devid);
+	if (ret < 0) {
 		twrd_log(dm, LOG_ERR, "domain %u %s %u: finishing an interrupted detach: %s",
 			 t->domid, twr_dev_kind_xs(t->kind), t->devid, twr_tool_error(&dm->tool));
 		return false;
 	}
-	twrd_log(dm, LOG_INFO, "domain %u %s %u: backend Closed with online 0, an interrupted detach: device removed",
-		 t->domid, twr_dev_kind_xs(t->kind), t->devid);
+	if (!ret)
+		return false;	/* re-created or reopened meanwhile */
+	twrd_log(dm, LOG_INFO, "domain %u %s %u: backend Closed with online 0 for %u s, an interrupted detach: device removed",
+		 t->domid, twr_dev_kind_xs(t->kind), t->devid,
+		 (unsigned int)((now - t->closed_ms) / 1000));
 	return true;
 }
 
@@ -204,7 +219,9 @@ static void follow_device(struct twrd_daemon *dm, enum twr_dev_kind kind,
 		t->state = state;
 	}
 	follow_iotask(dm, t, dir);
-	if (state == XenbusStateClosed && finish_detach(dm, t, dir))
+	if (state != XenbusStateClosed)
+		t->closed_ms = 0;
+	else if (finish_detach(dm, t, dir))
 		return;
 	if (kind != TWR_DEV_NET)
 		return;
