@@ -388,8 +388,10 @@ for i in $(seq "$cycles"); do
 	ndev=$(sed -n 's/.*twinnet device \([0-9]*\).*/\1/p' <<<"$nout" | head -n1)
 	mac=$(sed -n 's/.*mac \([0-9a-f:]*\).*/\1/p' <<<"$nout" | head -n1)
 	agent "for i in \$(seq 60); do test -b /dev/twc && grep -qil $mac /sys/class/net/*/address && exit 0; sleep 0.5; done; exit 1" || break
-	twinctl --timeout 20 detach "$IODOMU" blk "$bdev" >/dev/null 2>&1 || break
-	twinctl --timeout 20 detach "$IODOMU" net "$ndev" >/dev/null 2>&1 || break
+	# both at once, as an admin's two commands may be
+	twinctl --timeout 20 detach "$IODOMU" blk "$bdev" >/dev/null 2>&1 &
+	twinctl --timeout 20 detach "$IODOMU" net "$ndev" >/dev/null 2>&1 || { wait; break; }
+	wait $! || break
 	agent "for i in \$(seq 60); do ! test -e /dev/twc && ! grep -qil $mac /sys/class/net/*/address && exit 0; sleep 0.5; done; exit 1" || break
 	done_cycles=$i
 done
