@@ -418,45 +418,63 @@ static bool xs_tx_is(struct xs_handle *xsh, xs_transaction_t tx, const char *pat
 	return same;
 }
 
-int twr_dev_remove_closed(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
-			  uint32_t devid)
+/*
+ * Remove the frontend directory @fe, the daemon's record and the backend
+ * directory @be (none if NULL) in one transaction, each with its parent if
+ * that became empty. With @only_closed, only if @be still reads state
+ * Closed and online 0 inside the transaction. Returns 1 if removed, 0 if
+ * @only_closed found it otherwise, or a negative errno.
+ */
+static int remove_device(struct twr_tool *t, char *fe, char *be, uint32_t domid,
+			 enum twr_dev_kind kind, uint32_t devid, bool only_closed)
 {
-	char fe[TWR_XS_PATH_MAX], be[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16];
-	char closed[8];
+	char path[TWR_XS_PATH_MAX + 16], closed[8];
 	xs_transaction_t tx;
 	int tries;
 
-	twr_xs_frontend_dir(fe, sizeof(fe), domid, kind, devid);
-	twr_xs_backend_dir(be, sizeof(be), 0, kind, domid, devid);
 	snprintf(closed, sizeof(closed), "%d", XenbusStateClosed);
 	for (tries = 0; tries < TX_RETRIES; tries++) {
 		tx = xs_transaction_start(t->xsh);
 		if (tx == XBT_NULL)
 			return twr_tool_fail(t, -errno, "cannot start a xenstore transaction: %s",
 					     strerror(errno));
-		snprintf(path, sizeof(path), "%s/state", be);
-		if (!xs_tx_is(t->xsh, tx, path, closed)) {
-			xs_transaction_end(t->xsh, tx, true);
-			return 0;
-		}
-		snprintf(path, sizeof(path), "%s/online", be);
-		if (!xs_tx_is(t->xsh, tx, path, "0")) {
-			xs_transaction_end(t->xsh, tx, true);
-			return 0;
+		if (only_closed) {
+			snprintf(path, sizeof(path), "%s/state", be);
+			if (!xs_tx_is(t->xsh, tx, path, closed)) {
+				xs_transaction_end(t->xsh, tx, true);
+				return 0;
+			}
+			snprintf(path, sizeof(path), "%s/online", be);
+			if (!xs_tx_is(t->xsh, tx, path, "0")) {
+				xs_transaction_end(t->xsh, tx, true);
+				return 0;
+			}
 		}
 		rm_with_parent(t->xsh, tx, fe);
 		snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/devices/%s-%u", domid,
 			 twr_dev_kind_xs(kind), devid);
 		xs_rm(t->xsh, tx, path);
-		rm_with_parent(t->xsh, tx, be);
+		/* backend/<kind>/<domid>/<devid>: drop <domid> if empty */
+		if (be)
+			rm_with_parent(t->xsh, tx, be);
 		if (xs_transaction_end(t->xsh, tx, false))
 			return 1;
 		if (errno != EAGAIN)
 			return twr_tool_fail(t, -errno, "removing %s device %u of domain %u from xenstore failed: %s",
 					     twr_dev_kind_xs(kind), devid, domid, strerror(errno));
 	}
-	return twr_tool_fail(t, -EAGAIN, "xenstore stayed too busy to remove %s device %u of domain %u",
+	return twr_tool_fail(t, -EAGAIN, "xenstore stayed too busy to remove %s device %u of domain %u: retry",
 			     twr_dev_kind_xs(kind), devid, domid);
+}
+
+int twr_dev_remove_closed(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
+			  uint32_t devid)
+{
+	char fe[TWR_XS_PATH_MAX], be[TWR_XS_PATH_MAX];
+
+	twr_xs_frontend_dir(fe, sizeof(fe), domid, kind, devid);
+	twr_xs_backend_dir(be, sizeof(be), 0, kind, domid, devid);
+	return remove_device(t, fe, be, domid, kind, devid, true);
 }
 
 int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
@@ -465,9 +483,8 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 	char fe[TWR_XS_PATH_MAX], be[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16];
 	char st[8];
 	bool has_be, has_fe, closed = true;
-	xs_transaction_t tx;
 	uint32_t backend;
-	int tries, state;
+	int ret, state;
 
 	twr_xs_frontend_dir(fe, sizeof(fe), domid, kind, devid);
 	has_fe = xs_exists(t->xsh, XBT_NULL, fe);
@@ -498,27 +515,9 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		}
 	}
 
-	for (tries = 0; tries < TX_RETRIES; tries++) {
-		tx = xs_transaction_start(t->xsh);
-		if (tx == XBT_NULL)
-			return twr_tool_fail(t, -errno, "cannot start a xenstore transaction: %s",
-					     strerror(errno));
-		rm_with_parent(t->xsh, tx, fe);
-		snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/devices/%s-%u", domid,
-			 twr_dev_kind_xs(kind), devid);
-		xs_rm(t->xsh, tx, path);
-		if (has_be) {
-			/* backend/<kind>/<domid>/<devid>: drop <domid> if empty */
-			rm_with_parent(t->xsh, tx, be);
-		}
-		if (xs_transaction_end(t->xsh, tx, false))
-			break;
-		if (errno != EAGAIN)
-			return twr_tool_fail(t, -errno, "removing %s device %u of domain %u from xenstore failed: %s",
-					     twr_dev_kind_xs(kind), devid, domid, strerror(errno));
-	}
-	if (tries == TX_RETRIES)
-		return twr_tool_fail(t, -EAGAIN, "xenstore stayed too busy: retry the detach");
+	ret = remove_device(t, fe, has_be ? be : NULL, domid, kind, devid, false);
+	if (ret < 0)
+		return ret;
 	if (!closed) {
 		twr_tool_fail(t, 1,
 			      "the backend of %s device %u of domain %u did not reach Closed within %u ms; its xenstore directories were removed anyway, which makes the backend driver drop the device",

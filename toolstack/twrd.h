@@ -98,11 +98,10 @@ void twrd_log(struct twrd_daemon *dm, int prio, const char *fmt, ...)
 void twrd_rescan(struct twrd_daemon *dm);
 /* Apply the configs of domains not handled yet; true if some must wait. */
 bool twrd_apply_pending(struct twrd_daemon *dm);
-/* Domains whose entries that found no bridge or target are due to be tried
- * again: due for twrd_apply_pending(). True if any. */
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t twrd_now_ms(void);
-
+/* Domains whose entries that found no bridge or target are due to be tried
+ * again: due for twrd_apply_pending(). True if any. */
 bool twrd_retry_due(struct twrd_daemon *dm);
 /* Incoming migrations that have their own name now (the end of xl
  * migrate): due for twrd_apply_pending(). True if any. */
