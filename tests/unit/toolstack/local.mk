@@ -32,7 +32,8 @@ tests_unit_toolstack_test_xlcfg_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(XLUTIL_C
 tests_unit_toolstack_test_xlcfg_LDADD = $(CUNIT_LIBS) $(XLUTIL_LIBS)
 
 # Host checks and statistics against a fake sysfs tree (twr_tool.sysfs).
-tests_unit_toolstack_test_host_SOURCES = tests/unit/toolstack/test_host.c
+tests_unit_toolstack_test_host_SOURCES = tests/unit/toolstack/test_host.c \
+	tests/unit/toolstack/fake_tree.c tests/unit/toolstack/fake_tree.h
 tests_unit_toolstack_test_host_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
 tests_unit_toolstack_test_host_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_host_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
@@ -74,6 +75,7 @@ EXTRA_DIST += tests/unit/toolstack/test_twinctl_check.sh
 # The modules-against-tools release check against a fake /sys/module, and
 # its module list against the Kbuild files (read from the source tree).
 tests_unit_toolstack_test_modver_SOURCES = tests/unit/toolstack/test_modver.c \
+	tests/unit/toolstack/fake_tree.c tests/unit/toolstack/fake_tree.h \
 	toolstack/twr_modver.c toolstack/twr_modver.h
 tests_unit_toolstack_test_modver_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack \
 	-DTWR_TOP_SRCDIR='"$(abs_top_srcdir)"'

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../twr_cunit.h"
+#include "fake_tree.h"
 
 #include "../../../toolstack/twr_dev_stats.h"
 #include "../../../toolstack/twr_devlist.h"
@@ -24,27 +25,10 @@
 static char g_root[64];
 static struct twr_tool g_tool;
 
-/* Create @rel (and its parents) under the fake root as a directory, or as
- * a file with @text if @text is not NULL. */
+/* @rel under the fake root: a directory, or a file with @text. */
 static void mk(const char *rel, const char *text)
 {
-	char path[512], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", g_root, rel);
-	for (p = path + strlen(g_root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	if (!text) {
-		mkdir(path, 0755);
-		return;
-	}
-	f = fopen(path, "w");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fputs(text, f);
-	fclose(f);
+	fake_tree_mk(g_root, rel, text);
 }
 
 static void test_bridge_check(void)

@@ -11,31 +11,16 @@
 #include <sys/stat.h>
 
 #include "../twr_cunit.h"
+#include "fake_tree.h"
 
 #include "../../../toolstack/twr_modver.h"
 
 static char g_root[64];
 
-/* @rel under the fake sysfs: a directory, or a file with @text. */
+/* @rel under the fake root: a directory, or a file with @text. */
 static void mk(const char *rel, const char *text)
 {
-	char path[512], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", g_root, rel);
-	for (p = path + strlen(g_root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	if (!text) {
-		mkdir(path, 0755);
-		return;
-	}
-	f = fopen(path, "w");
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	fputs(text, f);
-	fclose(f);
+	fake_tree_mk(g_root, rel, text);
 }
 
 static void test_same_release(void)
