@@ -309,7 +309,6 @@ check io_bridge_back $? "$ifc back on xenbr1 by hand: $IO_IP answers"
 # those 10 s beside 10 s idle (/proc/<pid>/stat utime + stime), and the
 # devices stay Connected. A figure, not a bound: docs/toolstack.md.
 twr_phase ts_io_xs_storm
-daemon_cpu() { awk '{ print $14 + $15 }' "/proc/$daemon_pid/stat"; }
 hz=$(getconf CLK_TCK)
 c0=$(daemon_cpu)
 sleep 10

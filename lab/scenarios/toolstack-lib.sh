@@ -101,6 +101,10 @@ daemon_start() {
 	daemon_pid=$!
 }
 
+# daemon_cpu: the running daemon's CPU time so far (user + system), in
+# clock ticks (getconf CLK_TCK).
+daemon_cpu() { awk '{ print $14 + $15 }' "/proc/$daemon_pid/stat"; }
+
 # daemon_stop: SIGTERM, as systemctl stop does (devices stay attached).
 daemon_stop() {
 	kill "$daemon_pid" 2>/dev/null

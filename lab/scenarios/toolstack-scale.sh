@@ -66,8 +66,6 @@ wait_creates() {
 	done
 	pids=()
 }
-# cpu: twinringd's CPU time so far (user + system), in clock ticks.
-cpu() { awk '{ print $14 + $15 }' "/proc/$daemon_pid/stat"; }
 # cpu_secs T0 T1: ticks T0..T1 as seconds.
 cpu_secs() { awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }'; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
@@ -102,7 +100,7 @@ done
 daemon_start
 
 twr_phase tss_create
-t0=$(twr_uptime) c0=$(cpu)
+t0=$(twr_uptime) c0=$(daemon_cpu)
 for i in $(seq -w 1 "$N"); do
 	xl create -p "/run/twr/scale/ts-s$i.cfg" >"$TWR_RESULTS/xl-create-ts-s$i.log" 2>&1 &
 	pids+=($!)
@@ -112,19 +110,19 @@ created=$(xl list | grep -c '^ts-s')
 check all_created "$([ "$created" = "$N" ]; echo $?)" "$created of $N domUs created"
 wait_until 300 all_attached
 rc=$?
-t1=$(twr_uptime) c1=$(cpu)
+t1=$(twr_uptime) c1=$(daemon_cpu)
 check all_attached $rc "$(count twinnet) twinnet + $(count twinblk) twinblk of $N each, $(secs "$t0" "$t1") s after the first xl create; twinringd CPU $(cpu_secs "$c0" "$c1") s"
 # The daemon's steady cost with every device attached: its 5 s bridge
 # re-check and nothing else to do.
 sleep 20
-c2=$(cpu)
+c2=$(daemon_cpu)
 twr_check tss_idle_cpu true "twinringd CPU with $N domains, $((2 * N)) devices attached, idle: $(cpu_secs "$c1" "$c2") s in 20 s"
 # syslog priority <24+severity> (facility daemon): emerg .. err
 errors=$(grep -cE '^<2[4-7]>' "$LOG")
 check no_daemon_errors "$([ "$errors" = 0 ]; echo $?)" "$errors error lines in twinringd-scale.log"
 
 twr_phase tss_destroy
-t0=$(twr_uptime) c0=$(cpu)
+t0=$(twr_uptime) c0=$(daemon_cpu)
 for i in $(seq -w 1 "$N"); do
 	xl destroy "ts-s$i" >/dev/null 2>&1 &
 	pids+=($!)
@@ -132,7 +130,7 @@ done
 wait_creates
 wait_until 600 none_left
 rc=$?
-t1=$(twr_uptime) c1=$(cpu)
+t1=$(twr_uptime) c1=$(daemon_cpu)
 check nothing_left $rc "backend directories $(count twinnet)+$(count twinblk), records '$(xenstore-list /local/domain/0/twinringd 2>/dev/null | tr '\n' ' ')', $(secs "$t0" "$t1") s after the first xl destroy; twinringd CPU $(cpu_secs "$c0" "$c1") s"
 n=$(ls /sys/class/net | grep -c '^twr')
 check no_netdev_left "$([ "$n" = 0 ]; echo $?)" "$n twr* netdevs left in dom0"
