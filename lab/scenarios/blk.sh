@@ -488,6 +488,26 @@ mountpoint -q /run/twr/ext4 && umount /run/twr/ext4
 [ -n "$fs_loop" ] && losetup -d "$fs_loop"
 rm -f /run/twr/ext4.img
 
+twr_phase blk_delay_teardown
+ok=true
+for d in ${xl_disks:-}; do
+	xl block-detach "$DOMU" "$d" || ok=false
+done
+[ -n "${delay_devid:-}" ] && { blk_twr_detach "$DOMU" "$delay_devid" >/dev/null || ok=false; }
+[ -n "${bdev_devid:-}" ] && { blk_twr_detach "$DOMU" "$bdev_devid" >/dev/null || ok=false; }
+blk_wait_devs "$TWR_AGENT" absent /dev/xvdb /dev/xvdc /dev/twb /dev/twc || ok=false
+for i in 0 1; do
+	[ -e "/dev/mapper/twr-delay$i" ] && { dmsetup --noudevsync remove "twr-delay$i" || ok=false; }
+done
+for l in "${loops[@]}"; do
+	losetup -d "$l" || ok=false
+done
+rm -f /run/twr/delay0.img /run/twr/delay1.img /run/twr/bdev0.img /run/twr/bdev1.img
+if [ $extra_ok = true ]; then
+	twr_check blk_delay_teardown $ok "xvdb xvdc twb twc detached, dm-delay and loops removed"
+	[ $ok = true ] || fail=1
+fi
+
 # Read-only disks and 4k logical sectors, each stack beside the other
 # (blk_features): a read-only disk reads, refuses a write the way blkfront's
 # does and its file is untouched; a disk with 4096-byte logical blocks (a
@@ -503,13 +523,17 @@ feat_err() {
 	twr_domu_run "$TWR_AGENT" "dd if=/dev/zero of=/dev/$1 bs=$2 count=1 oflag=direct 2>&1 && echo WRITTEN" |
 		sed "s#/dev/$1#DEV#g; s#'DEV'#DEV#g" | grep -E '^(dd:|WRITTEN)' | tail -n1
 }
+# After blk_delay_teardown: dom0's /run (a tmpfs of half its memory) holds
+# the delay and bdev files until then, and these need room to be written.
+twr_log "blk_features: /run has $(df -m --output=avail /run | tail -n1 | tr -d ' ') MiB free"
+feat_files=true
 for i in 0 1; do
-	dd if=/dev/urandom of=/run/twr/ro$i.img bs=1M count=8 status=none
-	truncate -s 32M /run/twr/k$i.img
+	truncate -s 32M /run/twr/k$i.img || feat_files=false
 done
+dd if=/dev/urandom of=/run/twr/ro0.img bs=1M count=8 status=none &&
+	cp /run/twr/ro0.img /run/twr/ro1.img || feat_files=false
 ro_sum=$(sha256sum </run/twr/ro0.img | cut -d' ' -f1)
-cp /run/twr/ro0.img /run/twr/ro1.img
-if k0=$(losetup -b 4096 -f --show /run/twr/k0.img) && feat_loops+=("$k0") &&
+if [ $feat_files = true ] && k0=$(losetup -b 4096 -f --show /run/twr/k0.img) && feat_loops+=("$k0") &&
 	k1=$(losetup -b 4096 -f --show /run/twr/k1.img) && feat_loops+=("$k1") &&
 	xl block-attach "$DOMU" "format=raw,vdev=xvdd,access=ro,target=/run/twr/ro0.img" && feat_xl+=(xvdd) &&
 	xl block-attach "$DOMU" "format=raw,vdev=xvde,access=rw,target=$k0" && feat_xl+=(xvde) &&
@@ -549,7 +573,7 @@ if [ $feat_ok = true ]; then
 	twr_check blk_4k_error_as_blkfront "$([ "${errs[1]}" = "${errs[0]}" ] && echo true || echo false)" \
 		"a 512-byte direct write to a 4k disk: twinblk '${errs[1]}', blkfront '${errs[0]}'"
 else
-	twr_check blk_features_attach false "xvdd/xvde (blkfront) or twg/twh (twinblk, $how) not set up: loops '${feat_loops[*]}', xl '${feat_xl[*]}', twinblk '${feat_twr[*]}'"
+	twr_check blk_features_attach false "xvdd/xvde (blkfront) or twg/twh (twinblk, $how) not set up: files written $feat_files, loops '${feat_loops[*]}', xl '${feat_xl[*]}', twinblk '${feat_twr[*]}'"
 	fail=1
 fi
 for d in "${feat_xl[@]}"; do
@@ -564,26 +588,6 @@ for l in "${feat_loops[@]}"; do
 	losetup -d "$l"
 done
 rm -f /run/twr/ro0.img /run/twr/ro1.img /run/twr/k0.img /run/twr/k1.img
-
-twr_phase blk_delay_teardown
-ok=true
-for d in ${xl_disks:-}; do
-	xl block-detach "$DOMU" "$d" || ok=false
-done
-[ -n "${delay_devid:-}" ] && { blk_twr_detach "$DOMU" "$delay_devid" >/dev/null || ok=false; }
-[ -n "${bdev_devid:-}" ] && { blk_twr_detach "$DOMU" "$bdev_devid" >/dev/null || ok=false; }
-blk_wait_devs "$TWR_AGENT" absent /dev/xvdb /dev/xvdc /dev/twb /dev/twc || ok=false
-for i in 0 1; do
-	[ -e "/dev/mapper/twr-delay$i" ] && { dmsetup --noudevsync remove "twr-delay$i" || ok=false; }
-done
-for l in "${loops[@]}"; do
-	losetup -d "$l" || ok=false
-done
-rm -f /run/twr/delay0.img /run/twr/delay1.img /run/twr/bdev0.img /run/twr/bdev1.img
-if [ $extra_ok = true ]; then
-	twr_check blk_delay_teardown $ok "xvdb xvdc twb twc detached, dm-delay and loops removed"
-	[ $ok = true ] || fail=1
-fi
 
 MQ=twr-blk-mq
 MQ_IP=10.99.0.3
