@@ -79,11 +79,13 @@ both_connected() {
 }
 
 # agent CMD: twr_domu_run at the enforced domU's twinnet address, at most
-# 180 s; a silent agent (twinnet is its only way out) gets diagnosed.
+# $AGENT_SECS (180) s, logged when it takes 20 s or more; a silent agent
+# (twinnet is its only way out) gets diagnosed.
 agent() {
-	local rc
-	TWR_AGENT_TIMEOUT=180 twr_domu_run "$TIP" "$@"
+	local rc t0=$SECONDS
+	TWR_AGENT_TIMEOUT=${AGENT_SECS:-180} twr_domu_run "$TIP" "$@"
 	rc=$?
+	[ $((SECONDS - t0)) -ge 20 ] && twr_log "agent at $TIP: $((SECONDS - t0)) s (exit $rc) for: ${*:0:100}" >/dev/console
 	# (Not on stdout: callers capture it.)
 	[ $rc = 255 ] && agent_diag "$*" 2>&1 | tee -a "$TWR_RESULTS/iotask-agent-diag.txt" >/dev/console
 	return $rc
@@ -202,7 +204,8 @@ rm -f /run/twr/blob /run/twr/blob.back
 
 twr_phase iotask_enforced_denials
 # -b: the grants are held by a detached child, the agent answers at once.
-refs=$(agent "modprobe xen-gntalloc || exit 1; twr-gntshare -b 0 rw 3" 2>&1) ||
+# (Seconds when all is well: 60 s bounds it; CI saw 180 s go by here.)
+refs=$(AGENT_SECS=60 agent "modprobe xen-gntalloc || exit 1; twr-gntshare -b 0 rw 3" 2>&1) ||
 	{ check gntalloc false "xen-gntalloc and twr-gntshare in the domU: $refs"; exit 1; }
 read -r OUT RO HELD <<<"$refs"
 case "$OUT.$RO.$HELD" in
