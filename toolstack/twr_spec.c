@@ -162,6 +162,20 @@ static bool path_valid(const char *path)
 	return true;
 }
 
+/* A script name: one path component of a safe alphabet, so that a name
+ * from a domU's config cannot climb out of the scripts directory. */
+static bool script_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > TWR_SPEC_SCRIPT_MAX || name[0] == '.')
+		return false;
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name) && !strchr("_.+-", *name))
+			return false;
+	return true;
+}
+
 static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	unsigned long v = 0;
@@ -236,6 +250,20 @@ static int set_mac(struct spec_ctx *c, const char *val, unsigned int col)
 		return spec_fail(c->err, TWR_SPEC_BAD_VALUE, col,
 				 "mac=%s: the all-zero address cannot name a device", val);
 	c->spec->net.has_mac = true;
+	return 0;
+}
+
+static int set_script(struct spec_ctx *c, const char *val, unsigned int col)
+{
+	bool ok = val[0] == '/' ? path_valid(val) && strlen(val) <= TWR_SPEC_SCRIPT_MAX &&
+				  !strstr(val, "/../") && !strstr(val, "/./")
+				: script_name_valid(val);
+
+	if (!ok)
+		return spec_fail(c->err, TWR_SPEC_BAD_VALUE, col,
+				 "script=%s: expected a script name in the scripts directory (letters, digits, '_', '.', '+', '-', e.g. vif-openvswitch) or an absolute path, at most %u characters",
+				 val, TWR_SPEC_SCRIPT_MAX);
+	strcpy(c->spec->net.script, val);
 	return 0;
 }
 
@@ -327,6 +355,7 @@ static const struct spec_key spec_keys[] = {
 	{ "backend",	KIND_NET | KIND_BLK,	false,	set_backend },
 	{ "bridge",	KIND_NET,		true,	set_bridge },
 	{ "mac",	KIND_NET,		false,	set_mac },
+	{ "script",	KIND_NET,		false,	set_script },
 	{ "target",	KIND_BLK,		true,	set_target },
 	{ "vdev",	KIND_BLK,		true,	set_vdev },
 	{ "mode",	KIND_BLK,		false,	set_mode },
@@ -385,7 +414,7 @@ static int spec_item(struct spec_ctx *c, char *item, char *end,
 		return spec_fail(c->err, TWR_SPEC_UNKNOWN_KEY, col,
 				 "unknown key '%s' for a %s device (valid: %s)", key, kind,
 				 c->spec->kind == TWR_DEV_NET ?
-				 "bridge, mac, queues, backend" :
+				 "bridge, mac, script, queues, backend" :
 				 "target, vdev, mode, cache, queues, iops, bw, backend");
 	if (*seen & (1u << i))
 		return spec_fail(c->err, TWR_SPEC_DUPLICATE_KEY, col,

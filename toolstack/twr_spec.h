@@ -5,6 +5,7 @@
  * style: a device type first, then comma-separated key=value items.
  *
  *   net, bridge=xenbr0, queues=2, mac=00:16:3e:12:34:56
+ *   net, bridge=ovsbr0, script=vif-openvswitch
  *   blk, target=/srv/vm1-data.img, vdev=twa, mode=w, queues=1, iops=500, bw=50M
  *
  * The grammar and every key are documented in docs/man/twinring.cfg.5.
@@ -24,6 +25,7 @@
 #define TWR_SPEC_VDEV_MAX	15u	/* a short disk name, like twa */
 #define TWR_SPEC_TARGET_MAX	1023u	/* a path */
 #define TWR_SPEC_BACKEND_MAX	63u	/* a domain name or id */
+#define TWR_SPEC_SCRIPT_MAX	255u	/* script=: a name or an absolute path */
 #define TWR_SPEC_QUEUES_MAX	64u	/* channels per device */
 /* A disk without queues=: one queue per domU vCPU up to this, the most
  * twinblk-front takes by default (its max_queues). */
@@ -65,6 +67,10 @@ struct twr_spec {
 			char bridge[TWR_SPEC_BRIDGE_MAX + 1];
 			bool has_mac;		/* else one is generated */
 			uint8_t mac[6];
+			/* script=: a hotplug script run instead of the
+			 * built-in bridging, "" for none. A bare name (looked
+			 * up in the scripts directory) or an absolute path. */
+			char script[TWR_SPEC_SCRIPT_MAX + 1];
 		} net;
 		struct {
 			char target[TWR_SPEC_TARGET_MAX + 1];

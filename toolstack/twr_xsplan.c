@@ -141,9 +141,15 @@ int twr_xs_plan_build(const struct twr_dev_desc *d, struct twr_xs_plan *plan)
 		ret = plan_add(plan, be, TWR_XS_IOTASK_READY, bk, dom, "1");
 	if (ret)
 		return ret;
-	if (s->kind == TWR_DEV_NET)
-		return plan_add(plan, be, TWR_XS_NET_BRIDGE, bk, dom, "%s", s->net.bridge) ?:
-		       plan_add(plan, be, TWR_XS_NET_MAC, bk, dom, "%s", mac);
+	if (s->kind == TWR_DEV_NET) {
+		ret = plan_add(plan, be, TWR_XS_NET_BRIDGE, bk, dom, "%s", s->net.bridge) ?:
+		      plan_add(plan, be, TWR_XS_NET_MAC, bk, dom, "%s", mac);
+		/* Where libxl puts a vif's: in the backend directory, which
+		 * the domU may read but not write. */
+		if (!ret && s->net.script[0])
+			ret = plan_add(plan, be, TWR_XS_NET_SCRIPT, bk, dom, "%s", s->net.script);
+		return ret;
+	}
 	ret = plan_add(plan, be, TWR_XS_BLK_TARGET, bk, dom, "%s", s->blk.target) ?:
 	      plan_add(plan, be, TWR_XS_BLK_MODE, bk, dom, "%s", s->blk.writable ? "w" : "r") ?:
 	      plan_add(plan, be, TWR_XS_BLK_VDEV, bk, dom, "%s", s->blk.vdev);

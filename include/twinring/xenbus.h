@@ -34,6 +34,14 @@
  *     max-ring-order      largest ring order it accepts       (backend)
  *     twinnet:  bridge    bridge for twr<domid>.<devid>      (toolstack)
  *               mac       MAC of the domU netdev              (toolstack)
+ *               script    absolute path of the hotplug script run
+ *                         instead of the built-in bridging     (toolstack,
+ *                         optional: script=, docs/toolstack.md)
+ *               script-ifindex  ifindex of the netdev the script was
+ *                         run for: the claim that makes it run once
+ *                         per netdev, by twinctl or twinringd (toolstack)
+ *               hotplug-status, hotplug-error: written by xl's scripts
+ *                         (vif-common.sh), read for messages (script)
  *     twinblk:  target    file or block device path           (toolstack)
  *               mode      "r" or "w"                          (toolstack)
  *               vdev      name of the domU disk, e.g. "twa"   (toolstack)
@@ -71,6 +79,9 @@
 
 #define TWR_XS_NET_BRIDGE	"bridge"
 #define TWR_XS_NET_MAC		"mac"
+#define TWR_XS_NET_SCRIPT	"script"
+#define TWR_XS_NET_SCRIPT_IFINDEX	"script-ifindex"
+#define TWR_XS_HOTPLUG_ERROR	"hotplug-error"
 
 #define TWR_XS_BLK_TARGET	"target"
 #define TWR_XS_BLK_MODE		"mode"

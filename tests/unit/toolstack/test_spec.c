@@ -328,7 +328,38 @@ static void test_printable_escapes_control_bytes(void)
 	CU_ASSERT_STRING_EQUAL(out, "caf\xc3\xa9");
 }
 
+static void test_net_script(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("net, bridge=ovsbr0, script=vif-openvswitch"), 0);
+	CU_ASSERT_STRING_EQUAL(g_spec.net.script, "vif-openvswitch");
+	CU_ASSERT_EQUAL_FATAL(parse("net, script=/usr/local/lib/xen/my-vif, bridge=br0.10"), 0);
+	CU_ASSERT_STRING_EQUAL(g_spec.net.script, "/usr/local/lib/xen/my-vif");
+	CU_ASSERT_EQUAL_FATAL(parse("net, bridge=xenbr0"), 0);
+	CU_ASSERT_STRING_EQUAL(g_spec.net.script, "");
+}
+
+static void test_bad_script(void)
+{
+	/* A name from a domU's config never leaves the scripts directory. */
+	expect_error("net, bridge=xenbr0, script=../../bin/sh", TWR_SPEC_BAD_VALUE, "script=../../bin/sh");
+	expect_error("net, bridge=xenbr0, script=a/b", TWR_SPEC_BAD_VALUE, "an absolute path");
+	expect_error("net, bridge=xenbr0, script=.hidden", TWR_SPEC_BAD_VALUE, "script=.hidden");
+	expect_error("net, bridge=xenbr0, script=vif bridge", TWR_SPEC_BAD_VALUE, "script=vif bridge");
+	expect_error("net, bridge=xenbr0, script=/etc/xen/../../bin/sh", TWR_SPEC_BAD_VALUE,
+		     "script=");
+	expect_error("net, bridge=xenbr0, script=vif-bridge, script=vif-route",
+		     TWR_SPEC_DUPLICATE_KEY, "'script'");
+	expect_error("blk, target=/a, vdev=twa, script=block", TWR_SPEC_UNKNOWN_KEY,
+		     "'script' for a blk");
+	/* The message lists it among a net device's keys. */
+	expect_error("net, bridge=xenbr0, scirpt=x", TWR_SPEC_UNKNOWN_KEY, "script");
+	/* Still needs its bridge: the scripts read it from xenstore. */
+	expect_error("net, script=vif-openvswitch", TWR_SPEC_MISSING_KEY, "bridge=");
+}
+
 static const struct twr_cunit_test tests[] = {
+	T(test_net_script),
+	T(test_bad_script),
 	T(test_printable_escapes_control_bytes),
 	T(test_net_minimal_gets_defaults),
 	T(test_net_all_keys),

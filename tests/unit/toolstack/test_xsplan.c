@@ -90,6 +90,25 @@ static void test_net_plan_values(void)
 	/* Nodes the frontend writes itself are not pre-created. */
 	CU_ASSERT_PTR_NULL(value_of("/local/domain/5/device/twinnet/1/num-queues"));
 	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinnet/5/1/target"));
+	CU_ASSERT_PTR_NULL(value_of("/local/domain/0/backend/twinnet/5/1/script"));
+}
+
+/* script= goes where libxl puts a vif's: the backend directory, dom0's,
+ * which the domU can read but not rewrite; with go-ahead the plan is full. */
+static void test_net_script_in_backend_dir(void)
+{
+	const struct twr_xs_node *n;
+
+	desc_make("net, bridge=ovsbr0, script=/etc/xen/scripts/vif-openvswitch, queues=2", 5, 0, 1);
+	g_desc.go_ahead = true;
+	CU_ASSERT_EQUAL_FATAL(twr_xs_plan_build(&g_desc, &g_plan), 0);
+	CHECK_VALUE("/local/domain/0/backend/twinnet/5/1/script", "/etc/xen/scripts/vif-openvswitch");
+	n = twr_xs_plan_find(&g_plan, "/local/domain/0/backend/twinnet/5/1/script");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+	CU_ASSERT_EQUAL(n->perms[0].domid, 0);
+	CU_ASSERT_EQUAL(n->perms[1].domid, 5);
+	CU_ASSERT_EQUAL(n->perms[1].mode, 'r');
+	CU_ASSERT_PTR_NULL(value_of("/local/domain/5/device/twinnet/1/script"));
 }
 
 static void test_blk_plan_values(void)
@@ -332,6 +351,7 @@ static void test_task_ids_unique_and_nonzero(void)
 static const struct twr_cunit_test tests[] = {
 	T(test_paths_follow_xenbus_h),
 	T(test_net_plan_values),
+	T(test_net_script_in_backend_dir),
 	T(test_blk_plan_values),
 	T(test_perms_follow_libxl_pattern),
 	T(test_driver_domain_backend),
