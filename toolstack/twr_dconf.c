@@ -15,7 +15,8 @@
 #include "twr_dconf.h"
 #include "twr_xlcfg.h"
 
-static const char *const known_keys[] = { "search_path", "close_timeout", "iotask", "targets" };
+static const char *const known_keys[] = { "search_path", "close_timeout", "iotask", "targets",
+					  "scripts_dir" };
 static const char *const iotask_modes[] = { "off", "register", "enforce" };
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -42,7 +43,7 @@ static int check_keys(const char *name, const char *data, size_t len, char *err,
 		i = find(known_keys, ARRAY_LEN(known_keys), k, klen);
 		if (i < 0) {
 			snprintf(err, errlen,
-				 "%s:%u: unknown key '%.*s' (known: search_path, close_timeout, iotask, targets)",
+				 "%s:%u: unknown key '%.*s' (known: search_path, close_timeout, iotask, targets, scripts_dir)",
 				 name, line, (int)(klen > 64 ? 64 : klen), k);
 			return -EINVAL;
 		}
@@ -109,6 +110,22 @@ static int get_values(XLU_Config *xc, const char *name, struct twr_dconf *conf, 
 		conf->has_targets = true;
 	} else if (ret != ESRCH) {
 		snprintf(err, errlen, "%s: targets must be a string, e.g. \"/srv/vm:/dev/vg0\"", name);
+		return -EINVAL;
+	}
+	ret = xlu_cfg_get_string(xc, "scripts_dir", &s, 1);
+	if (!ret) {
+		if (!*s || strlen(s) >= sizeof(conf->scripts_dir) || !search_ok(s) ||
+		    strchr(s, ':')) {
+			snprintf(err, errlen,
+				 "%s: scripts_dir = \"%.64s\": expected one absolute directory, at most %zu characters",
+				 name, s, sizeof(conf->scripts_dir) - 1);
+			return -EINVAL;
+		}
+		snprintf(conf->scripts_dir, sizeof(conf->scripts_dir), "%s", s);
+		conf->has_scripts_dir = true;
+	} else if (ret != ESRCH) {
+		snprintf(err, errlen, "%s: scripts_dir must be a string, e.g. \"/etc/xen/scripts\"",
+			 name);
 		return -EINVAL;
 	}
 	ret = xlu_cfg_get_bounded_long(xc, "close_timeout", 0, TWR_DCONF_TIMEOUT_MAX, &v, 1);

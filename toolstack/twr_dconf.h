@@ -7,6 +7,7 @@
  *   close_timeout = 10
  *   iotask = "register"
  *   targets = "/srv/vm:/dev/vg0"
+ *   scripts_dir = "/etc/xen/scripts"
  *
  * It fails closed: a file that does not parse, an unknown or repeated key,
  * or a bad value is an error naming the file and line, never "the defaults"
@@ -24,11 +25,12 @@
 
 /* What the file sets; has_* is false for a key it does not set. */
 struct twr_dconf {
-	bool has_search, has_close_timeout, has_iotask, has_targets;
+	bool has_search, has_close_timeout, has_iotask, has_targets, has_scripts_dir;
 	char search[1024];
 	char targets[1024];	/* where xl configs' blk targets may be */
 	unsigned int close_timeout_s;
 	char iotask[16];	/* "off", "register" or "enforce" */
+	char scripts_dir[256];	/* where script= names are looked up */
 };
 
 /* Read the file at @path into @conf (zeroed first). A missing file is no

@@ -35,6 +35,25 @@ static void test_good_file(void)
 	CU_ASSERT_STRING_EQUAL(g_conf.targets, "/srv/vm:/dev/vg0");
 }
 
+static void test_scripts_dir(void)
+{
+	CU_ASSERT_EQUAL(parse("scripts_dir = \"/usr/local/lib/twinring/scripts\"\n"), 0);
+	CU_ASSERT(g_conf.has_scripts_dir);
+	CU_ASSERT_STRING_EQUAL(g_conf.scripts_dir, "/usr/local/lib/twinring/scripts");
+	CU_ASSERT_EQUAL(parse("close_timeout = 3\n"), 0);
+	CU_ASSERT(!g_conf.has_scripts_dir);
+	/* Fails closed: one absolute directory, a string. */
+	CU_ASSERT_EQUAL(parse("scripts_dir = \"scripts\"\n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "t.conf: scripts_dir = \"scripts\": expected one absolute directory"));
+	CU_ASSERT(!g_conf.has_scripts_dir);
+	CU_ASSERT_EQUAL(parse("scripts_dir = \"/etc/xen/scripts:/srv\"\n"), -EINVAL);
+	CU_ASSERT_EQUAL(parse("scripts_dir = \"\"\n"), -EINVAL);
+	CU_ASSERT_EQUAL(parse("scripts_dir = [ \"/a\" ]\n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "scripts_dir must be a string"));
+	CU_ASSERT_EQUAL(parse("scripts_dir = \"/a\"\nscripts_dir = \"/b\"\n"), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(g_err, "t.conf:2: 'scripts_dir' is set again"));
+}
+
 static void test_only_what_is_set(void)
 {
 	CU_ASSERT_EQUAL(parse("close_timeout = 0\n"), 0);
@@ -109,13 +128,14 @@ static void test_shipped_file_is_defaults(void)
 	CU_ASSERT_EQUAL(twr_dconf_read(TWR_SHIPPED_CONF, &g_conf, g_err, sizeof(g_err)), 0);
 	CU_ASSERT_STRING_EQUAL(g_err, "");
 	CU_ASSERT(!g_conf.has_search && !g_conf.has_close_timeout && !g_conf.has_iotask &&
-		  !g_conf.has_targets);
+		  !g_conf.has_targets && !g_conf.has_scripts_dir);
 }
 
 int main(void)
 {
 	static const struct twr_cunit_test tests[] = {
 		{ "good_file", test_good_file },
+		{ "scripts_dir", test_scripts_dir },
 		{ "only_what_is_set", test_only_what_is_set },
 		{ "missing_file_is_defaults", test_missing_file_is_defaults },
 		{ "typo_in_value_fails", test_typo_in_value_fails },
