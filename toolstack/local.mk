@@ -14,6 +14,8 @@ toolstack_libtwrtool_a_SOURCES = \
 	toolstack/twr_domain.h \
 	toolstack/twr_host.c \
 	toolstack/twr_host.h \
+	toolstack/twr_hotplug.c \
+	toolstack/twr_hotplug.h \
 	toolstack/twr_ident.c \
 	toolstack/twr_ident.h \
 	toolstack/twr_killpoint.c \

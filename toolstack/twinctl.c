@@ -7,6 +7,7 @@
  * 2 usage error (bad command line or device spec).
  */
 #include <getopt.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,13 @@
 
 #include "twinctl.h"
 #include "twinring/xenbus.h"
+#include "twr_dconf.h"
 #include "twr_dev.h"
 #include "twr_dev_stats.h"
 #include "twr_devlist.h"
 #include "twr_domain.h"
 #include "twr_host.h"
+#include "twr_hotplug.h"
 #include "twr_json.h"
 #include "twr_killpoint.h"
 #include "twr_lock.h"
@@ -31,7 +34,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] [--go-ahead] COMMAND ...\n"
 	      "\n"
-	      "  attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [backend=DOM]\n"
+	      "  attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [script=SCRIPT] [backend=DOM]\n"
 	      "  attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [cache=none|writeback] [queues=N] [iops=N] [bw=N[KMG]] [backend=DOM]\n"
 	      "  detach DOMAIN net|blk DEVID\n"
 	      "  list                      all twinring devices of all domains\n"
@@ -66,10 +69,12 @@ static int command_usage(const char *cmd)
 		const char *cmd, *text;
 	} help[] = {
 		{ "attach",
-		  "usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] [--go-ahead] attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [backend=DOM]\n"
+		  "usage: twinctl [--json] [--timeout SECONDS] [--no-bridge] [--go-ahead] attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [script=SCRIPT] [backend=DOM]\n"
 		  "       twinctl [--json] [--go-ahead] attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [cache=none|writeback] [queues=N] [iops=N] [bw=N[KMG]] [backend=DOM]\n"
 		  "Attach one device; the keys are those of an xl config entry (twinring.cfg(5)).\n"
-		  "--timeout: how long to wait for the backend netdev to bridge (default 10 s).\n" },
+		  "--timeout: how long to wait for the backend netdev to bridge (default 10 s).\n"
+		  "script=: run that hotplug script (xl's conventions) instead of bridging;\n"
+		  "a failing script detaches the device again.\n" },
 		{ "detach",
 		  "usage: twinctl [--json] [--timeout SECONDS] detach DOMAIN net|blk DEVID\n"
 		  "Close the device (online 0, Closing), wait --timeout (default 10 s) for the\n"
@@ -138,10 +143,43 @@ static void twinctl_modver_warn(struct ctl *c)
 	twr_modver_check(c->tool.sysfs, PACKAGE_VERSION, twinctl_modver_report, NULL);
 }
 
+/*
+ * Run a new device's script= (twr_hotplug.h): wait up to --timeout for its
+ * backend netdev, then "online". A script that fails fails the attach, as
+ * with xl: the device is detached again. Returns 0 or an exit code.
+ */
+static int attach_script(struct ctl *c, uint32_t domid, const struct twr_dev_desc *d)
+{
+	char why[TWR_TOOL_ERR_MAX];
+	unsigned int waited = 0;
+	bool ran;
+	int ret;
+
+	while (twr_net_ifindex(&c->tool, domid, d->devid) < 0) {
+		if (waited >= c->timeout_ms) {
+			fprintf(stderr, "twinctl: warning: backend netdev " TWR_NET_IFNAME_FMT " did not appear within %u ms: twinringd runs %s when it does (is the twinring netback module loaded?)\n",
+				domid, d->devid, c->timeout_ms, d->spec.net.script);
+			return 0;
+		}
+		poll(NULL, 0, 100);
+		waited += 100;
+	}
+	ret = twr_net_hotplug(&c->tool, domid, d->devid, true, TWR_SCRIPT_TIMEOUT_MS,
+			      TWR_HOTPLUG_WAIT, &ran);
+	if (!ret)
+		return 0;
+	snprintf(why, sizeof(why), "%s", twr_tool_error(&c->tool));
+	fprintf(stderr, "twinctl: %s: detaching the device\n", why);
+	if (twr_dev_destroy(&c->tool, domid, TWR_DEV_NET, d->devid, c->timeout_ms))
+		fprintf(stderr, "twinctl: %s\n", twr_tool_error(&c->tool));
+	return EXIT_RUNTIME;
+}
+
 static int cmd_attach(struct ctl *c, int argc, char **argv)
 {
 	char spec_str[TWR_SPEC_MAX_LEN + 1], mac[18], name[TWR_DOMNAME_MAX];
 	struct twr_spec_error err;
+	struct twr_dconf dconf;
 	struct twr_spec spec;
 	struct twr_dev_desc d;
 	uint32_t domid;
@@ -175,6 +213,17 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 	if (ret)
 		return ret;
 	twinctl_modver_warn(c);
+	/* A script name is looked up where twinringd looks it up. */
+	if (spec.kind == TWR_DEV_NET && spec.net.script[0] && spec.net.script[0] != '/') {
+		char cerr[TWR_TOOL_ERR_MAX];
+
+		if (twr_dconf_read(TWR_DCONF_PATH, &dconf, cerr, sizeof(cerr))) {
+			fprintf(stderr, "twinctl: %s\n", cerr);
+			return EXIT_RUNTIME;
+		}
+		if (dconf.has_scripts_dir)
+			c->tool.scripts_dir = dconf.scripts_dir;
+	}
 	if (twr_domain_resolve(&c->tool, argv[0], &domid) ||
 	    twr_dev_create(&c->tool, domid, &spec, NULL,
 			   c->go_ahead ? TWR_DEV_F_GO_AHEAD : 0, &d))
@@ -199,7 +248,12 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 			"  the backend maps nothing until %s exists (docs/iotask.md). Start twinringd,\n"
 			"  or detach and attach again with --go-ahead (only without I/O task enforcement).\n",
 			TWR_XS_IOTASK_READY);
-	if (d.spec.kind == TWR_DEV_NET && c->bridge && d.backend == 0) {
+	if (d.spec.kind == TWR_DEV_NET && c->bridge && d.backend == 0 && d.spec.net.script[0]) {
+		ret = attach_script(c, domid, &d);
+		if (ret)
+			return ret;
+		bridged = true;
+	} else if (d.spec.kind == TWR_DEV_NET && c->bridge && d.backend == 0) {
 		ret = twr_net_bridge(&c->tool, domid, d.devid, d.spec.net.bridge,
 				     c->timeout_ms);
 		if (ret)
@@ -229,6 +283,9 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 		}
 		twr_json_obj_end(&j);
 		twr_json_finish(&j);
+	} else if (bridged && d.spec.net.script[0]) {
+		printf("domain %s (%u): " TWR_NET_IFNAME_FMT " set up by %s\n",
+		       name, domid, domid, d.devid, d.spec.net.script);
 	} else if (bridged) {
 		printf("domain %s (%u): " TWR_NET_IFNAME_FMT " is on bridge %s\n",
 		       name, domid, domid, d.devid, d.spec.net.bridge);

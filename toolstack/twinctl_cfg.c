@@ -17,6 +17,7 @@
 #include "twr_devlist.h"
 #include "twr_domain.h"
 #include "twr_host.h"
+#include "twr_hotplug.h"
 #include "twr_spec.h"
 #include "twr_tool.h"
 #include "twr_xlcfg.h"
@@ -32,6 +33,31 @@ static const char *shown(const char *s)
 
 	twr_printable(b, sizeof(buf[0]), s);
 	return b;
+}
+
+/* check's line for a net entry's script=: where it resolves to, and a
+ * warning if it is not there (the attach refuses it then). */
+static void check_script(const char *path, unsigned int line, unsigned int entry,
+			 const char *script)
+{
+	static struct twr_dconf dconf;
+	static bool read_conf;
+	char err[TWR_TOOL_ERR_MAX], where[TWR_SPEC_SCRIPT_MAX + 1];
+	struct twr_tool t = { .sysfs = "/sys" };
+
+	if (!read_conf) {
+		read_conf = true;
+		if (twr_dconf_read(TWR_DCONF_PATH, &dconf, err, sizeof(err)))
+			printf("%s: warning: %s: script names looked up in %s\n", path,
+			       shown(err), TWR_SCRIPTS_DIR);
+	}
+	if (twr_script_resolve(&t, dconf.has_scripts_dir ? dconf.scripts_dir : NULL, script,
+			       where, sizeof(where)))
+		printf("%s:%u: entry %u: warning: %s (an attach refuses it)\n", path, line, entry,
+		       shown(twr_tool_error(&t)));
+	else
+		printf("%s:%u: entry %u: hotplug script %s instead of the built-in bridging\n",
+		       path, line, entry, shown(where));
 }
 
 /*
@@ -112,6 +138,8 @@ int twinctl_cmd_check(struct ctl *c, int argc, char **argv)
 			       spec[i].net.has_mac ? mac : "generated", spec[i].queues,
 			       spec[i].queues == 1 ? "" : "s", spec[i].backend[0] ? ", backend " : "",
 			       spec[i].backend);
+			if (spec[i].net.script[0])
+				check_script(path, line, i + 1, spec[i].net.script);
 		} else {
 			printf("%s:%u: entry %u: twinblk %s on %s, %s, %u queue%s%s%s", path, line,
 			       i + 1, spec[i].blk.vdev, spec[i].blk.target,
@@ -253,6 +281,8 @@ int twinctl_cmd_sync(struct ctl *c, int argc, char **argv)
 		ret = EXIT_RUNTIME;
 		goto out;
 	}
+	if (dconf.has_scripts_dir)
+		c->tool.scripts_dir = dconf.scripts_dir;
 	if (twr_entries_read(&c->tool, domid, &old))
 		memset(&old, 0, sizeof(old));
 	/* What stays: entries of the old list that the file still has. */

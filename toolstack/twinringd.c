@@ -27,6 +27,7 @@
 
 #include "twinring/xenbus.h"
 #include "twr_dconf.h"
+#include "twr_hotplug.h"
 #include "twr_killpoint.h"
 #include "twr_lock.h"
 #include "twr_modver.h"
@@ -73,6 +74,9 @@ static int conf_read(struct twrd_daemon *dm)
 	if (!dm->iomode_from_cmdline)
 		dm->iomode = c.has_iotask ? mode : TWRD_IOTASK_REGISTER;
 	snprintf(dm->targets, sizeof(dm->targets), "%s", c.has_targets ? c.targets : "");
+	snprintf(dm->scripts_dir, sizeof(dm->scripts_dir), "%s",
+		 c.has_scripts_dir ? c.scripts_dir : TWR_SCRIPTS_DIR);
+	dm->tool.scripts_dir = dm->scripts_dir;
 	return 0;
 }
 
@@ -305,6 +309,7 @@ int main(int argc, char **argv)
 	/* SIGTERM ends a teardown's wait for a backend to close: the next
 	 * daemon sweeps what is left. */
 	dm.tool.stop = &g_stop;
+	dm.tool.scripts_dir = dm.scripts_dir;	/* conf_read() ran before the open */
 	ret = killpoint_arm(&dm);
 	if (ret)
 		goto out_tool;

@@ -22,6 +22,7 @@
 #include "twr_devlist.h"
 #include "twr_domain.h"
 #include "twr_host.h"
+#include "twr_hotplug.h"
 #include "twr_killpoint.h"
 #include "twr_spec.h"
 #include "twr_tool.h"
@@ -202,6 +203,19 @@ static int create_precheck(struct twr_tool *t, struct twr_dev_desc *d)
 				     d->backend);
 	if (d->backend != 0)
 		return 0;	/* a driver domain checks its own resources */
+	/* With a script the bridge is the script's business (an Open
+	 * vSwitch bridge is no Linux bridge); the script must be there. The
+	 * backend directory gets its absolute path. */
+	if (d->spec.kind == TWR_DEV_NET && d->spec.net.script[0]) {
+		char path[TWR_SPEC_SCRIPT_MAX + 1];
+
+		ret = twr_script_resolve(t, t->scripts_dir, d->spec.net.script, path,
+					 sizeof(path));
+		if (ret)
+			return ret;
+		strcpy(d->spec.net.script, path);
+		return 0;
+	}
 	if (d->spec.kind == TWR_DEV_NET)
 		return twr_host_check_bridge(t, d->spec.net.bridge);
 	return twr_host_check_target(t, d->spec.blk.target, d->spec.blk.writable);
@@ -482,7 +496,8 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 {
 	char fe[TWR_XS_PATH_MAX], be[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16];
 	char st[8];
-	bool has_be, has_fe, closed = true;
+	char hp_err[TWR_TOOL_ERR_MAX] = "";
+	bool has_be, has_fe, closed = true, ran;
 	uint32_t backend;
 	int ret, state;
 
@@ -513,6 +528,12 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 						     "stopping: %s device %u of domain %u left closing, for the next twinringd",
 						     twr_dev_kind_xs(kind), devid, domid);
 		}
+		/* A script's "offline", as libxl runs it: once the backend
+		 * closed, before its directory goes. It failing removes the
+		 * device all the same. */
+		if (kind == TWR_DEV_NET && backend == 0 &&
+		    twr_net_hotplug(t, domid, devid, false, TWR_SCRIPT_TIMEOUT_MS, 0, &ran))
+			snprintf(hp_err, sizeof(hp_err), "%s", t->err);
 	}
 
 	ret = remove_device(t, fe, has_be ? be : NULL, domid, kind, devid, false);
@@ -522,6 +543,10 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		twr_tool_fail(t, 1,
 			      "the backend of %s device %u of domain %u did not reach Closed within %u ms; its xenstore directories were removed anyway, which makes the backend driver drop the device",
 			      twr_dev_kind_xs(kind), devid, domid, timeout_ms);
+		return 1;
+	}
+	if (hp_err[0]) {
+		twr_tool_fail(t, 1, "%s; the device was removed anyway", hp_err);
 		return 1;
 	}
 	return 0;

@@ -24,6 +24,9 @@ struct twr_tool {
 	char err[TWR_TOOL_ERR_MAX];
 	const char *sysfs;	/* "/sys", or a fake tree for tests */
 	const char *kill_at;	/* test hook: twr_killpoint(), NULL when off */
+	/* Where script= names are looked up: NULL for xl's /etc/xen/scripts
+	 * (twr_hotplug.h), else twinringd.conf's scripts_dir. */
+	const char *scripts_dir;
 	/* When set and nonzero (a daemon's SIGTERM), waits end early. */
 	const volatile sig_atomic_t *stop;
 };

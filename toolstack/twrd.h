@@ -72,6 +72,7 @@ struct twrd_daemon {
 	char conf_path[256];
 	char search[1024];
 	char targets[1024];	/* blk targets of xl configs: "" anywhere */
+	char scripts_dir[256];	/* script= names (tool.scripts_dir points here) */
 	bool search_from_cmdline;
 	bool iomode_from_cmdline;
 	bool close_from_cmdline;

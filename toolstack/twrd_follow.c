@@ -17,6 +17,7 @@
 #include "twr_dev.h"
 #include "twr_devlist.h"
 #include "twr_host.h"
+#include "twr_hotplug.h"
 #include "twr_spec.h"
 #include "twr_tool.h"
 #include "twr_xsplan.h"
@@ -196,6 +197,33 @@ static bool finish_detach(struct twrd_daemon *dm, struct twrd_track *t,
 	return true;
 }
 
+/*
+ * A device with script=: its script sets the netdev up, once per netdev
+ * (a module reload's new one runs it again), and the periodic pass never
+ * second-guesses what it did. A failing script fails the device, as with
+ * libxl: it is torn down (its "offline" runs first, to undo a half setup).
+ */
+static void hotplug_online(struct twrd_daemon *dm, struct twrd_track *t, int idx)
+{
+	bool ran;
+	int ret;
+
+	t->bridged = true;	/* tried: never again for this netdev */
+	t->ifindex = idx;
+	ret = twr_net_hotplug(&dm->tool, t->domid, t->devid, true, TWR_SCRIPT_TIMEOUT_MS, 0, &ran);
+	if (!ret) {
+		if (ran)
+			twrd_log(dm, LOG_INFO, "domain %u: " TWR_NET_IFNAME_FMT " set up by its hotplug script",
+				 t->domid, t->domid, t->devid);
+		return;
+	}
+	twrd_log(dm, LOG_ERR, "%s: removing the device", twr_tool_error(&dm->tool));
+	ret = twr_dev_destroy(&dm->tool, t->domid, t->kind, t->devid, dm->close_timeout_ms);
+	if (ret)
+		twrd_log(dm, ret < 0 ? LOG_ERR : LOG_WARNING, "domain %u twinnet %u: %s", t->domid,
+			 t->devid, twr_tool_error(&dm->tool));
+}
+
 static void follow_device(struct twrd_daemon *dm, enum twr_dev_kind kind,
 			  uint32_t domid, uint32_t devid)
 {
@@ -235,6 +263,10 @@ static void follow_device(struct twrd_daemon *dm, enum twr_dev_kind kind,
 	}
 	if (t->bridged && idx == t->ifindex)
 		return;
+	if (twr_net_has_script(&dm->tool, domid, devid, NULL, 0)) {
+		hotplug_online(dm, t, idx);
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/bridge", dir);
 	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
 	if (!v)

@@ -7,12 +7,14 @@ check_PROGRAMS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xspla
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
 	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
 	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf \
-	tests/unit/toolstack/test_modver
+	tests/unit/toolstack/test_modver \
+	tests/unit/toolstack/test_hotplug
 TESTS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
 	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
 	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf \
-	tests/unit/toolstack/test_modver
+	tests/unit/toolstack/test_modver \
+	tests/unit/toolstack/test_hotplug
 
 tests_unit_toolstack_test_spec_SOURCES = tests/unit/toolstack/test_spec.c toolstack/twr_spec.c
 tests_unit_toolstack_test_spec_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
@@ -38,6 +40,12 @@ tests_unit_toolstack_test_host_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolsta
 tests_unit_toolstack_test_host_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_host_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
 EXTRA_DIST += tests/unit/twr_cunit.h
+
+# script= without Xen: lookup, refusals, and the runner with real scripts.
+tests_unit_toolstack_test_hotplug_SOURCES = tests/unit/toolstack/test_hotplug.c
+tests_unit_toolstack_test_hotplug_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+tests_unit_toolstack_test_hotplug_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_toolstack_test_hotplug_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
 
 # The restart test's hook: SIGKILL at the armed point only (forks).
 tests_unit_toolstack_test_killpoint_SOURCES = tests/unit/toolstack/test_killpoint.c
