@@ -386,15 +386,16 @@ int twr_net_hotplug(struct twr_tool *t, uint32_t domid, uint32_t devid, bool onl
 	ret = twr_script_run(script, argv, envp, timeout_ms, &res);
 	free(envp);
 	*ran = true;
-	if (!ret) {
+	if (!ret && online) {
 		/* For a waiting twinctl: done, and it went well. */
 		char path[TWR_XS_PATH_MAX + 32], val[24];
 
 		snprintf(path, sizeof(path), "%s/%s", be, TWR_XS_NET_SCRIPT_IFINDEX);
 		snprintf(val, sizeof(val), "%d ok", idx);
 		xs_write(t->xsh, XBT_NULL, path, val, (unsigned int)strlen(val));
-		return 0;
 	}
+	if (!ret)
+		return 0;
 
 	if (ret == -ETIMEDOUT)
 		snprintf(why, sizeof(why), "killed after %u s", timeout_ms / 1000);
