@@ -231,19 +231,38 @@ bool twr_net_has_script(struct twr_tool *t, uint32_t domid, uint32_t devid,
 	return has;
 }
 
+/* "offline <pid>": is that process, not this one, alive (still running
+ * the script, or about to remove the device)? */
+static bool offline_by_other(const char *v)
+{
+	long pid;
+
+	if (strncmp(v, "offline ", 8))
+		return false;
+	pid = strtol(v + 8, NULL, 10);
+	if (pid <= 0 || pid == (long)getpid())
+		return false;
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
 /* Claim the online run for netdev @ifindex (true: ours to run), or, for
- * offline, take back a claim (true: an online run was claimed, so offline
- * must run). One transaction: twinctl and twinringd race for it. */
+ * offline, turn an online claim into "offline <pid>" (true: an online run
+ * was claimed and no live process is running offline, so it must run; the
+ * node goes with the backend directory). One transaction: twinctl and
+ * twinringd race for it. */
 static int hotplug_claim(struct twr_tool *t, const char *be, bool online, int ifindex,
 			 bool *mine)
 {
-	char path[TWR_XS_PATH_MAX + 32], val[16], *v;
+	char path[TWR_XS_PATH_MAX + 32], val[32], *v;
 	xs_transaction_t tx;
 	unsigned int len;
 	int tries;
 
 	snprintf(path, sizeof(path), "%s/%s", be, TWR_XS_NET_SCRIPT_IFINDEX);
-	snprintf(val, sizeof(val), "%d", ifindex);
+	if (online)
+		snprintf(val, sizeof(val), "%d", ifindex);
+	else
+		snprintf(val, sizeof(val), "offline %ld", (long)getpid());
 	for (tries = 0; tries < 32; tries++) {
 		tx = xs_transaction_start(t->xsh);
 		if (tx == XBT_NULL)
@@ -252,10 +271,9 @@ static int hotplug_claim(struct twr_tool *t, const char *be, bool online, int if
 		if (online)
 			*mine = !v || atoi(v) != ifindex;
 		else
-			*mine = v != NULL;
+			*mine = v && !offline_by_other(v);
 		free(v);
-		if (*mine && !(online ? xs_write(t->xsh, tx, path, val, (unsigned int)strlen(val))
-				      : xs_rm(t->xsh, tx, path))) {
+		if (*mine && !xs_write(t->xsh, tx, path, val, (unsigned int)strlen(val))) {
 			xs_transaction_end(t->xsh, tx, true);
 			return -errno;
 		}
@@ -265,6 +283,15 @@ static int hotplug_claim(struct twr_tool *t, const char *be, bool online, int if
 			return -errno;
 	}
 	return -EAGAIN;
+}
+
+bool twr_net_hotplug_busy(struct twr_tool *t, uint32_t domid, uint32_t devid)
+{
+	char *v = be_read(t, domid, devid, TWR_XS_NET_SCRIPT_IFINDEX);
+	bool busy = v && offline_by_other(v);
+
+	free(v);
+	return busy;
 }
 
 /* One line of the script's stderr tail: control bytes out, last lines. */

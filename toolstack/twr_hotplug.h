@@ -58,7 +58,8 @@ int twr_script_resolve(struct twr_tool *t, const char *dir, const char *script,
  * named by its backend directory's script node: @online true for
  * "online" (once per netdev: the script-ifindex node claims the run, so
  * twinctl and twinringd never both run it; "<ifindex> ok" once it went
- * well), false for "offline" (only if an online run was claimed). The
+ * well), false for "offline" (only if an online run was claimed, and no
+ * other live process runs it: the node then reads "offline <pid>"). The
  * netdev must exist for online. Returns 0 (also when there is no script,
  * or the run was claimed already: *ran false), or a negative errno with the
  * message naming the device, the script, how it ended and its stderr's
@@ -68,6 +69,10 @@ int twr_net_hotplug(struct twr_tool *t, uint32_t domid, uint32_t devid, bool onl
 		    unsigned int timeout_ms, unsigned int flags, bool *ran);
 
 #define TWR_HOTPLUG_WAIT	(1u << 0)	/* twinctl attach: the outcome, whoever runs it */
+
+/* Is another live process (a twinctl detach) running the "offline" of
+ * twinnet device @devid of @domid, and so about to remove it itself? */
+bool twr_net_hotplug_busy(struct twr_tool *t, uint32_t domid, uint32_t devid);
 
 /* Does twinnet device @devid of @domid (backend domain 0) have a script?
  * true with its path in @out (if not NULL). */

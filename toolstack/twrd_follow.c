@@ -176,6 +176,11 @@ static bool finish_detach(struct twrd_daemon *dm, struct twrd_track *t,
 		t->closed_ms = 0;
 		return false;
 	}
+	/* A twinctl detach running the script's "offline" (the backend is
+	 * Closed meanwhile) removes the device itself once it is done; a
+	 * killed one leaves a dead pid, and the device is finished here. */
+	if (t->kind == TWR_DEV_NET && twr_net_hotplug_busy(&dm->tool, t->domid, t->devid))
+		return false;
 	/* A live detach removes the device itself a moment after Closed;
 	 * only one left this way for the grace period was interrupted. */
 	now = twrd_now_ms();
