@@ -4,7 +4,8 @@
  * script name resolves and why one is refused, and the runner with real
  * scripts in a temporary directory -- one that records its arguments and
  * environment, one that fails, one that hangs and is killed with what it
- * started, one that leaves a child holding its stderr.
+ * started, one that leaves a child holding its stderr; and whose offline
+ * claim keeps twinringd off a detach in progress.
  */
 #include <errno.h>
 #include <limits.h>
@@ -16,7 +17,11 @@
 
 #include "../twr_cunit.h"
 
-#include "../../../toolstack/twr_hotplug.h"
+#include <sys/wait.h>
+
+/* The file itself, for its static helpers (the library's copy is then
+ * never pulled in). */
+#include "../../../toolstack/twr_hotplug.c"
 #include "../../../toolstack/twr_tool.h"
 
 static char g_dir[64];
@@ -240,6 +245,29 @@ static void test_run_exec_failure_is_reported(void)
 	CU_ASSERT_EQUAL(twr_script_run(path, argv, envp, 5000, &res), -ENOENT);
 }
 
+/* The daemon leaves a detach alone only while the process running its
+ * offline lives; a killed twinctl's device is finished. */
+static void test_offline_claim_names_a_live_process(void)
+{
+	char v[32];
+	pid_t pid;
+	int st;
+
+	snprintf(v, sizeof(v), "offline %ld", (long)getpid());
+	CU_ASSERT_FALSE(offline_by_other(v));	/* our own: ours to finish */
+	CU_ASSERT_TRUE(offline_by_other("offline 1"));
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	CU_ASSERT_EQUAL_FATAL(waitpid(pid, &st, 0), pid);
+	snprintf(v, sizeof(v), "offline %ld", (long)pid);
+	CU_ASSERT_FALSE(offline_by_other(v));	/* dead: finish it */
+	CU_ASSERT_FALSE(offline_by_other("12"));	/* an online claim */
+	CU_ASSERT_FALSE(offline_by_other("12 ok"));
+	CU_ASSERT_FALSE(offline_by_other("offline x"));
+}
+
 #define T(fn) { #fn, fn }
 static const struct twr_cunit_test tests[] = {
 	T(test_resolve_name_in_dir),
@@ -252,6 +280,7 @@ static const struct twr_cunit_test tests[] = {
 	T(test_run_hang_is_killed_with_its_children),
 	T(test_run_ends_with_the_script_not_its_children),
 	T(test_run_exec_failure_is_reported),
+	T(test_offline_claim_names_a_live_process),
 };
 
 int main(void)
