@@ -237,10 +237,7 @@ static bool offline_by_other(const char *v)
 {
 	long pid;
 
-	if (strncmp(v, "offline ", 8))
-		return false;
-	pid = strtol(v + 8, NULL, 10);
-	if (pid <= 0 || pid == (long)getpid())
+	if (sscanf(v, "offline %ld", &pid) != 1 || pid <= 0 || pid == (long)getpid())
 		return false;
 	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
