@@ -224,9 +224,8 @@ static void hotplug_online(struct twrd_daemon *dm, struct twrd_track *t, int idx
 	}
 	twrd_log(dm, LOG_ERR, "%s: removing the device", twr_tool_error(&dm->tool));
 	ret = twr_dev_destroy(&dm->tool, t->domid, t->kind, t->devid, dm->close_timeout_ms);
-	if (ret)
-		twrd_log(dm, ret < 0 ? LOG_ERR : LOG_WARNING, "domain %u twinnet %u: %s", t->domid,
-			 t->devid, twr_tool_error(&dm->tool));
+	if (ret)	/* the message names the device */
+		twrd_log(dm, ret < 0 ? LOG_ERR : LOG_WARNING, "%s", twr_tool_error(&dm->tool));
 }
 
 static void follow_device(struct twrd_daemon *dm, enum twr_dev_kind kind,
