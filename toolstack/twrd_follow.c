@@ -165,7 +165,7 @@ static bool finish_detach(struct twrd_daemon *dm, struct twrd_track *t,
 	char path[TWR_XS_PATH_MAX + 16], *v;
 	unsigned int len;
 	uint64_t now;
-	bool removing;
+	bool removing, ran;
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/online", be_dir);
@@ -188,6 +188,12 @@ static bool finish_detach(struct twrd_daemon *dm, struct twrd_track *t,
 		t->closed_ms = now;
 	if (now - t->closed_ms < TWRD_DETACH_GRACE_MS)
 		return false;
+	/* The script's "offline", as the detach would have run it (nothing
+	 * without a script, or if it ran already). */
+	if (t->kind == TWR_DEV_NET &&
+	    twr_net_hotplug(&dm->tool, t->domid, t->devid, false, TWR_SCRIPT_TIMEOUT_MS, 0, &ran))
+		twrd_log(dm, LOG_WARNING, "domain %u twinnet %u: %s", t->domid, t->devid,
+			 twr_tool_error(&dm->tool));
 	ret = twr_dev_remove_closed(&dm->tool, t->domid, t->kind, t->devid);
 	if (ret < 0) {
 		twrd_log(dm, LOG_ERR, "domain %u %s %u: finishing an interrupted detach: %s",
