@@ -16,10 +16,13 @@ TWR_ROOT_RECIPE=3
 # Packages per role. dom0: the toolstack and the backends' helpers (xl runs the
 # hotplug scripts itself: they need ip/brctl, losetup, flock, logger) and
 # dmsetup for the blk scenario's dm-delay disks, e2fsprogs for its disk image on
-# ext4 (direct I/O through a filesystem); domU: the benchmark clients
-# and a tiny agent (socat) through which dom0 drives them.
+# ext4 (direct I/O through a filesystem), openvswitch-switch for the
+# toolstack-io scenario's script= phase (an OVS bridge through xl's
+# vif-openvswitch); domU: the benchmark clients and a tiny agent (socat)
+# through which dom0 drives them.
 TWR_ROOT_PKGS_COMMON="bash coreutils util-linux mount procps iproute2 iputils-ping ethtool kmod socat fio netperf"
-TWR_ROOT_PKGS_DOM0="xen-utils-4.17 xen-utils-common xenstore-utils bridge-utils dmsetup e2fsprogs"
+TWR_ROOT_PKGS_DOM0="xen-utils-4.17 xen-utils-common xenstore-utils bridge-utils dmsetup e2fsprogs
+	openvswitch-switch"
 TWR_ROOT_PKGS_DOMU=""
 
 # Modules each role loads (their dependencies come along). The domU's
@@ -27,9 +30,10 @@ TWR_ROOT_PKGS_DOMU=""
 # ping-pong and the iotask grant shares: they belong to the root, so nothing
 # the stage holds depends on what an earlier run left in the cache. dom0's
 # dm-delay gives the blk scenario disks with a real latency (docs/blk.md), ext4
-# a filesystem with O_DIRECT for its file target.
+# a filesystem with O_DIRECT for its file target, openvswitch the datapath of
+# ovs-vswitchd (script= phase of toolstack-io).
 TWR_ROOT_MODS_DOM0="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback
-	bridge loop virtio_pci virtio_blk dm-delay ext4"
+	bridge loop virtio_pci virtio_blk dm-delay ext4 openvswitch"
 TWR_ROOT_MODS_DOMU="xen-netfront xen-blkfront xen-evtchn xen-gntalloc"
 
 # twr_root_pkgs ROLE: the package list, with the Xen tools pinned.

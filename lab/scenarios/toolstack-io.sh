@@ -33,6 +33,9 @@
 # kthreads, vmaps, interrupts, module references, tasks and nodes unchanged.
 # Orphans: a paused domU attached by the daemon is destroyed while no daemon
 # runs; its directories remain until the next twinringd removes them.
+# script=: twinnet 1 on an Open vSwitch bridge through xl's vif-openvswitch
+# (ping over it, port gone after the detach); a failing script fails its
+# attach, a missing one is refused.
 # Teardown: xl destroy leaves no xenstore directory, record or backend
 # netdev; the backend modules unload.
 . /lab/scenarios/lib.sh
@@ -320,6 +323,97 @@ idle=$(awk -v a="$c0" -v b="$c1" -v hz="$hz" 'BEGIN { printf "%.1f", 100 * (b - 
 busy=$(awk -v a="$c1" -v b="$c2" -v hz="$hz" 'BEGIN { printf "%.1f", 100 * (b - a) / hz / 10 }')
 [ "${writes:-0}" -gt 100 ] && io_connected && kill -0 "$daemon_pid"
 check io_xs_storm "$?" "${writes:-no} writes from the domU in 10 s; twinringd CPU: ${busy}% of a core under the storm, ${idle}% idle; devices $(io_states_all) ($out)"
+
+# --- script=: an Open vSwitch bridge through xl's own vif-openvswitch --------
+#   dom0 10.99.2.1 ── ovsbr0 (OVS internal port) ── twr<d>.1 ══ twinnet ══ ethM 10.99.2.2
+# twinctl attach ... script=vif-openvswitch (Debian's /etc/xen/scripts,
+# unmodified): the netdev becomes an OVS port carrying the domU's name and
+# MAC, the daemon's bridge pass leaves it alone, the domU pings the bridge's
+# internal port, and the detach's "offline" removes the port. A script that
+# fails fails its attach (the device is removed); a missing one is refused.
+twr_phase ts_io_script_ovs
+OVS_MAC=00:16:3e:7a:00:22
+OVS_IP=10.99.2.2
+ovs_start() {
+	mkdir -p /etc/openvswitch /run/openvswitch /var/log/openvswitch
+	modprobe openvswitch || return 1
+	[ -e /etc/openvswitch/conf.db ] ||
+		ovsdb-tool create /etc/openvswitch/conf.db /usr/share/openvswitch/vswitch.ovsschema || return 1
+	# (stdio away from the caller's $(...): a daemon must not hold it open)
+	ovsdb-server --remote=punix:/run/openvswitch/db.sock --pidfile --detach \
+		--log-file=/var/log/openvswitch/ovsdb-server.log </dev/null >/dev/null 2>&1 || return 1
+	ovs-vsctl --no-wait init &&
+		ovs-vswitchd --pidfile --detach --log-file=/var/log/openvswitch/ovs-vswitchd.log \
+			</dev/null >/dev/null 2>&1 &&
+		ovs-vsctl --timeout=30 add-br ovsbr0 &&
+		ip addr add 10.99.2.1/24 dev ovsbr0 && ip link set ovsbr0 up
+}
+ovs_port() { ovs-vsctl --timeout=10 list-ports ovsbr0 2>/dev/null | grep -qx "twr$iodomid.1"; }
+out=$(ovs_start 2>&1)
+check io_ovs_started $? "ovsdb-server and ovs-vswitchd without systemd, bridge ovsbr0: $(ovs-vsctl --timeout=10 show 2>&1 | tr '\n' ' ' | head -c 300) $out"
+t0=$(date +%s)
+out=$(twinctl attach "$IODOMU" net bridge=ovsbr0 script=vif-openvswitch mac=$OVS_MAC 2>&1)
+rc=$?
+[ $rc = 0 ] && xenstore-exists "$(io_dir be twinnet 1)"
+check io_script_attach $? "exit $rc: $out"
+wait_for 30 ovs_port
+check io_script_ovs_port $? "twr$iodomid.1 is a port of ovsbr0: $(ovs-vsctl --timeout=10 list-ports ovsbr0 2>&1 | tr '\n' ' ')"
+# What vif-openvswitch read from our backend directory (mac, frontend-id and
+# the domain's vm path) and wrote back (hotplug-status).
+vm=$(ovs-vsctl --timeout=10 get interface "twr$iodomid.1" external-ids:xen-vm-name 2>&1 | tr -d '"')
+am=$(ovs-vsctl --timeout=10 get interface "twr$iodomid.1" external-ids:attached-mac 2>&1 | tr -d '"')
+hs=$(xenstore-read "$(io_dir be twinnet 1)/hotplug-status" 2>&1)
+[ "$vm" = "$IODOMU" ] && [ "$am" = "$OVS_MAC" ] && [ "$hs" = connected ]
+check io_script_xenstore_nodes $? "external-ids xen-vm-name '$vm', attached-mac '$am'; hotplug-status '$hs'"
+wait_for 60 eval '[ "$(io_states twinnet 1)" = 4/4 ]'
+check io_script_connected $? "twinnet 1 $(io_states twinnet 1)"
+ifc1=$(agent "for i in \$(seq 30); do ifc=\$(grep -il $OVS_MAC /sys/class/net/*/address | cut -d/ -f5 | head -n1); [ -n \"\$ifc\" ] && break; sleep 1; done; ip addr replace $OVS_IP/24 dev \$ifc && ip link set \$ifc up && echo \$ifc")
+out=$(agent "ping -c 3 -W 2 10.99.2.1 || { sleep 3; ping -c 3 -W 2 10.99.2.1; }" 2>&1)
+rc=$?
+check io_script_ovs_ping $rc "domU $ifc1 ($OVS_IP) -> ovsbr0's internal port 10.99.2.1 through OVS: $(tail -n 2 <<<"$out" | tr '\n' ' ')"
+# Two of the daemon's 5 s passes: it neither bridges nor warns about ovsbr0
+# (no Linux bridge), and the port stays.
+sleep 11
+m=$(readlink "/sys/class/net/twr$iodomid.1/master" 2>/dev/null)
+# ($LOG has dom0's syslog too: OVS's and the script's own lines name ovsbr0)
+nw=$(grep -a 'twinringd\[' "$LOG" | grep -c "ovsbr0")
+ovs_port && [ "$(basename "${m:-none}")" != ovsbr0 ] && [ "$nw" = 0 ] &&
+	[ "$(log_count "twr$iodomid.1 set up by its hotplug script")" -le 1 ]
+check io_script_not_rebridged $? "after 11 s: still an OVS port, Linux master '${m:-none}' (ovs-system is OVS's own), $nw daemon log lines naming ovsbr0"
+out=$(twinctl --timeout 20 detach "$IODOMU" net 1 2>&1)
+rc=$?
+[ $rc = 0 ] && ! ovs_port && ! xenstore-exists "$(io_dir be twinnet 1)"
+check io_script_detach_removes_port $? "exit $rc $out; ports of ovsbr0 now: '$(ovs-vsctl --timeout=10 list-ports ovsbr0 2>&1 | tr '\n' ' ')'"
+twr_log "script= OVS attach to detach: $(( $(date +%s) - t0 )) s"
+# A failing script: the attach fails with its exit status and stderr, and
+# the device is removed, as xl does.
+cat >/run/twr/vif-fails <<'EOS'
+#!/bin/sh
+echo "vif-fails: $1 for $vif on $bridge refused" >&2
+exit 3
+EOS
+chmod 755 /run/twr/vif-fails
+out=$(twinctl attach "$IODOMU" net bridge=ovsbr0 script=/run/twr/vif-fails 2>&1)
+rc=$?
+# (twinctl or twinringd runs it, whichever claims it first: twinctl then
+# reports the daemon's verdict, and the daemon's log has the details.)
+fmsg="hotplug script /run/twr/vif-fails online for twr$iodomid.[0-9]* failed (exit 3): stderr: vif-fails: online for twr$iodomid.[0-9]* on ovsbr0 refused"
+[ $rc = 1 ] && { grep -q "$fmsg" <<<"$out" ||
+	{ grep -q "twinringd ran its hotplug script, which failed" <<<"$out" && grep -q "$fmsg" "$LOG"; }; } &&
+	wait_for 30 eval '[ "$(count_devs "$iodomid")" = 2 ]'
+check io_script_fail_removes_device $? "exit $rc, $(count_devs "$iodomid") devices: $out"
+out=$(twinctl attach "$IODOMU" net bridge=ovsbr0 script=vif-nope 2>&1)
+rc=$?
+[ $rc = 1 ] && grep -q "script=vif-nope: /etc/xen/scripts/vif-nope: No such file or directory" <<<"$out" &&
+	[ "$(count_devs "$iodomid")" = 2 ]
+check io_script_missing_refused $? "exit $rc: $out"
+io_connected
+check io_script_others_untouched $? "$(io_states_all)"
+cp /var/log/openvswitch/ovsdb-server.log /var/log/openvswitch/ovs-vswitchd.log \
+	/var/log/xen/xen-hotplug.log "$TWR_RESULTS/" 2>/dev/null
+ovs-vsctl --timeout=10 del-br ovsbr0
+ovs-appctl -t ovs-vswitchd exit >/dev/null 2>&1
+ovs-appctl -t ovsdb-server exit >/dev/null 2>&1
 
 # --- twinctl alone, with real drivers ---------------------------------------
 # A host without twinringd: twinctl attach --go-ahead connects a device (no
