@@ -79,7 +79,27 @@ static const struct twinnet_ops twinnet_front_ops = {
 };
 
 /* Stop the data path and give every channel back. */
-static void twinnet_front_disconnect(struct twinnet_front *fe)
+/* Free the channels (fe->lock held); the backend must have unmapped them,
+ * or the pages wait on Linux's deferred list (10 grants a second). */
+static void twinnet_front_free_chans(struct twinnet_front *fe)
+{
+	unsigned int i;
+
+	for (i = 0; i < fe->nr_chans; i++) {
+		struct twinnet_front_queue *fq = container_of(fe->port.queues[i],
+						struct twinnet_front_queue, q);
+
+		twr_chan_front_uninit(&fq->ch);
+		fq->q.tx = NULL;
+		fq->q.rx = NULL;
+		fq->q.irq = -1;
+	}
+	fe->nr_chans = 0;
+}
+
+/* Stop the port; free the channels too with @free_chans, i.e. once the
+ * backend is Closed (it unmaps everything first) or the device goes. */
+static void twinnet_front_disconnect(struct twinnet_front *fe, bool free_chans)
 {
 	unsigned int i;
 
@@ -92,12 +112,9 @@ static void twinnet_front_disconnect(struct twinnet_front *fe)
 						struct twinnet_front_queue, q);
 
 		twr_chan_front_set_closing(&fq->ch);
-		twr_chan_front_uninit(&fq->ch);
-		fq->q.tx = NULL;
-		fq->q.rx = NULL;
-		fq->q.irq = -1;
 	}
-	fe->nr_chans = 0;
+	if (free_chans)
+		twinnet_front_free_chans(fe);
 	mutex_unlock(&fe->lock);
 }
 
@@ -148,6 +165,8 @@ static int twinnet_front_connect(struct twinnet_front *fe)
 	}
 
 	mutex_lock(&fe->lock);
+	/* Left from before the backend's last Closed: unmapped by now. */
+	twinnet_front_free_chans(fe);
 	for (i = 0; i < nr; i++) {
 		struct twinnet_front_queue *fq = container_of(fe->port.queues[i],
 						struct twinnet_front_queue, q);
@@ -174,7 +193,7 @@ static int twinnet_front_connect(struct twinnet_front *fe)
 	rtnl_unlock();
 	mutex_unlock(&fe->lock);
 	if (ret) {
-		twinnet_front_disconnect(fe);
+		twinnet_front_disconnect(fe, true);
 		return ret;
 	}
 	dev_info(&xdev->dev, "%s: %u queue(s), %u KiB rings\n",
@@ -183,7 +202,7 @@ static int twinnet_front_connect(struct twinnet_front *fe)
 
 fail:
 	mutex_unlock(&fe->lock);
-	twinnet_front_disconnect(fe);
+	twinnet_front_disconnect(fe, true);
 	return ret;
 }
 
@@ -217,13 +236,19 @@ static void twinnet_front_backend_changed(struct xenbus_device *xdev,
 	case XenbusStateClosed:
 		/* Closed is also what a backend left behind when we were
 		 * unloaded: nothing to tear down before we connected; its
-		 * InitWait will follow our Initialising. */
+		 * InitWait will follow our Initialising. After our own
+		 * Closed, the backend has unmapped everything: the grants
+		 * end now, with no deferral. */
 		if (xdev->state == XenbusStateClosed ||
-		    xdev->state == XenbusStateInitialising)
+		    xdev->state == XenbusStateInitialising) {
+			mutex_lock(&fe->lock);
+			twinnet_front_free_chans(fe);
+			mutex_unlock(&fe->lock);
 			break;
+		}
 		fallthrough;
 	case XenbusStateClosing:
-		twinnet_front_disconnect(fe);
+		twinnet_front_disconnect(fe, state == XenbusStateClosed);
 		xenbus_frontend_closed(xdev);
 		break;
 	default:
@@ -295,7 +320,7 @@ static void twinnet_front_remove(struct xenbus_device *xdev)
 
 	/* Disconnect first: carrier changes on an unregistered netdev would
 	 * queue link events on a device about to be freed. */
-	twinnet_front_disconnect(fe);
+	twinnet_front_disconnect(fe, true);
 	unregister_netdev(netdev);
 	twinnet_port_uninit(&fe->port);
 	dev_set_drvdata(&xdev->dev, NULL);

@@ -386,7 +386,14 @@ fail:
 }
 
 /* Fail all I/O, remove the disk, free the channels. */
-static void twr_blk_front_teardown(struct twr_blk_front *info)
+/*
+ * Stop I/O and remove the disk. The channels are freed only with
+ * @free_chans: ending a grant the backend still maps defers the page to
+ * Linux's deferred list, which frees 10 grants a second, so a disk's rings
+ * (thousands of grants) are kept until the backend is Closed (it unmaps
+ * everything before) or the device goes.
+ */
+static void twr_blk_front_teardown(struct twr_blk_front *info, bool free_chans)
 {
 	unsigned int i;
 
@@ -402,7 +409,8 @@ static void twr_blk_front_teardown(struct twr_blk_front *info)
 	if (info->tag_set_ready)
 		blk_mq_free_tag_set(&info->tag_set);
 	info->tag_set_ready = false;
-	twr_blk_front_free_queues(info);
+	if (free_chans)
+		twr_blk_front_free_queues(info);
 	mutex_unlock(&info->lock);
 }
 
@@ -475,9 +483,17 @@ static void twr_blk_front_backend_changed(struct xenbus_device *dev,
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:
-		if (dev->state == XenbusStateClosed)
+		if (dev->state == XenbusStateClosed) {
+			/* The backend unmapped everything before its Closed:
+			 * the grants end now, with no deferral. */
+			if (bstate == XenbusStateClosed) {
+				mutex_lock(&info->lock);
+				twr_blk_front_free_queues(info);
+				mutex_unlock(&info->lock);
+			}
 			break;
-		twr_blk_front_teardown(info);
+		}
+		twr_blk_front_teardown(info, bstate == XenbusStateClosed);
 		xenbus_frontend_closed(dev);
 		break;
 	default:
@@ -519,7 +535,7 @@ static void twr_blk_front_remove(struct xenbus_device *dev)
 	/* Teardown unbinds the events last (freeing the queues): a close_work
 	 * an event queued before that is cancelled or waited for below, and
 	 * finds no queues left to kill if it runs. */
-	twr_blk_front_teardown(info);
+	twr_blk_front_teardown(info, true);
 	cancel_work_sync(&info->close_work);
 	ida_free(&twr_blk_front_minors, info->index);
 	dev_set_drvdata(&dev->dev, NULL);
