@@ -28,7 +28,7 @@
 # unchanged.
 # twinctl alone (no daemon): attach --go-ahead connects a second disk, no
 # I/O task; detach closes it while Connected, in time.
-# Hot attach/detach: TWR_CYCLES (10) rounds of a disk and a NIC attached by
+# Hot attach/detach: TWR_CYCLES (20) rounds of a disk and a NIC attached by
 # twinctl (the daemon gives the go-ahead), seen in the guest, detached; dom0's
 # kthreads, vmaps, interrupts, module references, tasks and nodes unchanged.
 # Orphans: a paused domU attached by the daemon is destroyed while no daemon
@@ -454,7 +454,7 @@ io_connected
 check io_detach_others_untouched $? "$(io_states_all)"
 
 # --- hot attach/detach cycles: nothing leaks --------------------------------
-# TWR_CYCLES (default 10) rounds of twinctl attach of a disk and a NIC to the
+# TWR_CYCLES (default 20) rounds of twinctl attach of a disk and a NIC to the
 # running domU (twinringd registers their tasks and gives the go-ahead), both
 # seen in the guest, then both detached and gone; the daemon's own devices
 # carry on meanwhile. dom0's counts before and after must match: twinring
@@ -471,13 +471,7 @@ leak_counts() {
 		"$(find /sys/class/net -maxdepth 1 -name 'twr*' | wc -l)"
 }
 mem_kb() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
-# 10, not the issue's 20: in the guest each detach leaves its ring grants
-# to Linux's deferred list (the frontend ends access while the backend
-# still maps them), which frees 10 grants a second, so the 11th cycle
-# found the guest's 64 grant frames exhausted ("max_grant_frames reached").
-# A frontend fix (end access once the backend is Closed) is open work
-# (docs/toolstack.md); TWR_CYCLES=20 shows the failure.
-cycles=${TWR_CYCLES:-10}
+cycles=${TWR_CYCLES:-20}
 before=$(leak_counts) slab0=$(mem_kb Slab) vm0=$(mem_kb VmallocUsed) t0=$(date +%s)
 done_cycles=0
 for i in $(seq "$cycles"); do
