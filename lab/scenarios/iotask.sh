@@ -85,7 +85,13 @@ agent() {
 	local rc t0=$SECONDS
 	TWR_AGENT_TIMEOUT=${AGENT_SECS:-180} twr_domu_run "$TIP" "$@"
 	rc=$?
-	[ $((SECONDS - t0)) -ge 20 ] && twr_log "agent at $TIP: $((SECONDS - t0)) s (exit $rc) for: ${*:0:100}" >/dev/console
+	if [ $((SECONDS - t0)) -ge 20 ]; then
+		local c="$*"
+		twr_log "agent at $TIP: $((SECONDS - t0)) s (exit $rc) for: ${c:0:100}" >/dev/console
+		# Who holds the connection: the sockets and processes in the domU.
+		TWR_AGENT_TIMEOUT=20 twr_domu_run "$TIP" "ss -tanp; ps -eo pid,ppid,stat,etimes,cmd" 2>&1 |
+			sed 's/^/[iotask held] /' >/dev/console
+	fi
 	# (Not on stdout: callers capture it.)
 	[ $rc = 255 ] && agent_diag "$*" 2>&1 | tee -a "$TWR_RESULTS/iotask-agent-diag.txt" >/dev/console
 	return $rc

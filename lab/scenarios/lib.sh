@@ -121,7 +121,7 @@ twr_domu_wait() {
 # goes to stdout; returns its exit status (255 if the agent is unreachable, or
 # silent for TWR_AGENT_TIMEOUT seconds, default 900).
 twr_domu_run() {
-	local ip=$1 out rc trc
+	local ip=$1 out rc trc out2
 	shift
 	out=$(printf '%s\n' "$*" | timeout -k 5 "${TWR_AGENT_TIMEOUT:-900}" \
 		socat -t 3600 -T 3600 - "TCP:$ip:$TWR_AGENT_PORT,connect-timeout=2" 2>/dev/null)
@@ -129,8 +129,10 @@ twr_domu_run() {
 	rc=$(printf '%s\n' "$out" | sed -n 's/^TWR-RC \([0-9]*\)$/\1/p' | tail -n1)
 	# The reply was whole but the connection stayed open until the bound:
 	# something in the domU still holds the agent's socket.
-	[ "$trc" = 124 ] && [ -n "$rc" ] &&
-		twr_log "agent at $ip: reply complete (TWR-RC $rc), connection held until the ${TWR_AGENT_TIMEOUT:-900} s bound: ${*:0:100}" >/dev/console
+	if [ "$trc" = 124 ] && [ -n "$rc" ]; then
+		out2="$*"
+		twr_log "agent at $ip: reply complete (TWR-RC $rc), connection held until the ${TWR_AGENT_TIMEOUT:-900} s bound: ${out2:0:100}" >/dev/console
+	fi
 	printf '%s\n' "$out" | sed '/^TWR-RC [0-9]*$/d'
 	return "${rc:-255}"
 }
