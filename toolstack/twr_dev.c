@@ -28,7 +28,6 @@
 #include "twr_tool.h"
 #include "twr_xsplan.h"
 
-#define TX_RETRIES	32	/* EAGAIN: someone else committed meanwhile */
 
 /* Convert a plan permission to libxenstore's. */
 static void perm_to_xs(const struct twr_xs_perm *p, struct xs_permissions *x)
@@ -270,7 +269,7 @@ int twr_dev_create(struct twr_tool *t, uint32_t domid,
 	if (!plan)
 		return twr_tool_fail(t, -ENOMEM, "out of memory");
 
-	for (tries = 0; tries < TX_RETRIES; tries++) {
+	for (tries = 0; tries < TWR_TX_RETRIES; tries++) {
 		char fe_top[TWR_XS_PATH_MAX];
 
 		tx = xs_transaction_start(t->xsh);
@@ -324,7 +323,7 @@ int twr_dev_create(struct twr_tool *t, uint32_t domid,
 	}
 	ret = twr_tool_fail(t, -EAGAIN,
 			    "xenstore stayed too busy to commit the device after %d tries: retry",
-			    TX_RETRIES);
+			    TWR_TX_RETRIES);
 	goto out_free;
 
 out_abort:
@@ -447,7 +446,7 @@ static int remove_device(struct twr_tool *t, char *fe, char *be, uint32_t domid,
 	int tries;
 
 	snprintf(closed, sizeof(closed), "%d", XenbusStateClosed);
-	for (tries = 0; tries < TX_RETRIES; tries++) {
+	for (tries = 0; tries < TWR_TX_RETRIES; tries++) {
 		tx = xs_transaction_start(t->xsh);
 		if (tx == XBT_NULL)
 			return twr_tool_fail(t, -errno, "cannot start a xenstore transaction: %s",

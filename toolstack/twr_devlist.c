@@ -295,7 +295,7 @@ int twr_entries_write(struct twr_tool *t, uint32_t domid, const struct twr_xlcfg
 
 	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/entries", domid);
 	snprintf(num, sizeof(num), "%u", cfg->n);
-	for (tries = 0; tries < 32; tries++) {
+	for (tries = 0; tries < TWR_TX_RETRIES; tries++) {
 		tx = xs_transaction_start(t->xsh);
 		if (tx == XBT_NULL)
 			return -errno;

@@ -260,7 +260,7 @@ static int hotplug_claim(struct twr_tool *t, const char *be, bool online, int if
 		snprintf(val, sizeof(val), "%d", ifindex);
 	else
 		snprintf(val, sizeof(val), "offline %ld", (long)getpid());
-	for (tries = 0; tries < 32; tries++) {
+	for (tries = 0; tries < TWR_TX_RETRIES; tries++) {
 		tx = xs_transaction_start(t->xsh);
 		if (tx == XBT_NULL)
 			return -errno;

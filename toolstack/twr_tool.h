@@ -18,6 +18,9 @@
 struct xs_handle;
 
 #define TWR_TOOL_ERR_MAX	512u
+/* Tries of a xenstore transaction that ends in EAGAIN (someone else
+ * committed meanwhile) before giving up. */
+#define TWR_TX_RETRIES		32
 
 struct twr_tool {
 	struct xs_handle *xsh;

@@ -156,7 +156,7 @@ static int ready_write(struct twr_tool *t, uint32_t backend, enum twr_dev_kind k
 	/* Only into an existing directory, checked in the write's own
 	 * transaction: a detach in between must not see its device's
 	 * directory resurrected (xenstore creates missing parents). */
-	for (tries = 0; tries < 32; tries++) {
+	for (tries = 0; tries < TWR_TX_RETRIES; tries++) {
 		tx = xs_transaction_start(t->xsh);
 		if (tx == XBT_NULL)
 			return twr_tool_fail(t, -errno, "xenstore transaction: %s", strerror(errno));
