@@ -329,6 +329,24 @@ static void twinnet_front_remove(struct xenbus_device *xdev)
 	 * the grant table code frees the pages it still held. */
 }
 
+/*
+ * After xl restore or a migration: the backend that mapped our rings is
+ * gone (a new one waits in InitWait for the new domain) and the grant
+ * table is a new one, so the channels are ended and freed now, with no
+ * deferral. Packets still in ring A are dropped, as netfront drops what
+ * its rings held; TCP sends them again. The xenbus core then watches the
+ * new backend and its InitWait connects fresh channels.
+ */
+static int twinnet_front_resume(struct xenbus_device *xdev)
+{
+	struct twinnet_front *fe = dev_get_drvdata(&xdev->dev);
+
+	dev_info(&xdev->dev, "%s: resumed: reconnecting with new rings\n",
+		 fe->port.netdev->name);
+	twinnet_front_disconnect(fe, true);
+	return 0;
+}
+
 static const struct xenbus_device_id twinnet_front_ids[] = {
 	{ TWR_XS_KIND_NET },
 	{ "" }
@@ -338,6 +356,7 @@ static struct xenbus_driver twinnet_front_driver = {
 	.ids = twinnet_front_ids,
 	.probe = twinnet_front_probe,
 	.remove = twinnet_front_remove,
+	.resume = twinnet_front_resume,
 	.otherend_changed = twinnet_front_backend_changed,
 	.not_essential = true,
 };
