@@ -62,6 +62,7 @@ struct twr_blk_front {
 	u32 sector_size;
 	u32 binfo;			/* TWR_BLK_INFO_* */
 	char vdev[DISK_NAME_LEN];
+	bool resuming;			/* queue quiesced, requests requeued */
 	struct work_struct close_work;
 };
 

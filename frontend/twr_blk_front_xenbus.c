@@ -144,13 +144,20 @@ static const struct attribute_group *twr_blk_front_groups[] = {
 	NULL
 };
 
-/* Free the channels; the caller has stopped all I/O on them. */
-static void twr_blk_front_free_queues(struct twr_blk_front *info)
+/* Free the channels; the caller has stopped all I/O on them. The queue
+ * array stays: the disk's hardware contexts point into it. */
+static void twr_blk_front_uninit_chans(struct twr_blk_front *info)
 {
 	unsigned int i;
 
 	for (i = 0; i < info->nr_queues; i++)
 		twr_chan_front_uninit(&info->queues[i].chan);
+}
+
+/* Free the channels and the queue array. */
+static void twr_blk_front_free_queues(struct twr_blk_front *info)
+{
+	twr_blk_front_uninit_chans(info);
 	kfree(info->queues);
 	info->queues = NULL;
 	info->nr_queues = 0;
@@ -187,22 +194,37 @@ static int twr_blk_front_talk(struct twr_blk_front *info)
 				 order, TWR_BLK_RING_ORDER_MIN);
 		return -EINVAL;
 	}
-	info->ring_order = order;
-	info->max_data = TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << order);
+	if (info->resuming) {
+		/* The disk keeps its hardware queues, request sizes and
+		 * depth: the new backend must take as much. */
+		if (n < info->nr_queues || order < info->ring_order ||
+		    info->max_requests < info->tag_set.queue_depth) {
+			xenbus_dev_fatal(dev, -EINVAL,
+					 "cannot resume %s: the new backend offers %u queue(s), ring order %u, %u requests; the disk was set up for %u, %u, %u",
+					 info->vdev, n, order, info->max_requests,
+					 info->nr_queues, info->ring_order,
+					 info->tag_set.queue_depth);
+			return -EINVAL;
+		}
+		n = info->nr_queues;
+		order = info->ring_order;
+	} else {
+		info->ring_order = order;
+		info->max_data = TWR_BLK_MAX_DATA_FOR_RING(TWR_PAGE_SIZE << order);
+		info->queues = kcalloc(n, sizeof(*info->queues), GFP_KERNEL);
+		if (!info->queues)
+			return -ENOMEM;
+		for (i = 0; i < n; i++) {
+			struct twr_blk_front_queue *q = &info->queues[i];
+
+			q->info = info;
+			spin_lock_init(&q->lock);
+			q->chan.irq = -1;
+		}
+		info->nr_queues = n;
+	}
 	a_max = TWR_BLK_HDR_LEN + info->max_data;
 	b_max = TWR_BLK_HDR_LEN + info->max_data;
-
-	info->queues = kcalloc(n, sizeof(*info->queues), GFP_KERNEL);
-	if (!info->queues)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		struct twr_blk_front_queue *q = &info->queues[i];
-
-		q->info = info;
-		spin_lock_init(&q->lock);
-		q->chan.irq = -1;
-	}
-	info->nr_queues = n;
 	for (i = 0; i < n; i++) {
 		ret = twr_chan_front_init(&info->queues[i].chan, dev, i, order,
 					  order, a_max, b_max,
@@ -241,7 +263,10 @@ again:
 	return xenbus_switch_state(dev, XenbusStateInitialised);
 
 out_free:
-	twr_blk_front_free_queues(info);
+	if (info->resuming)
+		twr_blk_front_uninit_chans(info);
+	else
+		twr_blk_front_free_queues(info);
 	return ret;
 }
 
@@ -401,6 +426,14 @@ static void twr_blk_front_teardown(struct twr_blk_front *info, bool free_chans)
 	for (i = 0; i < info->nr_queues; i++)
 		twr_chan_front_set_closing(&info->queues[i].chan);
 	twr_blk_front_kill_queues(info);
+	if (info->resuming) {
+		/* Requests requeued at resume wait on the quiesced queue:
+		 * dispatched now, the dead queues fail them, and the disk
+		 * can go. */
+		info->resuming = false;
+		blk_mq_unquiesce_queue(info->disk->queue);
+		blk_mq_kick_requeue_list(info->disk->queue);
+	}
 	if (info->disk) {
 		del_gendisk(info->disk);
 		put_disk(info->disk);
@@ -453,6 +486,31 @@ static void twr_blk_front_resize(struct twr_blk_front *info)
 	set_capacity_and_notify(info->disk, sectors);
 }
 
+/*
+ * The new backend is Connected after a resume: the requests requeued at
+ * resume go out on the new channels. A grown target is taken as at any
+ * time (twr_blk_front_resize()).
+ */
+static void twr_blk_front_resumed(struct twr_blk_front *info)
+{
+	struct request_queue *rq = info->disk->queue;
+	unsigned long flags;
+	unsigned int i;
+
+	for (i = 0; i < info->nr_queues; i++) {
+		struct twr_blk_front_queue *q = &info->queues[i];
+
+		spin_lock_irqsave(&q->lock, flags);
+		q->dead = false;
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+	info->resuming = false;
+	twr_blk_front_resize(info);
+	blk_mq_unquiesce_queue(rq);
+	blk_mq_kick_requeue_list(rq);
+	dev_info(&info->xbdev->dev, "%s: reconnected after resume\n", info->vdev);
+}
+
 static void twr_blk_front_backend_changed(struct xenbus_device *dev,
 					  enum xenbus_state bstate)
 {
@@ -477,8 +535,12 @@ static void twr_blk_front_backend_changed(struct xenbus_device *dev,
 		if (dev->state != XenbusStateInitialised)
 			break;
 		mutex_lock(&info->lock);
-		if (!info->disk && twr_blk_front_add_disk(info) == 0)
+		if (info->disk && info->resuming) {
+			twr_blk_front_resumed(info);
 			xenbus_switch_state(dev, XenbusStateConnected);
+		} else if (!info->disk && twr_blk_front_add_disk(info) == 0) {
+			xenbus_switch_state(dev, XenbusStateConnected);
+		}
 		mutex_unlock(&info->lock);
 		break;
 	case XenbusStateClosing:
@@ -542,6 +604,62 @@ static void twr_blk_front_remove(struct xenbus_device *dev)
 	kfree(info);
 }
 
+/*
+ * After xl restore or a migration: the backend that mapped our rings is
+ * gone (a new one waits in InitWait for the new domain) and the grant
+ * table is a new one. The disk stays (a filesystem may be mounted on it):
+ * its queue is quiesced, the channels are ended and freed now, with no
+ * deferral, and every request in flight is requeued, to go out again once
+ * the new backend is Connected (twr_blk_front_resumed()). One the old
+ * backend had already done is done again, as blkfront does: a read, a
+ * write of the same bytes, a flush or a discard can be repeated.
+ */
+static int twr_blk_front_resume(struct xenbus_device *dev)
+{
+	struct twr_blk_front *info = dev_get_drvdata(&dev->dev);
+	unsigned int i, id, n = 0;
+	unsigned long flags;
+	struct request *rq;
+
+	mutex_lock(&info->lock);
+	if (!info->disk) {
+		/* Not connected yet: start again with the new backend. */
+		twr_blk_front_free_queues(info);
+		mutex_unlock(&info->lock);
+		return 0;
+	}
+	if (!info->resuming)
+		blk_mq_quiesce_queue(info->disk->queue);
+	info->resuming = true;
+	for (i = 0; i < info->nr_queues; i++) {
+		struct twr_blk_front_queue *q = &info->queues[i];
+		bool stopped;
+
+		spin_lock_irqsave(&q->lock, flags);
+		q->dead = true;
+		stopped = q->stopped;
+		q->stopped = false;
+		spin_unlock_irqrestore(&q->lock, flags);
+		/* Quiesced: clearing the stop dispatches nothing yet. */
+		if (stopped && q->hctx)
+			blk_mq_start_stopped_hw_queue(q->hctx, false);
+		/* Unbinds the event first: no handler runs after this. */
+		twr_chan_front_uninit(&q->chan);
+		for (id = 0; id < TWR_BLK_MAX_IDS; id++) {
+			rq = q->inflight[id];
+			if (!rq)
+				continue;
+			q->inflight[id] = NULL;
+			blk_mq_requeue_request(rq, false);
+			n++;
+		}
+	}
+	mutex_unlock(&info->lock);
+	dev_info(&dev->dev, "%s: resumed: %u request(s) requeued until the new backend connects\n",
+		 info->vdev, n);
+	return 0;
+}
+
 static const struct xenbus_device_id twr_blk_front_ids[] = {
 	{ TWR_XS_KIND_BLK },
 	{ "" }
@@ -551,6 +669,7 @@ static struct xenbus_driver twr_blk_front_driver = {
 	.ids = twr_blk_front_ids,
 	.probe = twr_blk_front_probe,
 	.remove = twr_blk_front_remove,
+	.resume = twr_blk_front_resume,
 	.otherend_changed = twr_blk_front_backend_changed,
 };
 
