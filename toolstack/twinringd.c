@@ -240,9 +240,6 @@ static void run(struct twrd_daemon *dm)
 		}
 		if (need_rescan)
 			twrd_rescan(dm);
-		/* On the tick: an incoming migration renamed (no event says so). */
-		if (ret == 0 && twrd_incoming_done(dm))
-			waiting = true;
 		if (twrd_retry_due(dm))
 			waiting = true;
 		if (need_rescan || waiting) {

@@ -151,9 +151,27 @@ static int vdev_check(struct twr_tool *t, xs_transaction_t tx,
 	return ret;
 }
 
+/* Is @domid the receiving end of a migration of domain @holder (a domid
+ * string): for the moment both run, the same devices are both's. */
+static bool migration_source(struct twr_tool *t, uint32_t domid, const char *holder)
+{
+	char name[TWR_DOMNAME_MAX], src[TWR_DOMNAME_MAX];
+	unsigned long h;
+	char *end;
+
+	errno = 0;
+	h = strtoul(holder, &end, 10);
+	if (errno || *end || end == holder || h == domid || h > UINT32_MAX)
+		return false;
+	return !twr_domain_name(t, domid, name, sizeof(name)) &&
+	       !twr_domain_name(t, (uint32_t)h, src, sizeof(src)) &&
+	       twr_domain_incoming_of(name, src);
+}
+
 /* Is the MAC of a twinnet device with mac= already given to another twinnet
  * device of this backend domain, any guest's (two ports with one address
- * on a bridge break both)? Returns 0, or -EEXIST naming the holder. */
+ * on a bridge break both)? The source of a migration to this host keeps
+ * its own until it is gone. Returns 0, or -EEXIST naming the holder. */
 static int mac_check(struct twr_tool *t, xs_transaction_t tx, const struct twr_dev_desc *d)
 {
 	char top[TWR_XS_PATH_MAX], dir[TWR_XS_PATH_MAX + 16], path[TWR_XS_PATH_MAX + 48];
@@ -171,7 +189,8 @@ static int mac_check(struct twr_tool *t, xs_transaction_t tx, const struct twr_d
 		for (j = 0; devs && j < nv && !ret; j++) {
 			snprintf(path, sizeof(path), "%s/%s/mac", dir, devs[j]);
 			v = xs_read(t->xsh, tx, path, &len);
-			if (v && !twr_mac_parse(v, mac) && !memcmp(mac, d->spec.net.mac, 6))
+			if (v && !twr_mac_parse(v, mac) && !memcmp(mac, d->spec.net.mac, 6) &&
+			    !migration_source(t, d->domid, doms[i]))
 				ret = twr_tool_fail(t, -EEXIST,
 						    "mac %s is already used by twinnet device %s of domain %s: give another mac= or none",
 						    v, devs[j], doms[i]);

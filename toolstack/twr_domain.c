@@ -100,3 +100,21 @@ int twr_domain_resolve(struct twr_tool *t, const char *name_or_id,
 				     found, name_or_id);
 	return 0;
 }
+
+bool twr_domain_strip_incoming(char *name)
+{
+	size_t n = strlen(name), k = strlen(TWR_DOM_INCOMING);
+
+	if (n <= k || strcmp(name + n - k, TWR_DOM_INCOMING))
+		return false;
+	name[n - k] = '\0';
+	return true;
+}
+
+bool twr_domain_incoming_of(const char *incoming, const char *name)
+{
+	size_t n = strlen(name), k = strlen(TWR_DOM_INCOMING);
+
+	return n && strlen(incoming) == n + k && !strncmp(incoming, name, n) &&
+	       !strcmp(incoming + n, TWR_DOM_INCOMING);
+}

@@ -30,7 +30,6 @@
 struct twrd_dom {
 	uint32_t domid;
 	bool handled;		/* its config has been applied */
-	bool incoming;		/* named <name>--incoming: a migration, not yet done */
 	char uuid[TWR_IDENT_UUID_LEN + 1];	/* Xen's handle: a reused domid differs */
 	unsigned int retries;	/* of entries that found no bridge or target */
 	uint64_t retry_at;	/* CLOCK_MONOTONIC ms of the next, 0: none */
@@ -104,9 +103,6 @@ uint64_t twrd_now_ms(void);
 /* Domains whose entries that found no bridge or target are due to be tried
  * again: due for twrd_apply_pending(). True if any. */
 bool twrd_retry_due(struct twrd_daemon *dm);
-/* Incoming migrations that have their own name now (the end of xl
- * migrate): due for twrd_apply_pending(). True if any. */
-bool twrd_incoming_done(struct twrd_daemon *dm);
 
 /* twrd_ident.c */
 /* A Xen domain handle as a uuid string. */

@@ -352,32 +352,56 @@ static unsigned int apply_recorded(struct twrd_daemon *dm, uint32_t domid, const
 	return transient;
 }
 
-#define TWRD_INCOMING	"--incoming"
-
-static bool incoming_name(const char *name)
+/*
+ * A new domain is held paused while its devices are written. libxl unpauses
+ * it once its own devices are up, and a guest resumed by xl restore or a
+ * migration looks for its devices at once: a frontend that finds no backend
+ * then fails its resume for good (xenbus "resume (talk_to_otherend)
+ * failed"). Xen counts a controller's pauses, so ours never releases
+ * libxl's or an admin's (xl create -p). The record "held" is written once
+ * the pause is taken, so that a daemon killed before hold_release() has its
+ * pause released by the next one (hold_recover()): a kill between the two
+ * leaves the domain paused, a window of one xenstore write.
+ */
+static bool hold_take(struct twrd_daemon *dm, uint32_t domid, const char *who)
 {
-	size_t n = strlen(name), k = strlen(TWRD_INCOMING);
+	char path[TWR_XS_PATH_MAX];
 
-	return n > k && !strcmp(name + n - k, TWRD_INCOMING);
+	if (xc_domain_pause(dm->xch, domid)) {
+		twrd_log(dm, LOG_WARNING, "%s: cannot pause the domain while its devices are written: %s",
+			 who, strerror(errno));
+		return false;
+	}
+	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/held", domid);
+	xs_write(dm->tool.xsh, XBT_NULL, path, "1", 1);
+	return true;
 }
 
-bool twrd_incoming_done(struct twrd_daemon *dm)
+static void hold_release(struct twrd_daemon *dm, uint32_t domid, const char *who)
 {
-	char name[TWR_DOMNAME_MAX];
-	bool any = false;
-	unsigned int i;
+	char path[TWR_XS_PATH_MAX];
 
-	for (i = 0; i < dm->ndoms; i++) {
-		if (!dm->doms[i].incoming ||
-		    twr_domain_name(&dm->tool, dm->doms[i].domid, name, sizeof(name)) ||
-		    incoming_name(name))
-			continue;
-		dm->doms[i].incoming = false;
-		dm->doms[i].handled = false;
-		dm->doms[i].tries = 0;
-		any = true;
-	}
-	return any;
+	if (xc_domain_unpause(dm->xch, domid))
+		twrd_log(dm, LOG_ERR, "%s: cannot unpause the domain after writing its devices: %s (xl unpause %u)",
+			 who, strerror(errno), domid);
+	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/held", domid);
+	xs_rm(dm->tool.xsh, XBT_NULL, path);
+}
+
+/* A pause a killed twinringd held on @domid is released. */
+static void hold_recover(struct twrd_daemon *dm, uint32_t domid, const char *who)
+{
+	char path[TWR_XS_PATH_MAX], *v;
+	unsigned int len;
+
+	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/held", domid);
+	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
+	if (!v)
+		return;
+	free(v);
+	twrd_log(dm, LOG_NOTICE, "%s: releasing the pause an earlier twinringd took while writing its devices",
+		 who);
+	hold_release(dm, domid, who);
 }
 
 /* Attach what the domain's xl config asks for. Returns false if the
@@ -388,6 +412,7 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	char err[TWR_TOOL_ERR_MAX], dir[TWR_XS_PATH_MAX];
 	struct twr_xlcfg cfg;
 	unsigned int nerr = 0;
+	bool held;
 	int ret;
 
 	/* libxl writes /local/domain/<id>/name right after creating the
@@ -397,16 +422,13 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	if (!name[0] && ++dom->tries < TWRD_NAME_TRIES)
 		return false;
 	snprintf(who, sizeof(who), "domain %s (%u)", name[0] ? name : "?", dom->domid);
-	/* xl migrate's receiving end: the domain is renamed when the
-	 * migration succeeds (and destroyed when it fails); its config is
-	 * the renamed one's. twrd_incoming_done() notices the rename. */
-	if (incoming_name(name)) {
-		if (!dom->incoming)
-			twrd_log(dm, LOG_INFO, "%s: an incoming migration: its devices once it is renamed",
-				 who);
-		dom->incoming = true;
-		return true;
-	}
+	hold_recover(dm, dom->domid, who);
+	/* xl migrate's receiving end runs as soon as it is renamed and
+	 * looks for its devices at once: they are attached now, from the
+	 * config of the name it will have. */
+	if (twr_domain_strip_incoming(name))
+		twrd_log(dm, LOG_INFO, "%s: an incoming migration: the devices of %s's config",
+			 who, name);
 
 	snprintf(dir, sizeof(dir), TWR_XS_DAEMON_ROOT "/%u/errors", dom->domid);
 	xs_rm(dm->tool.xsh, XBT_NULL, dir);
@@ -465,7 +487,10 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	else if (!cfg.has_key && cfg.near_line)
 		twrd_log(dm, LOG_WARNING, "%s: %s:%u: '%s' is not '%s': no twinring devices from it",
 			 who, path, cfg.near_line, cfg.near_key, TWR_XLCFG_KEY);
+	held = cfg.n && hold_take(dm, dom->domid, who);
 	retry_later(dm, dom, who, apply_entries(dm, dom->domid, who, path, &cfg, &nerr));
+	if (held)
+		hold_release(dm, dom->domid, who);
 	twr_xlcfg_free(&cfg);
 	return true;
 }

@@ -4,12 +4,14 @@
 # (libxlutil parses, as in xl) and its restart reconciliation. Nothing here
 # needs a running Xen.
 check_PROGRAMS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
+	tests/unit/toolstack/test_domain \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
 	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
 	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf \
 	tests/unit/toolstack/test_modver \
 	tests/unit/toolstack/test_hotplug
 TESTS += tests/unit/toolstack/test_spec tests/unit/toolstack/test_xsplan \
+	tests/unit/toolstack/test_domain \
 	tests/unit/toolstack/test_xlcfg tests/unit/toolstack/test_host \
 	tests/unit/toolstack/test_killpoint tests/unit/toolstack/test_lock \
 	tests/unit/toolstack/test_notify tests/unit/toolstack/test_dconf \
@@ -89,3 +91,9 @@ tests_unit_toolstack_test_modver_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tools
 	-DTWR_TOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_toolstack_test_modver_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
 tests_unit_toolstack_test_modver_LDADD = $(CUNIT_LIBS)
+
+# The migration names twinringd and the MAC check go by.
+tests_unit_toolstack_test_domain_SOURCES = tests/unit/toolstack/test_domain.c
+tests_unit_toolstack_test_domain_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/toolstack
+tests_unit_toolstack_test_domain_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+tests_unit_toolstack_test_domain_LDADD = toolstack/libtwrtool.a $(XENSTORE_LIBS) $(CUNIT_LIBS)
