@@ -352,6 +352,7 @@ int main(int argc, char **argv)
 	if (!dm.once)
 		run(&dm);
 	twr_sd_notify("STOPPING=1");
+	twrd_release_holds(&dm);
 	twrd_log(&dm, LOG_INFO, "stopping: devices stay attached; a new twinringd takes them over");
 	ret = 0;
 out_xc:

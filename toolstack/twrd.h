@@ -30,6 +30,7 @@
 struct twrd_dom {
 	uint32_t domid;
 	bool handled;		/* its config has been applied */
+	bool held;		/* paused by us until its devices are written */
 	char uuid[TWR_IDENT_UUID_LEN + 1];	/* Xen's handle: a reused domid differs */
 	unsigned int retries;	/* of entries that found no bridge or target */
 	uint64_t retry_at;	/* CLOCK_MONOTONIC ms of the next, 0: none */
@@ -100,6 +101,8 @@ void twrd_rescan(struct twrd_daemon *dm);
 bool twrd_apply_pending(struct twrd_daemon *dm);
 /* CLOCK_MONOTONIC in milliseconds. */
 uint64_t twrd_now_ms(void);
+/* Release the pauses of domains still waiting for their devices (at exit). */
+void twrd_release_holds(struct twrd_daemon *dm);
 /* Domains whose entries that found no bridge or target are due to be tried
  * again: due for twrd_apply_pending(). True if any. */
 bool twrd_retry_due(struct twrd_daemon *dm);

@@ -353,15 +353,18 @@ static unsigned int apply_recorded(struct twrd_daemon *dm, uint32_t domid, const
 }
 
 /*
- * A new domain is held paused while its devices are written. libxl unpauses
- * it once its own devices are up, and a guest resumed by xl restore or a
- * migration looks for its devices at once: a frontend that finds no backend
- * then fails its resume for good (xenbus "resume (talk_to_otherend)
- * failed"). Xen counts a controller's pauses, so ours never releases
- * libxl's or an admin's (xl create -p). The record "held" is written once
- * the pause is taken, so that a daemon killed before hold_release() has its
- * pause released by the next one (hold_recover()): a kill between the two
- * leaves the domain paused, a window of one xenstore write.
+ * A new domain whose config has twinring entries is held paused until its
+ * devices are written. libxl unpauses it once its own devices are up, and a
+ * guest resumed by xl restore or a migration looks for its devices at once:
+ * a frontend that finds no backend then fails its resume for good (xenbus
+ * "resume (talk_to_otherend) failed"). The hold is taken before the wait for
+ * libxl's stored configuration (domain_owns()), which libxl writes only at
+ * the end of the create, just before it unpauses. Xen counts a controller's
+ * pauses, so ours never releases libxl's or an admin's (xl create -p). The
+ * record "held" is written once the pause is taken, so that a daemon killed
+ * before hold_release() has its pause released by the next one
+ * (hold_recover()): a kill between the two leaves the domain paused, a
+ * window of one xenstore write.
  */
 static bool hold_take(struct twrd_daemon *dm, uint32_t domid, const char *who)
 {
@@ -388,6 +391,28 @@ static void hold_release(struct twrd_daemon *dm, uint32_t domid, const char *who
 	xs_rm(dm->tool.xsh, XBT_NULL, path);
 }
 
+static void hold_end(struct twrd_daemon *dm, struct twrd_dom *dom, const char *who)
+{
+	if (dom->held)
+		hold_release(dm, dom->domid, who);
+	dom->held = false;
+}
+
+void twrd_release_holds(struct twrd_daemon *dm)
+{
+	char who[32];
+	unsigned int i;
+
+	for (i = 0; i < dm->ndoms; i++) {
+		if (!dm->doms[i].held)
+			continue;
+		snprintf(who, sizeof(who), "domain %u", dm->doms[i].domid);
+		twrd_log(dm, LOG_NOTICE, "%s: stopping before its devices were written: unpaused",
+			 who);
+		hold_end(dm, &dm->doms[i], who);
+	}
+}
+
 /* A pause a killed twinringd held on @domid is released. */
 static void hold_recover(struct twrd_daemon *dm, uint32_t domid, const char *who)
 {
@@ -412,7 +437,6 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	char err[TWR_TOOL_ERR_MAX], dir[TWR_XS_PATH_MAX];
 	struct twr_xlcfg cfg;
 	unsigned int nerr = 0;
-	bool held;
 	int ret;
 
 	/* libxl writes /local/domain/<id>/name right after creating the
@@ -422,7 +446,8 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	if (!name[0] && ++dom->tries < TWRD_NAME_TRIES)
 		return false;
 	snprintf(who, sizeof(who), "domain %s (%u)", name[0] ? name : "?", dom->domid);
-	hold_recover(dm, dom->domid, who);
+	if (!dom->held)
+		hold_recover(dm, dom->domid, who);
 	/* xl migrate's receiving end runs as soon as it is renamed and
 	 * looks for its devices at once: they are attached now, from the
 	 * config of the name it will have. */
@@ -468,11 +493,15 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 		record_none(dm, dom->domid, who);
 		return true;
 	}
+	if (cfg.n && !dom->held)
+		dom->held = hold_take(dm, dom->domid, who);
 	ret = domain_owns(dm, dom, who, name, path, &cfg, &nerr);
 	if (ret <= 0) {
 		twr_xlcfg_free(&cfg);
-		if (ret == 0)
+		if (ret == 0) {
 			record_none(dm, dom->domid, who);
+			hold_end(dm, dom, who);
+		}
 		return ret == 0;	/* refused: done; -EAGAIN: again later */
 	}
 	/* Recorded before the first device: a kill in between resumes from
@@ -487,10 +516,8 @@ static bool domain_apply(struct twrd_daemon *dm, struct twrd_dom *dom)
 	else if (!cfg.has_key && cfg.near_line)
 		twrd_log(dm, LOG_WARNING, "%s: %s:%u: '%s' is not '%s': no twinring devices from it",
 			 who, path, cfg.near_line, cfg.near_key, TWR_XLCFG_KEY);
-	held = cfg.n && hold_take(dm, dom->domid, who);
 	retry_later(dm, dom, who, apply_entries(dm, dom->domid, who, path, &cfg, &nerr));
-	if (held)
-		hold_release(dm, dom->domid, who);
+	hold_end(dm, dom, who);
 	twr_xlcfg_free(&cfg);
 	return true;
 }
