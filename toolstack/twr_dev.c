@@ -152,7 +152,7 @@ static int vdev_check(struct twr_tool *t, xs_transaction_t tx,
 }
 
 /* Is @domid the receiving end of a migration of domain @holder (a domid
- * string): for the moment both run, the same devices are both's. */
+ * string)? Until the source is gone both exist, with the same devices. */
 static bool migration_source(struct twr_tool *t, uint32_t domid, const char *holder)
 {
 	char name[TWR_DOMNAME_MAX], src[TWR_DOMNAME_MAX];
@@ -165,7 +165,7 @@ static bool migration_source(struct twr_tool *t, uint32_t domid, const char *hol
 		return false;
 	return !twr_domain_name(t, domid, name, sizeof(name)) &&
 	       !twr_domain_name(t, (uint32_t)h, src, sizeof(src)) &&
-	       twr_domain_incoming_of(name, src);
+	       twr_domain_migration_pair(name, src);
 }
 
 /* Is the MAC of a twinnet device with mac= already given to another twinnet

@@ -101,6 +101,16 @@ int twr_domain_resolve(struct twr_tool *t, const char *name_or_id,
 	return 0;
 }
 
+/* @name without @suffix into @out; true if @name ended with it. */
+static bool strip_suffix(const char *name, const char *suffix, char *out, size_t len)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+	bool has = n > k && !strcmp(name + n - k, suffix);
+
+	snprintf(out, len, "%.*s", (int)(has ? n - k : n), name);
+	return has;
+}
+
 bool twr_domain_strip_incoming(char *name)
 {
 	size_t n = strlen(name), k = strlen(TWR_DOM_INCOMING);
@@ -111,10 +121,14 @@ bool twr_domain_strip_incoming(char *name)
 	return true;
 }
 
-bool twr_domain_incoming_of(const char *incoming, const char *name)
+bool twr_domain_migration_pair(const char *dst, const char *src)
 {
-	size_t n = strlen(name), k = strlen(TWR_DOM_INCOMING);
+	char a[TWR_DOMNAME_MAX], b[TWR_DOMNAME_MAX];
+	bool incoming, away;
 
-	return n && strlen(incoming) == n + k && !strncmp(incoming, name, n) &&
-	       !strcmp(incoming + n, TWR_DOM_INCOMING);
+	if (strlen(dst) >= sizeof(a) || strlen(src) >= sizeof(b))
+		return false;
+	incoming = strip_suffix(dst, TWR_DOM_INCOMING, a, sizeof(a));
+	away = strip_suffix(src, TWR_DOM_MIGRATEDAWAY, b, sizeof(b));
+	return (incoming || away) && !strcmp(a, b);
 }

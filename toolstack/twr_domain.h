@@ -22,15 +22,18 @@ int twr_domain_resolve(struct twr_tool *t, const char *name_or_id,
 int twr_domain_name(struct twr_tool *t, uint32_t domid, char *buf, size_t len);
 
 /* xl migrate names the receiving domain <name>--incoming until the
- * migration succeeds; then it is renamed <name>. */
+ * migration succeeds; just before, the source renames itself
+ * <name>--migratedaway; then the receiving end is renamed <name>. */
 #define TWR_DOM_INCOMING	"--incoming"
+#define TWR_DOM_MIGRATEDAWAY	"--migratedaway"
 
 /* Strip TWR_DOM_INCOMING from the end of @name; true if it was there. */
 bool twr_domain_strip_incoming(char *name);
 
-/* Is the domain named @incoming the receiving end of a migration of the
- * domain named @name ("web--incoming" of "web")? */
-bool twr_domain_incoming_of(const char *incoming, const char *name);
+/* Are the domains named @dst and @src the two ends of one migration on
+ * this host, at any point of it ("web--incoming" and "web", "web--incoming"
+ * and "web--migratedaway", "web" and "web--migratedaway")? */
+bool twr_domain_migration_pair(const char *dst, const char *src);
 
 /* The ids of all domains xenstore knows, sorted, into a malloc'd array.
  * Returns the count or a negative errno. */

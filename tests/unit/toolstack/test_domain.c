@@ -3,7 +3,7 @@
  * CUnit tests of the migration names (toolstack/twr_domain.c): the receiving
  * end of xl migrate is <name>--incoming until it is renamed; twinringd
  * attaches its devices from <name>'s config, and a twinnet MAC held by
- * <name> itself is not a conflict then.
+ * the source (<name>, then <name>--migratedaway) is not a conflict then.
  */
 #include <string.h>
 
@@ -29,23 +29,31 @@ static void test_strip(void)
 	CU_ASSERT_FALSE(twr_domain_strip_incoming(e));
 }
 
-static void test_incoming_of(void)
+static void test_migration_pair(void)
 {
-	CU_ASSERT_TRUE(twr_domain_incoming_of("web--incoming", "web"));
-	CU_ASSERT_FALSE(twr_domain_incoming_of("web--incoming", "we"));
-	CU_ASSERT_FALSE(twr_domain_incoming_of("web--incoming", "web2"));
-	CU_ASSERT_FALSE(twr_domain_incoming_of("web2--incoming", "web"));
-	CU_ASSERT_FALSE(twr_domain_incoming_of("web", "web"));
-	CU_ASSERT_FALSE(twr_domain_incoming_of("web--migratedaway", "web"));
-	CU_ASSERT_FALSE(twr_domain_incoming_of("--incoming", ""));
-	CU_ASSERT_FALSE(twr_domain_incoming_of("web--incoming", "web--incoming"));
+	/* Every point of xl migrate: before the source renames itself, after,
+	 * and after the receiving end is renamed too. */
+	CU_ASSERT_TRUE(twr_domain_migration_pair("web--incoming", "web"));
+	CU_ASSERT_TRUE(twr_domain_migration_pair("web--incoming", "web--migratedaway"));
+	CU_ASSERT_TRUE(twr_domain_migration_pair("web", "web--migratedaway"));
+	/* Not a migration: the same name, or other guests. */
+	CU_ASSERT_FALSE(twr_domain_migration_pair("web", "web"));
+	CU_ASSERT_FALSE(twr_domain_migration_pair("web--incoming", "we"));
+	CU_ASSERT_FALSE(twr_domain_migration_pair("web--incoming", "web2"));
+	CU_ASSERT_FALSE(twr_domain_migration_pair("web2--incoming", "web"));
+	CU_ASSERT_FALSE(twr_domain_migration_pair("web2", "web--migratedaway"));
+	CU_ASSERT_FALSE(twr_domain_migration_pair("--incoming", ""));
+	CU_ASSERT_FALSE(twr_domain_migration_pair("web--incoming", "web--incoming"));
+	/* The source, seen from the other side, is not a receiving end. */
+	CU_ASSERT_FALSE(twr_domain_migration_pair("web--migratedaway", "web"));
+	CU_ASSERT_FALSE(twr_domain_migration_pair("web", "web--incoming"));
 }
 
 int main(void)
 {
 	static const struct twr_cunit_test tests[] = {
 		{ "strip_incoming", test_strip },
-		{ "incoming_of", test_incoming_of },
+		{ "migration_pair", test_migration_pair },
 	};
 
 	return twr_cunit_run("toolstack_domain", NULL, NULL, tests,
