@@ -361,15 +361,27 @@ static struct xenbus_driver twinnet_front_driver = {
 	.not_essential = true,
 };
 
+static struct twr_front_rewatch twinnet_front_rewatch;
+
 static int __init twinnet_front_init(void)
 {
+	int ret;
+
 	if (!xen_domain())
 		return -ENODEV;
-	return xenbus_register_frontend(&twinnet_front_driver);
+	ret = xenbus_register_frontend(&twinnet_front_driver);
+	if (ret)
+		return ret;
+	/* Without it only a late toolstack after a restore goes unnoticed. */
+	if (twr_front_rewatch_register(&twinnet_front_rewatch,
+				       &twinnet_front_driver, TWR_XS_KIND_NET))
+		pr_warn("twinnet-front: no watch for devices that appear after a resume\n");
+	return 0;
 }
 
 static void __exit twinnet_front_exit(void)
 {
+	twr_front_rewatch_unregister(&twinnet_front_rewatch);
 	xenbus_unregister_driver(&twinnet_front_driver);
 }
 

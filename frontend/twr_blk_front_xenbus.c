@@ -673,6 +673,8 @@ static struct xenbus_driver twr_blk_front_driver = {
 	.otherend_changed = twr_blk_front_backend_changed,
 };
 
+static struct twr_front_rewatch twr_blk_front_rewatch;
+
 static int __init twr_blk_front_init(void)
 {
 	int ret;
@@ -684,13 +686,20 @@ static int __init twr_blk_front_init(void)
 		return ret;
 	twr_blk_front_major = ret;
 	ret = xenbus_register_frontend(&twr_blk_front_driver);
-	if (ret)
+	if (ret) {
 		unregister_blkdev(twr_blk_front_major, "twinblk");
-	return ret;
+		return ret;
+	}
+	/* Without it only a late toolstack after a restore goes unnoticed. */
+	if (twr_front_rewatch_register(&twr_blk_front_rewatch,
+				       &twr_blk_front_driver, TWR_XS_KIND_BLK))
+		pr_warn("twinblk-front: no watch for devices that appear after a resume\n");
+	return 0;
 }
 
 static void __exit twr_blk_front_exit(void)
 {
+	twr_front_rewatch_unregister(&twr_blk_front_rewatch);
 	xenbus_unregister_driver(&twr_blk_front_driver);
 	unregister_blkdev(twr_blk_front_major, "twinblk");
 }

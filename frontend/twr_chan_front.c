@@ -260,6 +260,71 @@ void twr_chan_front_notify(struct twr_chan_front *ch)
 }
 EXPORT_SYMBOL_GPL(twr_chan_front_notify);
 
+/* The xenbus core's own resume, exported but declared in its private
+ * header (drivers/xen/xenbus/xenbus.h). */
+int xenbus_dev_resume(struct device *dev);
+
+static int twr_front_rewatch_one(struct device *dev, void *data)
+{
+	struct xenbus_device *xdev = to_xenbus_device(dev);
+	int err;
+
+	/* Under the device lock, as the PM core resumes: a resume still
+	 * running (is_suspended) is left to finish. */
+	device_lock(dev);
+	if (!dev->power.is_suspended && dev->driver && !xdev->otherend &&
+	    xenbus_exists(XBT_NIL, xdev->nodename, "backend")) {
+		dev_info(dev, "%s: its backend appeared after the resume: resuming now\n",
+			 xdev->nodename);
+		err = xenbus_dev_resume(dev);
+		if (err)
+			dev_warn(dev, "%s: late resume failed: %d\n",
+				 xdev->nodename, err);
+	}
+	device_unlock(dev);
+	return 0;
+}
+
+static void twr_front_rewatch_cb(struct xenbus_watch *watch, const char *path,
+				 const char *token)
+{
+	struct twr_front_rewatch *rw = container_of(watch, struct twr_front_rewatch,
+						    watch);
+
+	if (driver_for_each_device(&rw->drv->driver, NULL, NULL,
+				   twr_front_rewatch_one))
+		pr_warn("%s: cannot walk the driver's devices\n", rw->drv->name);
+}
+
+int twr_front_rewatch_register(struct twr_front_rewatch *rw,
+			       struct xenbus_driver *drv, const char *kind)
+{
+	int err;
+
+	rw->drv = drv;
+	rw->watch.node = kasprintf(GFP_KERNEL, "device/%s", kind);
+	if (!rw->watch.node)
+		return -ENOMEM;
+	rw->watch.callback = twr_front_rewatch_cb;
+	err = register_xenbus_watch(&rw->watch);
+	if (err) {
+		kfree(rw->watch.node);
+		rw->watch.node = NULL;
+	}
+	return err;
+}
+EXPORT_SYMBOL_GPL(twr_front_rewatch_register);
+
+void twr_front_rewatch_unregister(struct twr_front_rewatch *rw)
+{
+	if (!rw->watch.node)
+		return;
+	unregister_xenbus_watch(&rw->watch);
+	kfree(rw->watch.node);
+	rw->watch.node = NULL;
+}
+EXPORT_SYMBOL_GPL(twr_front_rewatch_unregister);
+
 MODULE_DESCRIPTION("twinring channel core, frontend side");
 MODULE_LICENSE("Dual MIT/GPL");
 MODULE_VERSION(TWR_RELEASE);

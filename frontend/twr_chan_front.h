@@ -98,4 +98,22 @@ void twr_chan_front_set_closing(struct twr_chan_front *ch);
 /* Kick the backend (one EVTCHNOP_send). */
 void twr_chan_front_notify(struct twr_chan_front *ch);
 
+/*
+ * A guest resumed by xl restore or a migration before the toolstack wrote its
+ * devices' directories fails their resume in the xenbus core ("resume
+ * (talk_to_otherend) failed: -2") and never looks again: the devices stay
+ * without a backend. This watch on device/<kind> fires when the directories
+ * appear, and resumes then each device of the driver that was left with no
+ * other end (twinringd holds a new domain paused while it writes them, so
+ * this is for a toolstack that was late: restarting, or killed).
+ */
+struct twr_front_rewatch {
+	struct xenbus_watch watch;
+	struct xenbus_driver *drv;
+};
+
+int twr_front_rewatch_register(struct twr_front_rewatch *rw,
+			       struct xenbus_driver *drv, const char *kind);
+void twr_front_rewatch_unregister(struct twr_front_rewatch *rw);
+
 #endif /* TWR_CHAN_FRONT_H */
