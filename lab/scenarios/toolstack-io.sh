@@ -14,7 +14,8 @@
 #
 # Setup, the daemon SIGKILLing itself at each test-hook point in turn
 # (TWINRINGD_TEST_KILL_AT, twinringd(8)) and started again each time:
-#   device-half-written  nothing of the device is visible
+#   device-half-written  nothing of the device is visible; the domain is
+#                        left paused, until the next daemon releases it
 #   between-devices      the net device only, with its record
 #   tasks-added          (frontends loaded) tasks but no go-ahead: backends wait
 #   no hook              stale tasks replaced, go-ahead, both Connected,
@@ -26,6 +27,12 @@
 # opens, kill -9, restart, gate 2 opens. Both complete with the right
 # sha256; the new daemon creates and registers nothing; the task table is
 # unchanged.
+# Save/restore and migration: xl save + xl restore, then xl migrate to this
+# host, each with a TCP stream over twinnet and one over netfront and fio
+# verify jobs on twinblk and blkfront running across it: sha256s and verify
+# pass, the new domain's devices reconnect, nothing of the old is left.
+# Then a save + restore with no daemon running: the frontends resume late,
+# by their own watch, once the daemon (started again) writes their devices.
 # twinctl alone (no daemon): attach --go-ahead connects a second disk, no
 # I/O task; detach closes it while Connected, in time.
 # Hot attach/detach: TWR_CYCLES (20) rounds of a disk and a NIC attached by
@@ -129,16 +136,29 @@ twr_disk_create "$IO_XVDA" 8
 # --- setup, killed at each point ----------------------------------------
 twr_phase ts_io_kill_device_half
 daemon_start TWINRINGD_TEST_KILL_AT=device-half-written
-twr_domu_create "$IODOMU" "$AGENT/24" "$IO_XVDA" "twinring = [ '$NET_SPEC', '$BLK_SPEC' ]" || exit 1
+# The daemon holds a new domain paused while it writes its devices, and dies
+# holding it: the domU comes up (its agent answers, which
+# twr_domu_create waits for) only once the next daemon releases it.
+twr_domu_create "$IODOMU" "$AGENT/24" "$IO_XVDA" "twinring = [ '$NET_SPEC', '$BLK_SPEC' ]" &
+create_pid=$!
+wait_for 60 xl domid "$IODOMU" >/dev/null 2>&1
 iodomid=$(xl domid "$IODOMU") || exit 1
 daemon_wait_killed device-half-written
 [ "$(count_devs "$iodomid")" = 0 ] && [ -z "$(xenstore-list "/local/domain/$iodomid/device/twinnet" 2>/dev/null)" ] &&
 	[ -z "$(io_records)" ]
 check io_half_nothing_visible $? "killed inside the transaction: $(count_devs "$iodomid") backend dirs, records '$(io_records)'"
+st=$(xl list "$IODOMU" 2>/dev/null | awk 'NR == 2 { print $5 }')
+case $st in *p*) rc=0 ;; *) rc=1 ;; esac
+xenstore-exists "/local/domain/0/twinringd/$iodomid/held"
+check io_half_held_paused $((rc | $?)) "the domain is left paused (state '$st') with the daemon's 'held' record"
 
 twr_phase ts_io_kill_between
 daemon_start TWINRINGD_TEST_KILL_AT=between-devices
 daemon_wait_killed between-devices
+grep -qF "domain $IODOMU ($iodomid): releasing the pause an earlier twinringd took" "$LOG" &&
+	! xenstore-exists "/local/domain/0/twinringd/$iodomid/held"
+check io_hold_released $? "the next daemon released the dead one's pause"
+wait "$create_pid" || exit 1
 xenstore-exists "$(io_dir be twinnet)" && xenstore-exists "$(io_dir fe twinnet)" &&
 	! xenstore-exists "$(io_dir be twinblk)" && [ "$(io_records)" = "twinnet-0 " ]
 check io_between_net_only $? "twinnet 0 and its record only: $(count_devs "$iodomid") devices, records '$(io_records)'"
@@ -535,6 +555,134 @@ wait_for 60 orph_gone
 check io_orphan_swept $? "the next twinringd removed them: $(count_devs "$odomid") left, records '$(xenstore-list "/local/domain/0/twinringd/$odomid" 2>/dev/null | tr '\n' ' ')'"
 io_connected
 check io_orphan_others_untouched $? "$(io_states_all)"
+
+# --- save/restore and live migration, with traffic -------------------------
+# The domU is saved and restored (xl save to /dev/shm, xl restore), then
+# migrated to this host (xl migrate -s '' runs xl migrate-receive here; the
+# receiving domain is <name>--incoming until it is renamed), each time while
+# a TCP stream runs over twinnet and over netfront (dom0 -> domU, 16 MiB,
+# the save or migration started with 8 MiB of it on its way) and fio verify
+# jobs write and read back /dev/twa (twinblk) and /dev/xvda (blkfront).
+# Checked: both streams arrive with the sender's sha256, both fio jobs end
+# with status 0 (crc32c verify), the new domain's devices are Connected with
+# one I/O task per queue, and nothing of the old domain is left in dom0
+# (backend directories, records, I/O tasks, netdev, event channels).
+# Last before the teardown: a migration to the same host leaves the domain
+# without its /vm/<uuid> node (the two ends share it, and the source's
+# destroy removes it), which vif-openvswitch (ts_io_script_ovs) reads.
+# sr_round save|migrate
+sr_round() {
+	local mode=$1 old=$iodomid blob=/run/twr/sr-blob t0 rc secs new tw nf fios evt0 evt1
+	head -c 16M /dev/urandom >"$blob"
+	want=$(sha256sum <"$blob" | cut -d' ' -f1)
+	rm -f /run/twr/sr-g-tw /run/twr/sr-g-nf
+	mkfifo /run/twr/sr-g-tw /run/twr/sr-g-nf
+	agent "rm -f /tmp/sr-tw /tmp/sr-nf /tmp/sr-fio-*; (socat -u TCP-LISTEN:7111,reuseaddr OPEN:/tmp/sr-tw,creat,trunc >/dev/null 2>&1 &); (socat -u TCP-LISTEN:7112,reuseaddr OPEN:/tmp/sr-nf,creat,trunc >/dev/null 2>&1 &); sleep 1" >/dev/null
+	for dst in "tw $IO_IP 7111" "nf $AGENT 7112"; do
+		set -- $dst
+		{
+			dd if="$blob" bs=1M count=8 status=none
+			cat "/run/twr/sr-g-$1" >/dev/null
+			dd if="$blob" bs=1M skip=8 status=none
+		} | socat -u - "TCP:$2:$3,connect-timeout=5" 2>/dev/null &
+		eval "sender_$1=\$!"
+	done
+	# Two verify jobs, each 8 rounds of 16 MiB (6 MiB on xvda) written and
+	# read back: about 12 s of the guest's time, the save or migration
+	# starting 4 s in.
+	agent "for d in twa xvda; do s=16M; [ \$d = xvda ] && s=6M; (setsid sh -c \"fio --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
+	sr_at() { [ "$(agent "stat -c %s /tmp/sr-tw /tmp/sr-nf 2>/dev/null | sort -n | head -n1")" -ge $((8 * MiB)) ] 2>/dev/null; }
+	wait_for 120 sr_at
+	check "sr_${mode}_first_8m" $? "8 MiB over twinnet and netfront before the $mode"
+	sleep 2	# the fio jobs are writing
+	evt0=$(grep -c ' twr-' /proc/interrupts)
+	echo >/run/twr/sr-g-tw
+	echo >/run/twr/sr-g-nf
+	t0=$SECONDS
+	if [ "$mode" = save ]; then
+		xl save "$IODOMU" /dev/shm/sr.save >"$TWR_RESULTS/xl-save.log" 2>&1 &&
+			xl restore /dev/shm/sr.save >"$TWR_RESULTS/xl-restore.log" 2>&1
+		rc=$?
+		rm -f /dev/shm/sr.save
+	else
+		xl migrate -s '' "$IODOMU" 'xl migrate-receive' >"$TWR_RESULTS/xl-migrate.log" 2>&1
+		rc=$?
+	fi
+	secs=$((SECONDS - t0))
+	new=$(xl domid "$IODOMU" 2>/dev/null)
+	[ "$rc" = 0 ] && [ -n "$new" ] && [ "$new" != "$old" ]
+	check "sr_${mode}_done" $? "xl $mode exit $rc in $secs s: domain $old is now ${new:-?}"
+	[ -n "$new" ] || return 1
+	iodomid=$new
+	wait_for 90 io_connected
+	check "sr_${mode}_reconnected" $? "domain $new: $(io_states_all)"
+	wait_for 180 eval '! kill -0 $sender_tw 2>/dev/null && ! kill -0 $sender_nf 2>/dev/null'
+	tw=$(agent "sha256sum </tmp/sr-tw" | cut -d' ' -f1)
+	nf=$(agent "sha256sum </tmp/sr-nf" | cut -d' ' -f1)
+	[ "$tw" = "$want" ]
+	check "sr_${mode}_net_sha256" $? "16 MiB dom0->domU over twinnet across the $mode: sha256 ${tw:-none}, sent $want"
+	[ "$nf" = "$want" ]
+	check "sr_${mode}_netfront_sha256" $? "the same over netfront (baseline): sha256 ${nf:-none}"
+	wait_for 240 agent "test -e /tmp/sr-fio-twa.rc && test -e /tmp/sr-fio-xvda.rc" >/dev/null
+	fios=$(agent "cat /tmp/sr-fio-twa.rc /tmp/sr-fio-xvda.rc" | tr '\n' ' ')
+	agent "cat /tmp/sr-fio-twa.txt /tmp/sr-fio-xvda.txt" >"$TWR_RESULTS/sr-$mode-fio.txt" 2>&1
+	set -- $fios
+	[ "${1:-}" = 0 ]
+	check "sr_${mode}_fio_verify" $? "fio verify on /dev/twa across the $mode: exit ${1:-none} (sr-$mode-fio.txt)"
+	[ "${2:-}" = 0 ]
+	check "sr_${mode}_blkfront_fio_verify" $? "the same on /dev/xvda (blkfront, baseline): exit ${2:-none}"
+	wait_for 60 eval '[ "$(count_devs "$old")" = 0 ] && ! xenstore-exists "/local/domain/0/twinringd/$old" && [ ! -e "/sys/class/net/twr$old.0" ] && [ -z "$(twr-iotask list "$old" 2>/dev/null | grep task)" ]'
+	check "sr_${mode}_old_gone" $? "domain $old: $(count_devs "$old") backend dirs, records '$(xenstore-list "/local/domain/0/twinringd/$old" 2>/dev/null | tr '\n' ' ')', tasks $(twr-iotask list "$old" 2>/dev/null | grep -c task)"
+	evt1=$(grep -c ' twr-' /proc/interrupts)
+	nq=$(( $(xenstore-read "$(io_dir fe twinnet)/num-queues" 2>/dev/null || echo 0) +
+		$(xenstore-read "$(io_dir fe twinblk)/num-queues" 2>/dev/null || echo 0) ))
+	[ "$evt1" = "$evt0" ] && [ "$nq" -gt 0 ] && [ "$(io_tasks | grep -c task)" = "$nq" ]
+	check "sr_${mode}_no_leak" $? "twinring event channels in dom0 $evt0 before, $evt1 after; $(io_tasks | grep -c task) I/O tasks for $nq queues of domain $new"
+	agent "dmesg | grep -E 'twin(net|blk).*(resum|reconnect)'" >"$TWR_RESULTS/sr-$mode-dmesg.txt" 2>&1
+	twr_log "$mode: $(tr '\n' ';' <"$TWR_RESULTS/sr-$mode-dmesg.txt")"
+	agent "rm -f /tmp/sr-tw /tmp/sr-nf" >/dev/null
+	rm -f "$blob" /run/twr/sr-g-tw /run/twr/sr-g-nf
+}
+
+twr_phase ts_io_save_restore
+# A smaller domain is saved and moved faster; 256 MiB starved the agent.
+xl mem-set "$IODOMU" 400m
+sleep 3
+sr_round save
+
+twr_phase ts_io_migrate
+sr_round migrate
+grep -qF "domain $IODOMU--incoming ($iodomid): an incoming migration" "$LOG"
+check sr_migrate_incoming_attached $? "the daemon attached the receiving domain's devices under its --incoming name"
+
+# twinringd down during xl save + xl restore (restarting, or killed): the
+# restored guest runs before any backend of it exists, and the xenbus core
+# fails its devices' resume for good. Started again, the daemon sweeps the
+# old domain's devices and writes the new one's; the frontends' own watch on
+# device/<kind> resumes them then (frontend/twr_chan_front.h).
+twr_phase ts_io_restore_late
+old=$iodomid
+daemon_stop
+xl save "$IODOMU" /dev/shm/sr.save >"$TWR_RESULTS/xl-save-late.log" 2>&1 &&
+	xl restore /dev/shm/sr.save >"$TWR_RESULTS/xl-restore-late.log" 2>&1
+rc=$?
+rm -f /dev/shm/sr.save
+iodomid=$(xl domid "$IODOMU" 2>/dev/null)
+wait_for 30 eval '[ "$(agent "dmesg | grep -c \"resume (talk_to_otherend) failed\"")" -ge 2 ] 2>/dev/null'
+failed=$(agent "dmesg | grep -c 'resume (talk_to_otherend) failed'")
+[ "$rc" = 0 ] && [ -n "$iodomid" ] && [ "$iodomid" != "$old" ]
+check sr_late_restored $? "with no daemon: xl save + restore exit $rc, domain $old is now ${iodomid:-?}; the guest failed ${failed:-?} resume(s) (no backend yet)"
+daemon_start
+wait_for 90 io_connected
+check sr_late_reconnected $? "the daemon started again: domain $iodomid $(io_states_all)"
+late=$(agent "dmesg | grep -c 'its backend appeared after the resume: resuming now'")
+[ "${late:-0}" -ge 2 ]
+check sr_late_frontends_resumed $? "${late:-0} frontend(s) resumed late by their own watch (2 expected)"
+wait_for 20 ping -c 1 -W 1 "$IO_IP" >/dev/null 2>&1 &&
+	agent "dd if=/dev/twa bs=1M count=4 iflag=direct status=none | wc -c" | grep -qx 4194304
+check sr_late_io $? "$IO_IP answers over twinnet, 4 MiB read from /dev/twa"
+wait_for 60 eval '[ "$(count_devs "$old")" = 0 ] && ! xenstore-exists "/local/domain/0/twinringd/$old"'
+check sr_late_old_swept $? "domain $old: $(count_devs "$old") backend dirs left (its devices swept by the new daemon)"
 
 # --- teardown ---------------------------------------------------------------
 twr_phase ts_io_destroy

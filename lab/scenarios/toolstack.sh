@@ -19,7 +19,7 @@
 # after an edited config (nothing added) and twinctl sync, records of a
 # reused domid told apart (ts_reused_domid), a same-named
 # config of another guest refused (ts_wrong_file), an incoming migration
-# attached only once renamed (ts_incoming), an entry retried until its
+# attached at once from <name>'s config (ts_incoming), an entry retried until its
 # target exists (ts_retry) and xl destroy (nothing left behind).
 #
 # Part 2, drivers, traffic and the daemon killed mid-setup and mid-traffic:
@@ -333,24 +333,38 @@ check wrong_file_in_show $? "twinctl show twr-tsx names the refusal (ts-show-wro
 xl destroy twr-tsx
 
 # xl migrate's receiving end is named <name>--incoming until the migration
-# succeeds, then renamed: the daemon attaches nothing to it meanwhile, and
-# the renamed domain's devices from <name>.cfg within a tick (5 s) of the
-# rename. Simulated without a second host: a paused domain created as
-# twr-tsm--incoming (from a file outside the search path), then xl rename.
+# succeeds, then renamed, and runs at once: the daemon attaches its devices
+# from <name>'s config while it is still --incoming (paused), the MAC the
+# source <name> holds is no conflict for it, the pause the daemon takes while
+# writing the devices leaves xl's own in place, and the rename changes
+# nothing. Simulated without a second host: twr-tsm (paused), then a paused
+# twr-tsm--incoming from the same config (a file outside the search path),
+# twr-tsm destroyed, xl rename. (ts_io_migrate runs a real xl migrate.)
 twr_phase ts_incoming
-ts_paused_cfg twr-tsm "twinring = [ 'net, bridge=xenbr0' ]" >/run/twr/twr-tsm.cfg
+ts_paused_cfg twr-tsm "twinring = [ 'net, bridge=xenbr0, mac=00:16:3e:7a:00:31' ]" >/run/twr/twr-tsm.cfg
 sed -e 's|^name = "twr-tsm"|name = "twr-tsm--incoming"|' /run/twr/twr-tsm.cfg >/run/twr/other/twr-tsm--incoming.cfg
-xl create -p /run/twr/other/twr-tsm--incoming.cfg >"$TWR_RESULTS/xl-create-twr-tsm.log" 2>&1
+xl create -p /run/twr/twr-tsm.cfg >"$TWR_RESULTS/xl-create-twr-tsm.log" 2>&1
+src=$(xl domid twr-tsm 2>/dev/null)
+wait_for 20 eval '[ "$(count_devs "$src")" = 1 ]'
+check incoming_source_attached $? "the source twr-tsm ($src): $(count_devs "$src") device"
+xl create -p /run/twr/other/twr-tsm--incoming.cfg >>"$TWR_RESULTS/xl-create-twr-tsm.log" 2>&1
 check incoming_domu_create $? "xl create -p twr-tsm--incoming (xl-create-twr-tsm.log)"
 tsm=$(xl domid twr-tsm--incoming 2>/dev/null)
-wait_for 20 grep -qF "domain twr-tsm--incoming ($tsm): an incoming migration" "$LOG"
+wait_for 20 grep -qF "domain twr-tsm--incoming ($tsm): an incoming migration: the devices of twr-tsm's config" "$LOG"
 rc=$?
-sleep 2
-[ $rc = 0 ] && [ "$(count_devs "$tsm")" = 0 ]
-check incoming_waits $? "logged, and $(count_devs "$tsm") devices while --incoming (0 expected)"
-xl rename twr-tsm--incoming twr-tsm
 wait_for 20 eval '[ "$(count_devs "$tsm")" = 1 ]'
-check incoming_renamed_attached $? "after xl rename: $(count_devs "$tsm") device from /run/twr/twr-tsm.cfg (1 expected)"
+[ $rc = 0 ] && [ "$(count_devs "$tsm")" = 1 ] &&
+	[ "$(xenstore-read "/local/domain/0/backend/twinnet/$tsm/0/mac" 2>/dev/null)" = 00:16:3e:7a:00:31 ]
+check incoming_attached_at_once $? "logged, $(count_devs "$tsm") device while --incoming (1 expected), with the source's MAC"
+st=$(xl list twr-tsm--incoming 2>/dev/null | awk 'NR == 2 { print $5 }')
+case $st in *p*) rc=0 ;; *) rc=1 ;; esac
+! xenstore-exists "/local/domain/0/twinringd/$tsm/held"
+check incoming_still_paused $((rc | $?)) "xl's pause kept (state '$st'), the daemon's released (no 'held' record)"
+xl destroy twr-tsm
+xl rename twr-tsm--incoming twr-tsm
+sleep 6	# a tick of the daemon
+[ "$(count_devs "$tsm")" = 1 ]
+check incoming_renamed_kept $? "after xl rename: $(count_devs "$tsm") device (1 expected)"
 xl destroy twr-tsm
 
 # A domain that starts before what its entries need (at boot, the bridge not
