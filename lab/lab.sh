@@ -220,14 +220,15 @@ stage_hook() {
 # The system test: one boot per group ("a+b" shares a boot), so one stack's
 # leftovers cannot colour the next stack's numbers or checks. A group whose
 # scenario file is not in this tree is reported and left out.
-TWR_TEST_GROUPS=${TWR_TEST_GROUPS:-selfcheck+baseline net blk iotask toolstack+toolstack-scale exitcost+guests hostile}
+TWR_TEST_GROUPS=${TWR_TEST_GROUPS:-selfcheck+baseline+exitcost+guests net blk iotask toolstack+toolstack-scale hostile}
 # toolstack-scale's 20 domUs of 80 MiB need a larger lab machine (its boot only).
 TWR_SCALE_QEMU_MEM=${TWR_SCALE_QEMU_MEM:-5G}
 # The baseline boot (the standard drivers alone) is judged by no ratio: net and
 # blk measure the standard drivers beside twinring in their own boots, with
-# the full TWR_REPS. Three repetitions show it runs and its order of
-# magnitude, and leave the hour's budget to the comparisons (docs/lab.md).
-TWR_BASELINE_REPS=${TWR_BASELINE_REPS:-3}
+# the full TWR_REPS. One repetition (after the warm-up) shows it runs and its
+# order of magnitude, and leaves the hour's budget to the comparisons and the
+# lifecycle checks (docs/lab.md, "Cost").
+TWR_BASELINE_REPS=${TWR_BASELINE_REPS:-1}
 
 cmd_test() {
 	local g s scen extra=$TWR_CACHE/selfcheck-stage rc=0 missing mem reps
@@ -248,8 +249,8 @@ cmd_test() {
 		[ ${#scen[@]} -gt 0 ] || continue
 		mem=$TWR_QEMU_MEM reps=()
 		[[ " ${scen[*]} " == *" toolstack-scale "* ]] && mem=$TWR_SCALE_QEMU_MEM
-		[ "${scen[*]}" = "selfcheck baseline" ] || [ "${scen[*]}" = baseline ] &&
-			reps=(--reps "$TWR_BASELINE_REPS")
+		# (The scenarios that share baseline's boot repeat nothing.)
+		[[ " ${scen[*]} " == *" baseline "* ]] && reps=(--reps "$TWR_BASELINE_REPS")
 		TWR_QEMU_MEM=$mem cmd_run ${extra:+--extra-stage "$extra"} "${reps[@]}" "${scen[@]}" || rc=1
 		# exitcost's unit costs price the other stacks' counts (docs/exitcost.md).
 		if [[ " ${scen[*]} " == *" exitcost "* ]] && [ -f "$TOP/lab/lib/price.sh" ]; then
