@@ -560,7 +560,7 @@ check io_orphan_others_untouched $? "$(io_states_all)"
 # The domU is saved and restored (xl save to /dev/shm, xl restore), then
 # migrated to this host (xl migrate -s '' runs xl migrate-receive here; the
 # receiving domain is <name>--incoming until it is renamed), each time while
-# a TCP stream runs over twinnet and over netfront (dom0 -> domU, 16 MiB,
+# a TCP stream runs over twinnet and over netfront (domU -> dom0, 16 MiB,
 # the save or migration started with 8 MiB of it on its way) and fio verify
 # jobs write and read back /dev/twa (twinblk) and /dev/xvda (blkfront).
 # Checked: both streams arrive with the sender's sha256, both fio jobs end
@@ -572,32 +572,28 @@ check io_orphan_others_untouched $? "$(io_states_all)"
 # destroy removes it), which vif-openvswitch (ts_io_script_ovs) reads.
 # sr_round save|migrate
 sr_round() {
-	local mode=$1 old=$iodomid blob=/run/twr/sr-blob t0 rc secs new tw nf fios evt0 evt1
-	head -c 16M /dev/urandom >"$blob"
-	want=$(sha256sum <"$blob" | cut -d' ' -f1)
-	rm -f /run/twr/sr-g-tw /run/twr/sr-g-nf
-	mkfifo /run/twr/sr-g-tw /run/twr/sr-g-nf
-	agent "rm -f /tmp/sr-tw /tmp/sr-nf /tmp/sr-fio-*; (socat -u TCP-LISTEN:7111,reuseaddr OPEN:/tmp/sr-tw,creat,trunc >/dev/null 2>&1 &); (socat -u TCP-LISTEN:7112,reuseaddr OPEN:/tmp/sr-nf,creat,trunc >/dev/null 2>&1 &); sleep 1" >/dev/null
-	for dst in "tw $IO_IP 7111" "nf $AGENT 7112"; do
+	local mode=$1 old=$iodomid t0 t1 rc secs new tw nf fios evt0 evt1 sums
+	rm -f /run/twr/sr-tw /run/twr/sr-nf
+	for dst in "tw 7111" "nf 7112"; do
 		set -- $dst
-		{
-			dd if="$blob" bs=1M count=8 status=none
-			cat "/run/twr/sr-g-$1" >/dev/null
-			dd if="$blob" bs=1M skip=8 status=none
-		} | socat -u - "TCP:$2:$3,connect-timeout=5" 2>/dev/null &
-		eval "sender_$1=\$!"
+		(socat -u "TCP-LISTEN:$2,reuseaddr" "OPEN:/run/twr/sr-$1,creat,trunc" </dev/null >/dev/null 2>&1 &)
 	done
+	sleep 1
+	# The senders are in the guest: its TCP timers stand still while it is
+	# suspended and resend at once after, where a sender in dom0 would have
+	# backed off for the whole save. Each sends 8 MiB, waits at its gate (a
+	# fifo), then sends the other 8.
+	agent "rm -f /tmp/sr-fio-* /tmp/sg-* /tmp/ss-*; head -c 16M /dev/urandom >/tmp/sr-blob && sha256sum </tmp/sr-blob | cut -d' ' -f1 >/tmp/sr-blob.sum && for d in 'tw 10.99.1.1 7111' 'nf 10.99.0.1 7112'; do set -- \$d; mkfifo /tmp/sg-\$1; (setsid sh -c \"{ dd if=/tmp/sr-blob bs=1M count=8 status=none; cat /tmp/sg-\$1 >/dev/null; dd if=/tmp/sr-blob bs=1M skip=8 status=none; } | socat -u - TCP:\$2:\$3,connect-timeout=5; echo \\\$? >/tmp/ss-\$1.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
 	# Two verify jobs, each 8 rounds of 16 MiB (6 MiB on xvda) written and
 	# read back: about 12 s of the guest's time, the save or migration
 	# starting 4 s in.
 	agent "for d in twa xvda; do s=16M; [ \$d = xvda ] && s=6M; (setsid sh -c \"fio --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
-	sr_at() { [ "$(agent "stat -c %s /tmp/sr-tw /tmp/sr-nf 2>/dev/null | sort -n | head -n1")" -ge $((8 * MiB)) ] 2>/dev/null; }
+	sr_at() { [ "$(stat -c %s /run/twr/sr-tw /run/twr/sr-nf 2>/dev/null | sort -n | head -n1)" -ge $((8 * MiB)) ] 2>/dev/null; }
 	wait_for 120 sr_at
-	check "sr_${mode}_first_8m" $? "8 MiB over twinnet and netfront before the $mode"
+	check "sr_${mode}_first_8m" $? "8 MiB domU->dom0 over twinnet and netfront before the $mode"
 	sleep 2	# the fio jobs are writing
 	evt0=$(grep -c ' twr-' /proc/interrupts)
-	echo >/run/twr/sr-g-tw
-	echo >/run/twr/sr-g-nf
+	agent "echo >/tmp/sg-tw; echo >/tmp/sg-nf" >/dev/null
 	t0=$SECONDS
 	if [ "$mode" = save ]; then
 		xl save "$IODOMU" /dev/shm/sr.save >"$TWR_RESULTS/xl-save.log" 2>&1 &&
@@ -616,14 +612,20 @@ sr_round() {
 	iodomid=$new
 	wait_for 90 io_connected
 	check "sr_${mode}_reconnected" $? "domain $new: $(io_states_all)"
-	wait_for 180 eval '! kill -0 $sender_tw 2>/dev/null && ! kill -0 $sender_nf 2>/dev/null'
-	tw=$(agent "sha256sum </tmp/sr-tw" | cut -d' ' -f1)
-	nf=$(agent "sha256sum </tmp/sr-nf" | cut -d' ' -f1)
-	[ "$tw" = "$want" ]
-	check "sr_${mode}_net_sha256" $? "16 MiB dom0->domU over twinnet across the $mode: sha256 ${tw:-none}, sent $want"
-	[ "$nf" = "$want" ]
-	check "sr_${mode}_netfront_sha256" $? "the same over netfront (baseline): sha256 ${nf:-none}"
+	t1=$SECONDS
+	wait_for 180 agent "test -e /tmp/ss-tw.rc && test -e /tmp/ss-nf.rc" >/dev/null
+	twr_log "$mode: the streams ended $((SECONDS - t1)) s after the $mode"
+	sums=$(agent "cat /tmp/sr-blob.sum /tmp/ss-tw.rc /tmp/ss-nf.rc" | tr '\n' ' ')
+	set -- $sums
+	want=${1:-none}
+	tw=$(sha256sum </run/twr/sr-tw | cut -d' ' -f1)
+	nf=$(sha256sum </run/twr/sr-nf | cut -d' ' -f1)
+	[ "$tw" = "$want" ] && [ "${2:-}" = 0 ]
+	check "sr_${mode}_net_sha256" $? "16 MiB domU->dom0 over twinnet across the $mode: sender exit ${2:-?}, sha256 $tw, sent $want"
+	[ "$nf" = "$want" ] && [ "${3:-}" = 0 ]
+	check "sr_${mode}_netfront_sha256" $? "the same over netfront (baseline): sender exit ${3:-?}, sha256 $nf"
 	wait_for 240 agent "test -e /tmp/sr-fio-twa.rc && test -e /tmp/sr-fio-xvda.rc" >/dev/null
+	twr_log "$mode: the fio jobs ended $((SECONDS - t1)) s after the $mode"
 	fios=$(agent "cat /tmp/sr-fio-twa.rc /tmp/sr-fio-xvda.rc" | tr '\n' ' ')
 	agent "cat /tmp/sr-fio-twa.txt /tmp/sr-fio-xvda.txt" >"$TWR_RESULTS/sr-$mode-fio.txt" 2>&1
 	set -- $fios
@@ -640,8 +642,8 @@ sr_round() {
 	check "sr_${mode}_no_leak" $? "twinring event channels in dom0 $evt0 before, $evt1 after; $(io_tasks | grep -c task) I/O tasks for $nq queues of domain $new"
 	agent "dmesg | grep -E 'twin(net|blk).*(resum|reconnect)'" >"$TWR_RESULTS/sr-$mode-dmesg.txt" 2>&1
 	twr_log "$mode: $(tr '\n' ';' <"$TWR_RESULTS/sr-$mode-dmesg.txt")"
-	agent "rm -f /tmp/sr-tw /tmp/sr-nf" >/dev/null
-	rm -f "$blob" /run/twr/sr-g-tw /run/twr/sr-g-nf
+	agent "rm -f /tmp/sr-blob /tmp/sg-*" >/dev/null
+	rm -f /run/twr/sr-tw /run/twr/sr-nf
 }
 
 twr_phase ts_io_save_restore
