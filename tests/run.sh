@@ -104,6 +104,8 @@ if [ $run_unit = 1 ]; then
 	[ -x tests/fuzz.sh ] && step "fuzzers" tests/fuzz.sh
 	[ -x tests/pkg/check-debian.sh ] &&
 		step "Debian packages (dpkg-buildpackage, lintian, DKMS)" tests/pkg/check-debian.sh
+	[ -x tests/pkg/check-hypervisor-deb.sh ] &&
+		step "the hypervisor's Debian package (build, lintian, install, purge)" tests/pkg/check-hypervisor-deb.sh
 fi
 
 # --- lab system test ---------------------------------------------------------
