@@ -85,6 +85,43 @@ static void __attribute__((noreturn)) script_child(const char *path, char *const
 	_exit(127);
 }
 
+/* Does "NAME=value" @a set the variable @b ("NAME=..." too) sets? */
+static bool same_name(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+
+	return a[n] == '=' && !strncmp(a, b, n + 1);
+}
+
+char **twr_script_env(char *const env[], char *const add[])
+{
+	size_t n = 0, m = 0, i, j, k = 0;
+	bool path = false;
+	char **envp;
+
+	while (env && env[n])
+		n++;
+	while (add[m])
+		m++;
+	envp = calloc(n + m + 2, sizeof(*envp));
+	if (!envp)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < m && !same_name(add[j], env[i]); j++)
+			;
+		if (j == m)
+			envp[k++] = env[i];
+	}
+	for (j = 0; j < m; j++)
+		envp[k++] = add[j];
+	for (i = 0; i < k; i++)
+		path |= !strncmp(envp[i], "PATH=", 5);
+	if (!path)
+		envp[k++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	envp[k] = NULL;
+	return envp;
+}
+
 int twr_script_run(const char *path, char *const argv[], char *const envp[],
 		   unsigned int timeout_ms, struct twr_script_result *res)
 {
@@ -344,7 +381,6 @@ int twr_net_hotplug(struct twr_tool *t, uint32_t domid, uint32_t devid, bool onl
 	char *argv[4], **envp;
 	const char *action = online ? "online" : "offline";
 	struct twr_script_result res;
-	size_t n = 0, i, k;
 	char *bridge, *herr;
 	int ret, idx = 0;
 	bool mine = false;
@@ -377,31 +413,12 @@ int twr_net_hotplug(struct twr_tool *t, uint32_t domid, uint32_t devid, bool onl
 	snprintf(e_bridge, sizeof(e_bridge), "bridge=%s", bridge ? bridge : "");
 	free(bridge);
 	{
-		static const char *const ours[] = { "script=", "XENBUS_TYPE=", "XENBUS_PATH=",
-						    "XENBUS_BASE_PATH=", "vif=", "bridge=" };
 		char *add[] = { e_script, e_type, e_path, "XENBUS_BASE_PATH=backend", e_vif,
 				e_bridge, NULL };
 
-		for (n = 0; environ && environ[n]; n++)
-			;
-		envp = calloc(n + 8, sizeof(*envp));
+		envp = twr_script_env(environ, add);
 		if (!envp)
 			return twr_tool_fail(t, -ENOMEM, "out of memory");
-		for (i = 0, k = 0; i < n; i++) {
-			size_t j;
-
-			for (j = 0; j < sizeof(ours) / sizeof(ours[0]); j++)
-				if (!strncmp(environ[i], ours[j], strlen(ours[j])))
-					break;
-			if (j == sizeof(ours) / sizeof(ours[0]))
-				envp[k++] = environ[i];
-		}
-		for (i = 0; add[i]; i++)
-			envp[k++] = add[i];
-		/* A daemon started with no PATH still finds ip and ovs-vsctl. */
-		if (!getenv("PATH"))
-			envp[k++] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
-		envp[k] = NULL;
 	}
 	argv[0] = script;
 	argv[1] = (char *)action;

@@ -38,6 +38,13 @@ struct twr_script_result {
 	char tail[TWR_SCRIPT_TAIL];	/* the end of its stderr */
 };
 
+/* The environment of a hotplug script: @env (ours) with each "NAME=value"
+ * of @add replacing a variable of that name, and a PATH where @env has none
+ * (a daemon started with no PATH still finds ip and ovs-vsctl). Both are
+ * NULL terminated; @env may be NULL. Returns a malloc'd NULL-terminated
+ * array of their strings (free() the array only), or NULL if out of memory. */
+char **twr_script_env(char *const env[], char *const add[]);
+
 /* Run @path with @argv (argv[0] included) and the environment @envp (NULL
  * terminated "NAME=VALUE"), stdin and stdout on /dev/null, stderr kept in
  * @res->tail. After @timeout_ms its process group is killed (SIGKILL).

@@ -269,7 +269,64 @@ static void test_offline_claim_names_a_live_process(void)
 }
 
 #define T(fn) { #fn, fn }
+/* The number of entries of a NULL-terminated @v, and whether it has @s. */
+static size_t env_len(char **v)
+{
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	return n;
+}
+
+static bool env_has(char **v, const char *s)
+{
+	for (; *v; v++)
+		if (!strcmp(*v, s))
+			return true;
+	return false;
+}
+
+static void test_env_replaces_ours_and_keeps_the_rest(void)
+{
+	char *env[] = { "HOME=/root", "script=/old", "vif=stale", "PATH=/p", "vifx=keep", NULL };
+	char *add[] = { "script=/etc/xen/scripts/vif-bridge", "vif=twr5.0", "bridge=", NULL };
+	char **e = twr_script_env(env, add);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	/* Ours replaced (never twice), the rest kept, PATH as it was. */
+	CU_ASSERT_EQUAL(env_len(e), 6);
+	CU_ASSERT_TRUE(env_has(e, "HOME=/root"));
+	CU_ASSERT_TRUE(env_has(e, "PATH=/p"));
+	CU_ASSERT_TRUE(env_has(e, "vifx=keep"));
+	CU_ASSERT_TRUE(env_has(e, "script=/etc/xen/scripts/vif-bridge"));
+	CU_ASSERT_TRUE(env_has(e, "vif=twr5.0"));
+	CU_ASSERT_TRUE(env_has(e, "bridge="));
+	CU_ASSERT_FALSE(env_has(e, "script=/old"));
+	CU_ASSERT_FALSE(env_has(e, "vif=stale"));
+	free(e);
+}
+
+static void test_env_without_path_gets_one(void)
+{
+	char *env[] = { "HOME=/root", NULL };
+	char *add[] = { "vif=twr5.0", NULL };
+	char **e = twr_script_env(env, add);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(env_len(e), 3);
+	CU_ASSERT_TRUE(env_has(e, "PATH=/usr/sbin:/usr/bin:/sbin:/bin"));
+	free(e);
+	e = twr_script_env(NULL, add);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	CU_ASSERT_EQUAL(env_len(e), 2);
+	CU_ASSERT_TRUE(env_has(e, "vif=twr5.0"));
+	free(e);
+}
+
 static const struct twr_cunit_test tests[] = {
+	T(test_env_replaces_ours_and_keeps_the_rest),
+	T(test_env_without_path_gets_one),
 	T(test_resolve_name_in_dir),
 	T(test_resolve_absolute_used_as_is),
 	T(test_resolve_missing_is_refused),
