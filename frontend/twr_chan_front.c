@@ -264,14 +264,22 @@ EXPORT_SYMBOL_GPL(twr_chan_front_notify);
  * header (drivers/xen/xenbus/xenbus.h). */
 int xenbus_dev_resume(struct device *dev);
 
+/* Walks that found a device busy are tried again, once a second, this
+ * many times. */
+#define TWR_FRONT_REWATCH_RETRIES	30
+
 static int twr_front_rewatch_one(struct device *dev, void *data)
 {
 	struct xenbus_device *xdev = to_xenbus_device(dev);
+	bool *busy = data;
 	int err;
 
-	/* Under the device lock, as the PM core resumes: a resume still
-	 * running (is_suspended) is left to finish. */
-	device_lock(dev);
+	/* Taken by a probe, a remove or unbind, or the PM core's resume:
+	 * never waited for (see twr_chan_front.h), looked at again later. */
+	if (!device_trylock(dev)) {
+		*busy = true;
+		return 0;
+	}
 	if (!dev->power.is_suspended && dev->driver && !xdev->otherend &&
 	    xenbus_exists(XBT_NIL, xdev->nodename, "backend")) {
 		dev_info(dev, "%s: its backend appeared after the resume: resuming now\n",
@@ -285,15 +293,30 @@ static int twr_front_rewatch_one(struct device *dev, void *data)
 	return 0;
 }
 
+static void twr_front_rewatch_work(struct work_struct *work)
+{
+	struct twr_front_rewatch *rw = container_of(to_delayed_work(work),
+						    struct twr_front_rewatch, work);
+	bool busy = false;
+
+	if (driver_for_each_device(&rw->drv->driver, NULL, &busy,
+				   twr_front_rewatch_one))
+		pr_warn("%s: cannot walk the driver's devices\n", rw->drv->name);
+	if (!busy)
+		rw->retries = 0;
+	else if (rw->retries++ < TWR_FRONT_REWATCH_RETRIES)
+		schedule_delayed_work(&rw->work, HZ);
+}
+
+/* In the watch thread: only queue the walk. */
 static void twr_front_rewatch_cb(struct xenbus_watch *watch, const char *path,
 				 const char *token)
 {
 	struct twr_front_rewatch *rw = container_of(watch, struct twr_front_rewatch,
 						    watch);
 
-	if (driver_for_each_device(&rw->drv->driver, NULL, NULL,
-				   twr_front_rewatch_one))
-		pr_warn("%s: cannot walk the driver's devices\n", rw->drv->name);
+	rw->retries = 0;
+	mod_delayed_work(system_wq, &rw->work, 0);
 }
 
 int twr_front_rewatch_register(struct twr_front_rewatch *rw,
@@ -302,6 +325,8 @@ int twr_front_rewatch_register(struct twr_front_rewatch *rw,
 	int err;
 
 	rw->drv = drv;
+	rw->retries = 0;
+	INIT_DELAYED_WORK(&rw->work, twr_front_rewatch_work);
 	rw->watch.node = kasprintf(GFP_KERNEL, "device/%s", kind);
 	if (!rw->watch.node)
 		return -ENOMEM;
@@ -320,6 +345,8 @@ void twr_front_rewatch_unregister(struct twr_front_rewatch *rw)
 	if (!rw->watch.node)
 		return;
 	unregister_xenbus_watch(&rw->watch);
+	/* No callback runs now: none can queue the walk again. */
+	cancel_delayed_work_sync(&rw->work);
 	kfree(rw->watch.node);
 	rw->watch.node = NULL;
 }

@@ -24,6 +24,7 @@
 #define TWR_CHAN_FRONT_H
 
 #include <linux/interrupt.h>
+#include <linux/workqueue.h>
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 
@@ -105,11 +106,16 @@ void twr_chan_front_notify(struct twr_chan_front *ch);
  * without a backend. This watch on device/<kind> fires when the directories
  * appear, and resumes then each device of the driver that was left with no
  * other end (twinringd holds a new domain paused while it writes them, so
- * this is for a toolstack that was late: restarting, or killed).
+ * this is for a toolstack that was late: restarting, or killed). The walk
+ * runs from a work item and only try-locks each device: the xenbus core
+ * unregisters watches (waiting for the watch thread) with a device's lock
+ * held, and an unbind waits for a walk's reference with it held too.
  */
 struct twr_front_rewatch {
 	struct xenbus_watch watch;
 	struct xenbus_driver *drv;
+	struct delayed_work work;	/* the walk: never in the watch itself */
+	unsigned int retries;		/* of walks that found a device busy */
 };
 
 int twr_front_rewatch_register(struct twr_front_rewatch *rw,
