@@ -572,7 +572,7 @@ check io_orphan_others_untouched $? "$(io_states_all)"
 # destroy removes it), which vif-openvswitch (ts_io_script_ovs) reads.
 # sr_round save|migrate
 sr_round() {
-	local mode=$1 old=$iodomid t0 t1 rc secs new tw nf fios evt0 evt1 sums
+	local mode=$1 old=$iodomid t0 t1 rc secs new tw nf fios evt0 evt1 vm0 vm1 sums requeued k d
 	rm -f /run/twr/sr-tw /run/twr/sr-nf
 	for dst in "tw 7111" "nf 7112"; do
 		set -- $dst
@@ -584,15 +584,15 @@ sr_round() {
 	# backed off for the whole save. Each sends 8 MiB, waits at its gate (a
 	# fifo), then sends the other 8.
 	agent "rm -f /tmp/sr-fio-* /tmp/sg-* /tmp/ss-*; head -c 16M /dev/urandom >/tmp/sr-blob && sha256sum </tmp/sr-blob | cut -d' ' -f1 >/tmp/sr-blob.sum && for d in 'tw 10.99.1.1 7111' 'nf 10.99.0.1 7112'; do set -- \$d; mkfifo /tmp/sg-\$1; (setsid sh -c \"{ dd if=/tmp/sr-blob bs=1M count=8 status=none; cat /tmp/sg-\$1 >/dev/null; dd if=/tmp/sr-blob bs=1M skip=8 status=none; } | socat -u - TCP:\$2:\$3,connect-timeout=5; echo \\\$? >/tmp/ss-\$1.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
-	# Two verify jobs, each 8 rounds of 16 MiB (6 MiB on xvda) written and
-	# read back: about 12 s of the guest's time, the save or migration
-	# starting 4 s in.
-	agent "for d in twa xvda; do s=16M; [ \$d = xvda ] && s=6M; (setsid sh -c \"fio --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
+	# Three verify jobs, each 8 rounds of 16 MiB (6 MiB on xvda, 2 MiB on
+	# the capped twd) written and read back: 10-13 s of the guest's time,
+	# the save or migration starting 4 s in.
+	agent "for d in twa xvda twd; do s=16M; [ \$d = xvda ] && s=6M; [ \$d = twd ] && s=2M; (setsid sh -c \"fio --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
 	sr_at() { [ "$(stat -c %s /run/twr/sr-tw /run/twr/sr-nf 2>/dev/null | sort -n | head -n1)" -ge $((8 * MiB)) ] 2>/dev/null; }
 	wait_for 120 sr_at
 	check "sr_${mode}_first_8m" $? "8 MiB domU->dom0 over twinnet and netfront before the $mode"
 	sleep 2	# the fio jobs are writing
-	evt0=$(grep -c ' twr-' /proc/interrupts)
+	evt0=$(grep -c ' twr-' /proc/interrupts) vm0=$(grep -c twr_chan_back /proc/vmallocinfo)
 	agent "echo >/tmp/sg-tw; echo >/tmp/sg-nf" >/dev/null
 	t0=$SECONDS
 	if [ "$mode" = save ]; then
@@ -624,22 +624,33 @@ sr_round() {
 	check "sr_${mode}_net_sha256" $? "16 MiB domU->dom0 over twinnet across the $mode: sender exit ${2:-?}, sha256 $tw, sent $want"
 	[ "$nf" = "$want" ] && [ "${3:-}" = 0 ]
 	check "sr_${mode}_netfront_sha256" $? "the same over netfront (baseline): sender exit ${3:-?}, sha256 $nf"
-	wait_for 240 agent "test -e /tmp/sr-fio-twa.rc && test -e /tmp/sr-fio-xvda.rc" >/dev/null
+	wait_for 240 agent "test -e /tmp/sr-fio-twa.rc && test -e /tmp/sr-fio-xvda.rc && test -e /tmp/sr-fio-twd.rc" >/dev/null
 	twr_log "$mode: the fio jobs ended $((SECONDS - t1)) s after the $mode"
-	fios=$(agent "cat /tmp/sr-fio-twa.rc /tmp/sr-fio-xvda.rc" | tr '\n' ' ')
-	agent "cat /tmp/sr-fio-twa.txt /tmp/sr-fio-xvda.txt" >"$TWR_RESULTS/sr-$mode-fio.txt" 2>&1
+	fios=$(agent "cat /tmp/sr-fio-twa.rc /tmp/sr-fio-xvda.rc /tmp/sr-fio-twd.rc" | tr '\n' ' ')
+	agent "cat /tmp/sr-fio-twa.txt /tmp/sr-fio-xvda.txt /tmp/sr-fio-twd.txt" >"$TWR_RESULTS/sr-$mode-fio.txt" 2>&1
 	set -- $fios
 	[ "${1:-}" = 0 ]
 	check "sr_${mode}_fio_verify" $? "fio verify on /dev/twa across the $mode: exit ${1:-none} (sr-$mode-fio.txt)"
 	[ "${2:-}" = 0 ]
 	check "sr_${mode}_blkfront_fio_verify" $? "the same on /dev/xvda (blkfront, baseline): exit ${2:-none}"
+	# twd's requests wait in the backend's token bucket: some were in flight
+	# at the suspend, and were requeued and sent again to the new backend.
+	requeued=$(agent "dmesg | sed -n 's/.*twd: resumed: \\([0-9]*\\) request(s) requeued.*/\\1/p' | tail -n1")
+	k=$(agent "dmesg | grep -c 'twd: resumed: [1-9][0-9]* request(s) requeued'")
+	[ "${3:-}" = 0 ] && [ "${k:-0}" -gt "${requeue_rounds:-0}" ]
+	check "sr_${mode}_requeued_verify" $? "fio verify on /dev/twd (iops=40) across the $mode: exit ${3:-none}; at this resume the guest requeued ${requeued:-no} request(s) in flight at its suspend"
+	requeue_rounds=${k:-0}
 	wait_for 60 eval '[ "$(count_devs "$old")" = 0 ] && ! xenstore-exists "/local/domain/0/twinringd/$old" && [ ! -e "/sys/class/net/twr$old.0" ] && [ -z "$(twr-iotask list "$old" 2>/dev/null | grep task)" ]'
 	check "sr_${mode}_old_gone" $? "domain $old: $(count_devs "$old") backend dirs, records '$(xenstore-list "/local/domain/0/twinringd/$old" 2>/dev/null | tr '\n' ' ')', tasks $(twr-iotask list "$old" 2>/dev/null | grep -c task)"
-	evt1=$(grep -c ' twr-' /proc/interrupts)
-	nq=$(( $(xenstore-read "$(io_dir fe twinnet)/num-queues" 2>/dev/null || echo 0) +
-		$(xenstore-read "$(io_dir fe twinblk)/num-queues" 2>/dev/null || echo 0) ))
-	[ "$evt1" = "$evt0" ] && [ "$nq" -gt 0 ] && [ "$(io_tasks | grep -c task)" = "$nq" ]
-	check "sr_${mode}_no_leak" $? "twinring event channels in dom0 $evt0 before, $evt1 after; $(io_tasks | grep -c task) I/O tasks for $nq queues of domain $new"
+	evt1=$(grep -c ' twr-' /proc/interrupts) vm1=$(grep -c twr_chan_back /proc/vmallocinfo)
+	nq=0
+	for k in twinnet twinblk; do
+		for d in $(xenstore-list "/local/domain/$new/device/$k" 2>/dev/null); do
+			nq=$((nq + $(xenstore-read "/local/domain/$new/device/$k/$d/num-queues" 2>/dev/null || echo 0)))
+		done
+	done
+	[ "$evt1" = "$evt0" ] && [ "$vm1" = "$vm0" ] && [ "$nq" -gt 0 ] && [ "$(io_tasks | grep -c task)" = "$nq" ]
+	check "sr_${mode}_no_leak" $? "dom0's twinring event channels $evt0 before, $evt1 after; ring mappings (vmap areas) $vm0 before, $vm1 after; $(io_tasks | grep -c task) I/O tasks for $nq queues of domain $new"
 	agent "dmesg | grep -E 'twin(net|blk).*(resum|reconnect)'" >"$TWR_RESULTS/sr-$mode-dmesg.txt" 2>&1
 	twr_log "$mode: $(tr '\n' ';' <"$TWR_RESULTS/sr-$mode-dmesg.txt")"
 	agent "rm -f /tmp/sr-blob /tmp/sg-*" >/dev/null
@@ -649,7 +660,17 @@ sr_round() {
 twr_phase ts_io_save_restore
 # A smaller domain is saved and moved faster; 256 MiB starved the agent.
 xl mem-set "$IODOMU" 400m
-sleep 3
+# A third disk, from the config file (twinctl sync), so that the restored
+# and the migrated domain get it too: capped at 40 requests a second, its
+# requests wait in the backend's token bucket, so some are in flight when
+# the guest suspends and twinblk-front must requeue them.
+twr_disk_create /run/twr/tsio-slow.img 16
+sed -i "s|^twinring = .*|twinring = [ '$NET_SPEC', '$BLK_SPEC', 'blk, target=/run/twr/tsio-slow.img, vdev=twd, iops=40' ]|" \
+	"/run/twr/$IODOMU.cfg"
+twinctl sync "$IODOMU" >"$TWR_RESULTS/ts-sr-sync.txt" 2>&1
+rc=$?
+wait_for 60 agent test -b /dev/twd
+check sr_slow_disk $((rc | $?)) "twinctl sync exit $rc: /dev/twd (iops=40) in the guest ($(tr '\n' ' ' <"$TWR_RESULTS/ts-sr-sync.txt"))"
 sr_round save
 
 twr_phase ts_io_migrate
@@ -670,7 +691,7 @@ xl save "$IODOMU" /dev/shm/sr.save >"$TWR_RESULTS/xl-save-late.log" 2>&1 &&
 rc=$?
 rm -f /dev/shm/sr.save
 iodomid=$(xl domid "$IODOMU" 2>/dev/null)
-wait_for 30 eval '[ "$(agent "dmesg | grep -c \"resume (talk_to_otherend) failed\"")" -ge 2 ] 2>/dev/null'
+wait_for 30 eval '[ "$(agent "dmesg | grep -c \"resume (talk_to_otherend) failed\"")" -ge 3 ] 2>/dev/null'
 failed=$(agent "dmesg | grep -c 'resume (talk_to_otherend) failed'")
 [ "$rc" = 0 ] && [ -n "$iodomid" ] && [ "$iodomid" != "$old" ]
 check sr_late_restored $? "with no daemon: xl save + restore exit $rc, domain $old is now ${iodomid:-?}; the guest failed ${failed:-?} resume(s) (no backend yet)"
@@ -678,8 +699,8 @@ daemon_start
 wait_for 90 io_connected
 check sr_late_reconnected $? "the daemon started again: domain $iodomid $(io_states_all)"
 late=$(agent "dmesg | grep -c 'its backend appeared after the resume: resuming now'")
-[ "${late:-0}" -ge 2 ]
-check sr_late_frontends_resumed $? "${late:-0} frontend(s) resumed late by their own watch (2 expected)"
+[ "${late:-0}" -ge 3 ]
+check sr_late_frontends_resumed $? "${late:-0} frontend(s) resumed late by their own watch (3 expected: twinnet 0, twinblk 0 and 1)"
 wait_for 20 ping -c 1 -W 1 "$IO_IP" >/dev/null 2>&1 &&
 	agent "dd if=/dev/twa bs=1M count=4 iflag=direct status=none | wc -c" | grep -qx 4194304
 check sr_late_io $? "$IO_IP answers over twinnet, 4 MiB read from /dev/twa"
