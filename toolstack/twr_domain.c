@@ -101,34 +101,28 @@ int twr_domain_resolve(struct twr_tool *t, const char *name_or_id,
 	return 0;
 }
 
-/* @name without @suffix into @out; true if @name ended with it. */
-static bool strip_suffix(const char *name, const char *suffix, char *out, size_t len)
+/* The length of @name before @suffix, 0 if it does not end with it (or
+ * is nothing else). */
+static size_t base_len(const char *name, const char *suffix)
 {
 	size_t n = strlen(name), k = strlen(suffix);
-	bool has = n > k && !strcmp(name + n - k, suffix);
 
-	snprintf(out, len, "%.*s", (int)(has ? n - k : n), name);
-	return has;
+	return n > k && !strcmp(name + n - k, suffix) ? n - k : 0;
 }
 
 bool twr_domain_strip_incoming(char *name)
 {
-	size_t n = strlen(name), k = strlen(TWR_DOM_INCOMING);
+	size_t n = base_len(name, TWR_DOM_INCOMING);
 
-	if (n <= k || strcmp(name + n - k, TWR_DOM_INCOMING))
-		return false;
-	name[n - k] = '\0';
-	return true;
+	if (n)
+		name[n] = '\0';
+	return n;
 }
 
 bool twr_domain_migration_pair(const char *dst, const char *src)
 {
-	char a[TWR_DOMNAME_MAX], b[TWR_DOMNAME_MAX];
-	bool incoming, away;
+	size_t a = base_len(dst, TWR_DOM_INCOMING), b = base_len(src, TWR_DOM_MIGRATEDAWAY);
+	size_t la = a ? a : strlen(dst), lb = b ? b : strlen(src);
 
-	if (strlen(dst) >= sizeof(a) || strlen(src) >= sizeof(b))
-		return false;
-	incoming = strip_suffix(dst, TWR_DOM_INCOMING, a, sizeof(a));
-	away = strip_suffix(src, TWR_DOM_MIGRATEDAWAY, b, sizeof(b));
-	return (incoming || away) && !strcmp(a, b);
+	return (a || b) && la == lb && !strncmp(dst, src, la);
 }
