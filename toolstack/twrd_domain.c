@@ -366,6 +366,11 @@ static unsigned int apply_recorded(struct twrd_daemon *dm, uint32_t domid, const
  * (hold_recover()): a kill between the two leaves the domain paused, a
  * window of one xenstore write.
  */
+static void held_path(char *path, size_t len, uint32_t domid)
+{
+	snprintf(path, len, TWR_XS_DAEMON_ROOT "/%u/held", domid);
+}
+
 static bool hold_take(struct twrd_daemon *dm, uint32_t domid, const char *who)
 {
 	char path[TWR_XS_PATH_MAX];
@@ -375,7 +380,7 @@ static bool hold_take(struct twrd_daemon *dm, uint32_t domid, const char *who)
 			 who, strerror(errno));
 		return false;
 	}
-	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/held", domid);
+	held_path(path, sizeof(path), domid);
 	xs_write(dm->tool.xsh, XBT_NULL, path, "1", 1);
 	return true;
 }
@@ -387,7 +392,7 @@ static void hold_release(struct twrd_daemon *dm, uint32_t domid, const char *who
 	if (xc_domain_unpause(dm->xch, domid))
 		twrd_log(dm, LOG_ERR, "%s: cannot unpause the domain after writing its devices: %s (xl unpause %u)",
 			 who, strerror(errno), domid);
-	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/held", domid);
+	held_path(path, sizeof(path), domid);
 	xs_rm(dm->tool.xsh, XBT_NULL, path);
 }
 
@@ -419,7 +424,7 @@ static void hold_recover(struct twrd_daemon *dm, uint32_t domid, const char *who
 	char path[TWR_XS_PATH_MAX], *v;
 	unsigned int len;
 
-	snprintf(path, sizeof(path), TWR_XS_DAEMON_ROOT "/%u/held", domid);
+	held_path(path, sizeof(path), domid);
 	v = xs_read(dm->tool.xsh, XBT_NULL, path, &len);
 	if (!v)
 		return;
