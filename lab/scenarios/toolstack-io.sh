@@ -584,10 +584,14 @@ sr_round() {
 	# backed off for the whole save. Each sends 8 MiB, waits at its gate (a
 	# fifo), then sends the other 8.
 	agent "rm -f /tmp/sr-fio-* /tmp/sg-* /tmp/ss-*; head -c 16M /dev/urandom >/tmp/sr-blob && sha256sum </tmp/sr-blob | cut -d' ' -f1 >/tmp/sr-blob.sum && for d in 'tw 10.99.1.1 7111' 'nf 10.99.0.1 7112'; do set -- \$d; mkfifo /tmp/sg-\$1; (setsid sh -c \"{ dd if=/tmp/sr-blob bs=1M count=8 status=none; cat /tmp/sg-\$1 >/dev/null; dd if=/tmp/sr-blob bs=1M skip=8 status=none; } | socat -u - TCP:\$2:\$3,connect-timeout=5; echo \\\$? >/tmp/ss-\$1.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
-	# Three verify jobs, each 8 rounds of 16 MiB (6 MiB on xvda, 2 MiB on
-	# the capped twd) written and read back: 10-13 s of the guest's time,
-	# the save or migration starting 4 s in.
-	agent "for d in twa xvda twd; do s=16M; [ \$d = xvda ] && s=6M; [ \$d = twd ] && s=2M; (setsid sh -c \"fio --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
+	# Three verify jobs: 8 rounds of 16 MiB (6 MiB on xvda) written and
+	# read back, 10-13 s of the guest's time, the save or migration
+	# starting 4 s in; on the capped twd two jobs write and verify in
+	# batches of 8 until /tmp/sr-stop appears (after the reconnect), so
+	# that requests are in flight at the suspend however long the live
+	# phase of a migration lasts (a fixed-size job had ended before it on
+	# a slow machine).
+	agent "rm -f /tmp/sr-stop; for d in twa xvda twd; do o='--size=16M --loops=8'; [ \$d = xvda ] && o='--size=6M --loops=8'; [ \$d = twd ] && o='--size=1M --numjobs=2 --offset_increment=1M --time_based --runtime=600 --verify_backlog=8 --trigger-file=/tmp/sr-stop --trigger=true'; (setsid sh -c \"fio --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k \$o --verify=crc32c --verify_fatal=1 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
 	sr_at() { [ "$(stat -c %s /run/twr/sr-tw /run/twr/sr-nf 2>/dev/null | sort -n | head -n1)" -ge $((8 * MiB)) ] 2>/dev/null; }
 	wait_for 120 sr_at
 	check "sr_${mode}_first_8m" $? "8 MiB domU->dom0 over twinnet and netfront before the $mode"
@@ -615,6 +619,9 @@ sr_round() {
 	t1=$SECONDS
 	wait_for 180 agent "test -e /tmp/ss-tw.rc && test -e /tmp/ss-nf.rc" >/dev/null
 	twr_log "$mode: the streams ended $((SECONDS - t1)) s after the $mode"
+	# twd's jobs have had the new backend for a while: its requeued
+	# requests are done, and verified in the batches since.
+	agent "touch /tmp/sr-stop" >/dev/null
 	sums=$(agent "cat /tmp/sr-blob.sum /tmp/ss-tw.rc /tmp/ss-nf.rc" | tr '\n' ' ')
 	set -- $sums
 	want=${1:-none}
@@ -633,8 +640,9 @@ sr_round() {
 	check "sr_${mode}_fio_verify" $? "fio verify on /dev/twa across the $mode: exit ${1:-none} (sr-$mode-fio.txt)"
 	[ "${2:-}" = 0 ]
 	check "sr_${mode}_blkfront_fio_verify" $? "the same on /dev/xvda (blkfront, baseline): exit ${2:-none}"
-	# twd's requests wait in the backend's token bucket: some were in flight
-	# at the suspend, and were requeued and sent again to the new backend.
+	# twd's 16 requests wait in the backend's token bucket: some were in
+	# flight at the suspend, and were requeued and sent again to the new
+	# backend.
 	requeued=$(agent "dmesg | sed -n 's/.*twd: resumed: \\([0-9]*\\) request(s) requeued.*/\\1/p' | tail -n1")
 	k=$(agent "dmesg | grep -c 'twd: resumed: [1-9][0-9]* request(s) requeued'")
 	[ "${3:-}" = 0 ] && [ "${k:-0}" -gt "${requeue_rounds:-0}" ]
