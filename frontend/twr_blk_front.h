@@ -64,6 +64,8 @@ struct twr_blk_front {
 	char vdev[DISK_NAME_LEN];
 	bool resuming;			/* queue quiesced, requests requeued */
 	struct work_struct close_work;
+	bool close_deferred;		/* detach asked while in use */
+	struct delayed_work defer_work;	/* closes once nobody uses it */
 };
 
 extern const struct blk_mq_ops twr_blk_front_mq_ops;

@@ -45,8 +45,21 @@ MODULE_PARM_DESC(inject_fault, "test only: corrupt the next request (1 range, 2 
 static int twr_blk_front_major;
 static DEFINE_IDA(twr_blk_front_minors);
 
+/*
+ * No new user while a close waits for the last one (twr_blk_front_defer_close()).
+ * ->open runs under the disk's open_mutex with the disk live, and the disk
+ * is deleted before @info is freed: @info is valid here.
+ */
+static int twr_blk_front_open(struct block_device *bdev, fmode_t mode)
+{
+	struct twr_blk_front *info = bdev->bd_disk->private_data;
+
+	return READ_ONCE(info->close_deferred) ? -ENXIO : 0;
+}
+
 static const struct block_device_operations twr_blk_front_fops = {
 	.owner = THIS_MODULE,
+	.open = twr_blk_front_open,
 };
 
 /* Sum one counter over the queues. */
@@ -434,6 +447,7 @@ static void twr_blk_front_teardown(struct twr_blk_front *info, bool free_chans)
 		blk_mq_unquiesce_queue(info->disk->queue);
 		blk_mq_kick_requeue_list(info->disk->queue);
 	}
+	info->close_deferred = false;
 	if (info->disk) {
 		del_gendisk(info->disk);
 		put_disk(info->disk);
@@ -458,6 +472,71 @@ static void twr_blk_front_close_work(struct work_struct *work)
 	twr_blk_front_kill_queues(info);
 	mutex_unlock(&info->lock);
 	xenbus_switch_state(info->xbdev, XenbusStateClosing);
+}
+
+/*
+ * The backend asks to close (a detach) while the disk is open in this
+ * guest: a mounted filesystem, a process holding /dev/<vdev>. As blkfront
+ * does, the disk stays and keeps working, and says why in xenstore
+ * (error/device/twinblk/<id>/error, which twinctl quotes); new opens are
+ * refused, and the close happens once the last user has let go
+ * (twr_blk_front_defer_work()): the toolstack removes the device then, or
+ * at once when told to force it. @asked: the backend asked (again), which
+ * is answered each time. Called with info->lock held; returns true if the
+ * close is deferred.
+ */
+static bool twr_blk_front_defer_close(struct twr_blk_front *info, bool asked)
+{
+	struct xenbus_device *dev = info->xbdev;
+	unsigned int users;
+
+	if (dev->state != XenbusStateConnected || !info->disk || info->resuming)
+		return false;
+	if (!info->close_deferred) {
+		WRITE_ONCE(info->close_deferred, true);
+		/* An open that passed twr_blk_front_open() before the flag
+		 * counts in bd_openers once it returns; one that comes after
+		 * is refused. The count read below misses at most an open in
+		 * progress, which del_gendisk() then fails. */
+		smp_mb();
+	}
+	users = disk_openers(info->disk);
+	if (!users)
+		return false;
+	if (asked) {
+		xenbus_dev_error(dev, -EBUSY,
+				 "%s is in use in the guest (%u user(s)): it closes when the last one lets go",
+				 info->vdev, users);
+		dev_info(&dev->dev, "%s: in use, closing when the last user lets go\n",
+			 info->vdev);
+	}
+	schedule_delayed_work(&info->defer_work, HZ);
+	return true;
+}
+
+/* Once a second while a close is deferred: close when nobody holds the
+ * disk any more and the backend still asks for it. */
+static void twr_blk_front_defer_work(struct work_struct *work)
+{
+	struct twr_blk_front *info = container_of(to_delayed_work(work),
+						  struct twr_blk_front,
+						  defer_work);
+	struct xenbus_device *dev = info->xbdev;
+	enum xenbus_state bstate;
+	bool closing, deferred;
+
+	bstate = xenbus_read_driver_state(dev->otherend);
+	if (bstate != XenbusStateClosing && bstate != XenbusStateClosed)
+		return;
+	mutex_lock(&info->lock);
+	closing = info->close_deferred;
+	deferred = closing && twr_blk_front_defer_close(info, false);
+	mutex_unlock(&info->lock);
+	if (!closing || deferred)
+		return;
+	dev_info(&dev->dev, "%s: last user gone, closing\n", info->vdev);
+	twr_blk_front_teardown(info, false);
+	xenbus_frontend_closed(dev);
 }
 
 /*
@@ -555,6 +634,17 @@ static void twr_blk_front_backend_changed(struct xenbus_device *dev,
 			}
 			break;
 		}
+		/* Only a Closing can wait: a Closed backend has let go of
+		 * the rings already. */
+		if (bstate == XenbusStateClosing) {
+			bool deferred;
+
+			mutex_lock(&info->lock);
+			deferred = twr_blk_front_defer_close(info, true);
+			mutex_unlock(&info->lock);
+			if (deferred)
+				break;
+		}
 		twr_blk_front_teardown(info, bstate == XenbusStateClosed);
 		xenbus_frontend_closed(dev);
 		break;
@@ -577,6 +667,7 @@ static int twr_blk_front_probe(struct xenbus_device *dev,
 	info->xbdev = dev;
 	mutex_init(&info->lock);
 	INIT_WORK(&info->close_work, twr_blk_front_close_work);
+	INIT_DELAYED_WORK(&info->defer_work, twr_blk_front_defer_work);
 	ret = ida_alloc_max(&twr_blk_front_minors,
 			    (MINORMASK + 1) / TWR_BLK_FRONT_MINORS - 1,
 			    GFP_KERNEL);
@@ -599,6 +690,9 @@ static void twr_blk_front_remove(struct xenbus_device *dev)
 	 * finds no queues left to kill if it runs. */
 	twr_blk_front_teardown(info, true);
 	cancel_work_sync(&info->close_work);
+	/* After the teardown a deferred close finds nothing to close and
+	 * does not arm itself again. */
+	cancel_delayed_work_sync(&info->defer_work);
 	ida_free(&twr_blk_front_minors, info->index);
 	dev_set_drvdata(&dev->dev, NULL);
 	kfree(info);
