@@ -36,7 +36,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "  attach DOMAIN net bridge=BRIDGE [queues=N] [mac=MAC] [script=SCRIPT] [backend=DOM]\n"
 	      "  attach DOMAIN blk target=PATH vdev=NAME [mode=r|w] [cache=none|writeback] [queues=N] [iops=N] [bw=N[KMG]] [backend=DOM]\n"
-	      "  detach DOMAIN net|blk DEVID\n"
+	      "  detach [-f] DOMAIN net|blk DEVID\n"
 	      "  list                      all twinring devices of all domains\n"
 	      "  show DOMAIN               the devices of one domain, in detail\n"
 	      "  stats DOMAIN              the backend's counters of its devices\n"
@@ -76,9 +76,12 @@ static int command_usage(const char *cmd)
 		  "script=: run that hotplug script (xl's conventions) instead of bridging;\n"
 		  "a failing script detaches the device again.\n" },
 		{ "detach",
-		  "usage: twinctl [--json] [--timeout SECONDS] detach DOMAIN net|blk DEVID\n"
+		  "usage: twinctl [--json] [--timeout SECONDS] detach [-f|--force] DOMAIN net|blk DEVID\n"
 		  "Close the device (online 0, Closing), wait --timeout (default 10 s) for the\n"
-		  "backend's Closed, then remove both directories.\n" },
+		  "backend's Closed, then remove both directories. A disk in use in the guest\n"
+		  "(mounted, held open) is not closed: it stays, closing, until its last user\n"
+		  "lets go, and detach fails saying so. -f removes the device at once, whatever\n"
+		  "holds it (the guest's I/O on it fails).\n" },
 		{ "list", "usage: twinctl [--json] list\nEvery twinring device of every domain, one line each.\n" },
 		{ "show",
 		  "usage: twinctl [--json] show DOMAIN\n"
@@ -170,7 +173,7 @@ static int attach_script(struct ctl *c, uint32_t domid, const struct twr_dev_des
 		return 0;
 	snprintf(why, sizeof(why), "%s", twr_tool_error(&c->tool));
 	fprintf(stderr, "twinctl: %s: detaching the device\n", why);
-	if (twr_dev_destroy(&c->tool, domid, TWR_DEV_NET, d->devid, c->timeout_ms))
+	if (twr_dev_destroy(&c->tool, domid, TWR_DEV_NET, d->devid, c->timeout_ms, 0))
 		fprintf(stderr, "twinctl: %s\n", twr_tool_error(&c->tool));
 	return EXIT_RUNTIME;
 }
@@ -295,13 +298,19 @@ static int cmd_attach(struct ctl *c, int argc, char **argv)
 
 static int cmd_detach(struct ctl *c, int argc, char **argv)
 {
+	unsigned int flags = TWR_DESTROY_IDLE;
 	enum twr_dev_kind kind;
 	uint32_t domid, devid;
 	int ret;
 
+	if (argc > 0 && (!strcmp(argv[0], "-f") || !strcmp(argv[0], "--force"))) {
+		flags = TWR_DESTROY_FORCE;
+		argc--;
+		argv++;
+	}
 	if (argc != 3)
 		return twinctl_usage_error("detach needs a domain, a kind and a device id (%s)",
-					   "twinctl detach DOMAIN net|blk DEVID");
+					   "twinctl detach [-f] DOMAIN net|blk DEVID");
 	if (twr_dev_kind_parse(argv[1], &kind))
 		return twinctl_usage_error("unknown device kind '%s': use net or blk", argv[1]);
 	if (twr_id_parse(argv[2], &devid))
@@ -312,7 +321,7 @@ static int cmd_detach(struct ctl *c, int argc, char **argv)
 		return ret;
 	if (twr_domain_resolve(&c->tool, argv[0], &domid))
 		return twinctl_runtime_error(c);
-	ret = twr_dev_destroy(&c->tool, domid, kind, devid, c->timeout_ms);
+	ret = twr_dev_destroy(&c->tool, domid, kind, devid, c->timeout_ms, flags);
 	if (ret < 0)
 		return twinctl_runtime_error(c);
 	if (ret > 0)

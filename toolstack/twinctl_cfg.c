@@ -313,7 +313,8 @@ int twinctl_cmd_sync(struct ctl *c, int argc, char **argv)
 		if (j == nrec)
 			continue;	/* its device is gone already */
 		rec[j].used = true;
-		if (twr_dev_destroy(&c->tool, domid, rec[j].kind, rec[j].devid, c->timeout_ms) < 0) {
+		if (twr_dev_destroy(&c->tool, domid, rec[j].kind, rec[j].devid, c->timeout_ms,
+				    TWR_DESTROY_IDLE) < 0) {
 			fprintf(stderr, "twinctl: entry '%s': %s\n", shown(old.items[i]),
 				twr_tool_error(&c->tool));
 			failed++;

@@ -509,11 +509,47 @@ int twr_dev_remove_closed(struct twr_tool *t, uint32_t domid, enum twr_dev_kind 
 	return remove_device(t, fe, be, domid, kind, devid, true);
 }
 
+/* The xenbus error node of a guest's device (xenbus_dev_error()). */
+static void error_node(char *path, size_t len, uint32_t domid, enum twr_dev_kind kind,
+		       uint32_t devid)
+{
+	snprintf(path, len, "/local/domain/%u/error/device/%s/%u/error", domid,
+		 twr_dev_kind_xs(kind), devid);
+}
+
+/*
+ * After a detach's wait: did the guest refuse to close, the device being in
+ * use there? twinblk-front then stays Connected and writes its error node
+ * (removed before the detach asked to close). Fail with -EBUSY, quoting
+ * it (guest-written: made printable and cut short). A frontend that is
+ * only slow or hung wrote none, and is removed as before.
+ */
+static int frontend_busy(struct twr_tool *t, const char *fe, uint32_t domid,
+			 enum twr_dev_kind kind, uint32_t devid, unsigned int timeout_ms)
+{
+	char path[TWR_XS_PATH_MAX + 16], why[160];
+	unsigned int n;
+	char *v;
+
+	snprintf(path, sizeof(path), "%s/state", fe);
+	if (xs_read_int(t->xsh, path) != XenbusStateConnected)
+		return 0;
+	error_node(path, sizeof(path), domid, kind, devid);
+	v = xs_read(t->xsh, XBT_NULL, path, &n);
+	if (!v)
+		return 0;
+	twr_printable(why, sizeof(why), v);
+	free(v);
+	return twr_tool_fail(t, -EBUSY,
+			     "%s device %u of domain %u is in use in the guest, which did not close it in %u s (it says: %s): left closing; the guest closes it when its last user lets go (umount, the process ends), and twinringd then removes it; detach -f removes it now, failing the guest's I/O on it",
+			     twr_dev_kind_xs(kind), devid, domid, timeout_ms / 1000, why);
+}
+
 int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
-		    uint32_t devid, unsigned int timeout_ms)
+		    uint32_t devid, unsigned int timeout_ms, unsigned int flags)
 {
 	char fe[TWR_XS_PATH_MAX], be[TWR_XS_PATH_MAX], path[TWR_XS_PATH_MAX + 16];
-	char st[8];
+	char errp[TWR_XS_PATH_MAX + 16], st[8];
 	char hp_err[TWR_TOOL_ERR_MAX] = "";
 	bool has_be, has_fe, closed = true, ran;
 	uint32_t backend;
@@ -536,15 +572,23 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 		/* A backend still Initialising never probed the device: it has
 		 * mapped nothing, there is nothing to wait for. */
 		if (state > XenbusStateInitialising && state != XenbusStateClosed) {
+			if (flags & TWR_DESTROY_IDLE) {
+				error_node(errp, sizeof(errp), domid, kind, devid);
+				xs_rm(t->xsh, XBT_NULL, errp);
+			}
 			snprintf(st, sizeof(st), "%d", XenbusStateClosing);
 			xs_write(t->xsh, XBT_NULL, path, st, (unsigned int)strlen(st));
 			twr_killpoint(t, TWR_KILL_DETACH_CLOSING);
-			closed = wait_closed(path, timeout_ms, t->stop);
+			if (!(flags & TWR_DESTROY_FORCE))
+				closed = wait_closed(path, timeout_ms, t->stop);
 			/* Stopping: the device stays, for the next daemon. */
 			if (!closed && t->stop && *t->stop)
 				return twr_tool_fail(t, -EINTR,
 						     "stopping: %s device %u of domain %u left closing, for the next twinringd",
 						     twr_dev_kind_xs(kind), devid, domid);
+			if (!closed && (flags & TWR_DESTROY_IDLE) &&
+			    frontend_busy(t, fe, domid, kind, devid, timeout_ms))
+				return -EBUSY;
 		}
 		/* A script's "offline", as libxl runs it: once the backend
 		 * closed, before its directory goes. It failing removes the

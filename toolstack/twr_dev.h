@@ -34,9 +34,21 @@ int twr_dev_create(struct twr_tool *t, uint32_t domid,
 /* Ask the backend to close (online 0, state Closing), wait up to
  * @timeout_ms for Closed, then remove both directories. Returns 0, 1 if the
  * backend did not close in time (the directories are removed anyway and
- * the message says so), or a negative errno (-ENOENT: no such device). */
+ * the message says so), or a negative errno (-ENOENT: no such device;
+ * -EBUSY: see TWR_DESTROY_IDLE). */
 int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
-		    uint32_t devid, unsigned int timeout_ms);
+		    uint32_t devid, unsigned int timeout_ms, unsigned int flags);
+
+/* twr_dev_destroy() flags */
+/* A frontend still Connected after @timeout_ms that wrote its xenbus error
+ * node meanwhile refused to close, the device being in use in the guest (a
+ * mounted filesystem: twinblk-front defers its close, as blkfront does):
+ * leave the device closing, for the guest to close and twinringd to remove
+ * then, and fail with -EBUSY. */
+#define TWR_DESTROY_IDLE	(1u << 0)
+/* Remove the directories at once, with no wait: the guest's device goes
+ * whatever holds it (its I/O fails), as xl's forced detach. */
+#define TWR_DESTROY_FORCE	(1u << 1)
 
 /* Finish a detach whose caller died after it closed the device: remove
  * both directories and the record in one transaction, but only if the

@@ -542,7 +542,7 @@ static void domain_teardown(struct twrd_daemon *dm, uint32_t domid)
 	}
 	for (i = 0; i < n; i++) {
 		ret = twr_dev_destroy(&dm->tool, domid, devs[i].kind, devs[i].devid,
-				      dm->close_timeout_ms);
+				      dm->close_timeout_ms, 0);
 		if (ret == -EINTR) {
 			/* SIGTERM: the rest (records included) is swept by
 			 * the next twinringd, as for a domain that died while

@@ -229,7 +229,7 @@ static void hotplug_online(struct twrd_daemon *dm, struct twrd_track *t, int idx
 		return;
 	}
 	twrd_log(dm, LOG_ERR, "%s: removing the device", twr_tool_error(&dm->tool));
-	ret = twr_dev_destroy(&dm->tool, t->domid, t->kind, t->devid, dm->close_timeout_ms);
+	ret = twr_dev_destroy(&dm->tool, t->domid, t->kind, t->devid, dm->close_timeout_ms, 0);
 	if (ret)	/* the message names the device */
 		twrd_log(dm, ret < 0 ? LOG_ERR : LOG_WARNING, "%s", twr_tool_error(&dm->tool));
 }

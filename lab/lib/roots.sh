@@ -31,10 +31,11 @@ TWR_ROOT_PKGS_DOMU=""
 # the stage holds depends on what an earlier run left in the cache. dom0's
 # dm-delay gives the blk scenario disks with a real latency (docs/blk.md), ext4
 # a filesystem with O_DIRECT for its file target, openvswitch the datapath of
-# ovs-vswitchd (script= phase of toolstack-io).
+# ovs-vswitchd (script= phase of toolstack-io); the domU's ext4 the disk
+# toolstack-io mounts to detach it while in use.
 TWR_ROOT_MODS_DOM0="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-blkback
 	bridge loop virtio_pci virtio_blk dm-delay ext4 openvswitch"
-TWR_ROOT_MODS_DOMU="xen-netfront xen-blkfront xen-evtchn xen-gntalloc"
+TWR_ROOT_MODS_DOMU="xen-netfront xen-blkfront xen-evtchn xen-gntalloc ext4"
 
 # twr_root_pkgs ROLE: the package list, with the Xen tools pinned.
 twr_root_pkgs() {

@@ -473,6 +473,78 @@ check io_detach_finished $? "twinringd finished the detach: backend dir $(xensto
 io_connected
 check io_detach_others_untouched $? "$(io_states_all)"
 
+# --- detach of a disk in use ------------------------------------------------
+# A mounted ext4 disk: twinblk-front refuses to close it, as blkfront does,
+# and keeps serving it; twinctl detach waits --timeout, leaves it closing and
+# says so; new opens are refused; once unmounted the guest closes it and
+# twinringd removes it (its grace for a half-done detach); what was written
+# before and during the wait is in the file. Then detach -f of a disk
+# mounted with a writer on it removes it at once; nothing leaks. Beside it,
+# in the same wait, xl block-detach of a mounted blkfront disk, logged as
+# the baseline (libxl's own choice after its timeout).
+twr_phase ts_io_detach_busy
+IO_FS=/run/twr/tsio-fs.img IO_FS_XVD=/run/twr/tsio-fs-xvd.img
+busy_counts() { echo "vmaps=$(grep -c twr_chan_back /proc/vmallocinfo) irqs=$(grep -c ' twr-' /proc/interrupts) tasks=$(io_tasks | grep -c task)"; }
+busy0=$(busy_counts)
+twr_disk_create "$IO_FS" 16 && twr_disk_create "$IO_FS_XVD" 16 &&
+	mkfs.ext4 -q -F "$IO_FS" && mkfs.ext4 -q -F "$IO_FS_XVD"
+busy_attach() {
+	out=$(twinctl attach "$IODOMU" blk target="$IO_FS" vdev=twe 2>&1) &&
+		bdev=$(sed -n 's/.*twinblk device \([0-9]*\).*/\1/p' <<<"$out" | head -n1) &&
+		wait_for 60 agent test -b /dev/twe &&
+		agent "mkdir -p /mnt/twe && mount /dev/twe /mnt/twe && echo before >>/mnt/twe/f && sync" >/dev/null
+}
+busy_attach
+check io_busy_mounted $? "twinblk ${bdev:-?} (ext4) mounted in the guest: $out"
+xl block-attach "$IODOMU" "format=raw,vdev=xvdf,access=rw,target=$IO_FS_XVD" &&
+	wait_for 60 agent test -b /dev/xvdf && agent "mkdir -p /mnt/xvdf && mount /dev/xvdf /mnt/xvdf" >/dev/null
+check io_busy_blkfront_mounted $? "xvdf (blkfront, ext4) mounted in the guest"
+t0=$SECONDS
+(
+	t=$SECONDS
+	xl block-detach "$IODOMU" xvdf >"$TWR_RESULTS/busy-xl-block-detach.txt" 2>&1
+	echo "exit $? after $((SECONDS - t)) s" >>"$TWR_RESULTS/busy-xl-block-detach.txt"
+) &
+xlpid=$!
+out=$(twinctl --timeout 5 detach "$IODOMU" blk "$bdev" 2>&1)
+rc=$? secs=$((SECONDS - t0))
+during=$(agent "echo during >>/mnt/twe/f && sync && cat /mnt/twe/f" | tr '\n' ' ')
+[ "$rc" = 1 ] && grep -q "in use in the guest" <<<"$out" && [ "$during" = "before during " ]
+check io_busy_refused $? "twinctl detach of the mounted disk: exit $rc after $secs s: $out; the disk still serves: '$during'"
+agent "dd if=/dev/twe of=/dev/null bs=4k count=1 2>&1"
+[ $? != 0 ]
+check io_busy_no_new_users $? "a new open of /dev/twe while its close waits is refused"
+wait $xlpid
+xvd_left=$(agent "test -b /dev/xvdf && echo present || echo gone")
+twr_log "blkfront baseline: xl block-detach of mounted xvdf: $(tr '\n' ' ' <"$TWR_RESULTS/busy-xl-block-detach.txt"); /dev/xvdf $xvd_left in the guest"
+agent "umount /mnt/xvdf 2>/dev/null || umount -l /mnt/xvdf" >/dev/null
+[ "$xvd_left" = present ] && xl block-detach "$IODOMU" xvdf >/dev/null 2>&1
+t0=$SECONDS
+agent "umount /mnt/twe" >/dev/null
+wait_for 60 eval '! xenstore-exists "$(io_dir be twinblk "$bdev")" && ! xenstore-exists "$(io_dir fe twinblk "$bdev")"' &&
+	wait_for 20 eval '! agent test -b /dev/twe'
+check io_busy_closed_when_free $? "after umount the guest closed twinblk $bdev and twinringd removed it in $((SECONDS - t0)) s (backend dir $(xenstore-exists "$(io_dir be twinblk "$bdev")" && echo left || echo gone))"
+content=$(debugfs -R "cat /f" "$IO_FS" 2>/dev/null | tr '\n' ' ')
+[ "$content" = "before during " ]
+check io_busy_data_kept $? "the file on the backing image (debugfs, dom0): '$content'"
+busy_attach &&
+	agent "(setsid sh -c 'while echo x >>/mnt/twe/g; do sync; sleep 0.2; done' </dev/null >/dev/null 2>&1 &)" >/dev/null
+check io_busy_mounted_again $? "twinblk ${bdev:-?} mounted again, a writer on it: $out"
+t0=$SECONDS
+out=$(twinctl --timeout 20 detach -f "$IODOMU" blk "$bdev" 2>&1)
+rc=$? secs=$((SECONDS - t0))
+wait_for 30 eval '! agent test -b /dev/twe'
+gone=$?
+[ "$rc" = 0 ] && [ "$secs" -lt 5 ] && [ "$gone" = 0 ] &&
+	! xenstore-exists "$(io_dir be twinblk "$bdev")" && ! xenstore-exists "$(io_dir fe twinblk "$bdev")"
+check io_busy_forced $? "detach -f of the mounted disk: exit $rc in $secs s ($out); /dev/twe $(agent test -b /dev/twe && echo left || echo gone)"
+agent "pkill -f 'echo x >>/mnt/twe/g'; umount -l /mnt/twe" >/dev/null
+wait_for 20 eval '[ "$(busy_counts)" = "$busy0" ]'
+check io_busy_no_leak $? "dom0 before: $busy0; after: $(busy_counts)"
+io_connected
+check io_busy_others_untouched $? "$(io_states_all)"
+rm -f "$IO_FS" "$IO_FS_XVD"
+
 # --- hot attach/detach cycles: nothing leaks --------------------------------
 # TWR_CYCLES (default 20) rounds of twinctl attach of a disk and a NIC to the
 # running domU (twinringd registers their tasks and gives the go-ahead), both
