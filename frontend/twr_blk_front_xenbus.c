@@ -476,10 +476,11 @@ static void twr_blk_front_close_work(struct work_struct *work)
 
 /*
  * The backend asks to close (a detach) while the disk is open in this
- * guest: a mounted filesystem, a process holding /dev/<vdev>. As blkfront
- * does, the disk stays and keeps working, and says why in xenstore
- * (error/device/twinblk/<id>/error, which twinctl quotes); new opens are
- * refused, and the close happens once the last user has let go
+ * guest: a mounted filesystem, a process holding /dev/<vdev>. The disk
+ * stays and keeps working (6.1's blkfront instead marks such a disk dead
+ * and closes at once: the lab's ts_io_detach_busy logs it), says why in
+ * xenstore (error/device/twinblk/<id>/error, which twinctl quotes); new
+ * opens are refused, and the close happens once the last user has let go
  * (twr_blk_front_defer_work()): the toolstack removes the device then, or
  * at once when told to force it. @asked: the backend asked (again), which
  * is answered each time. Called with info->lock held; returns true if the

@@ -42,7 +42,8 @@ int twr_dev_destroy(struct twr_tool *t, uint32_t domid, enum twr_dev_kind kind,
 /* twr_dev_destroy() flags */
 /* A frontend still Connected after @timeout_ms that wrote its xenbus error
  * node meanwhile refused to close, the device being in use in the guest (a
- * mounted filesystem: twinblk-front defers its close, as blkfront does):
+ * mounted filesystem: twinblk-front defers its close, where 6.1's blkfront
+ * marks the disk dead at once):
  * leave the device closing, for the guest to close and twinringd to remove
  * then, and fail with -EBUSY. */
 #define TWR_DESTROY_IDLE	(1u << 0)
