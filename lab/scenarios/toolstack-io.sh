@@ -538,7 +538,7 @@ gone=$?
 [ "$rc" = 0 ] && [ "$secs" -lt 5 ] && [ "$gone" = 0 ] &&
 	! xenstore-exists "$(io_dir be twinblk "$bdev")" && ! xenstore-exists "$(io_dir fe twinblk "$bdev")"
 check io_busy_forced $? "detach -f of the mounted disk: exit $rc in $secs s ($out); /dev/twe $(agent test -b /dev/twe && echo left || echo gone)"
-agent "pkill -f 'echo x >>/mnt/twe/g'; umount -l /mnt/twe" >/dev/null
+agent "pkill -f 'echo [x] >>/mnt/twe/g'; umount -l /mnt/twe" >/dev/null
 wait_for 20 eval '[ "$(busy_counts)" = "$busy0" ]'
 check io_busy_no_leak $? "dom0 before: $busy0; after: $(busy_counts)"
 io_connected
@@ -642,7 +642,38 @@ check io_orphan_others_untouched $? "$(io_states_all)"
 # Last before the teardown: a migration to the same host leaves the domain
 # without its /vm/<uuid> node (the two ends share it, and the source's
 # destroy removes it), which vif-openvswitch (ts_io_script_ovs) reads.
-# sr_round save|migrate
+# The twinring kthreads' CPU time in dom0, in clock ticks.
+twr_kthread_ticks() {
+	local p sum=0 f
+	for p in $(pgrep '^twr'); do
+		f=$(cut -d' ' -f14,15 "/proc/$p/stat" 2>/dev/null) || continue
+		sum=$((sum + ${f% *} + ${f#* }))
+	done
+	echo "$sum"
+}
+
+# xl pause for TWR_PAUSE_SECS (60) with the transfers of sr_round open: the
+# guest's frontends stop answering. Dom0 must not wait on it meanwhile:
+# twinctl list and stats answer in their 10 s bound, no twinring kthread
+# sleeps uninterruptibly (D), and they use under a tenth of a CPU (they
+# sleep, not spin). Then xl unpause and the transfers carry on.
+sr_pause() {
+	local secs=${TWR_PAUSE_SECS:-60} c0 c1 lrc dstate hz
+	hz=$(getconf CLK_TCK)
+	xl pause "$IODOMU" || return 1
+	c0=$(twr_kthread_ticks)
+	sleep $((secs / 2))
+	timeout 10 twinctl list >/dev/null 2>&1 && timeout 10 twinctl stats "$IODOMU" >/dev/null 2>&1
+	lrc=$?
+	dstate=$(ps -eo stat=,comm= | awk '$1 ~ /^D/ && $2 ~ /^twr/' | wc -l)
+	sleep $((secs - secs / 2))
+	c1=$(twr_kthread_ticks)
+	xl unpause "$IODOMU" || return 1
+	[ "$lrc" = 0 ] && [ "$dstate" = 0 ] && [ $((c1 - c0)) -lt $((secs * hz / 10)) ]
+	check sr_pause_dom0_free $? "the guest paused $secs s with transfers open: twinctl list and stats exit $lrc, $dstate twinring kthread(s) in D state, their CPU time $((c1 - c0)) ticks of $((secs * hz)) (a tenth allowed)"
+}
+
+# sr_round save|migrate|pause
 sr_round() {
 	local mode=$1 old=$iodomid t0 t1 rc secs new tw nf fios evt0 evt1 vm0 vm1 sums requeued k d
 	rm -f /run/twr/sr-tw /run/twr/sr-nf
@@ -656,14 +687,15 @@ sr_round() {
 	# backed off for the whole save. Each sends 8 MiB, waits at its gate (a
 	# fifo), then sends the other 8.
 	agent "rm -f /tmp/sr-fio-* /tmp/sg-* /tmp/ss-*; head -c 16M /dev/urandom >/tmp/sr-blob && sha256sum </tmp/sr-blob | cut -d' ' -f1 >/tmp/sr-blob.sum && for d in 'tw 10.99.1.1 7111' 'nf 10.99.0.1 7112'; do set -- \$d; mkfifo /tmp/sg-\$1; (setsid sh -c \"{ dd if=/tmp/sr-blob bs=1M count=8 status=none; cat /tmp/sg-\$1 >/dev/null; dd if=/tmp/sr-blob bs=1M skip=8 status=none; } | socat -u - TCP:\$2:\$3,connect-timeout=5; echo \\\$? >/tmp/ss-\$1.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
-	# Three verify jobs: 8 rounds of 16 MiB (6 MiB on xvda) written and
-	# read back, 10-13 s of the guest's time, the save or migration
-	# starting 4 s in; on the capped twd two jobs write and verify in
-	# batches of 8 until /tmp/sr-stop appears (after the reconnect), so
-	# that requests are in flight at the suspend however long the live
-	# phase of a migration lasts (a fixed-size job had ended before it on
-	# a slow machine).
-	agent "rm -f /tmp/sr-stop; for d in twa xvda twd; do o='--size=16M --loops=8'; [ \$d = xvda ] && o='--size=6M --loops=8'; [ \$d = twd ] && o='--size=1M --numjobs=2 --offset_increment=1M --time_based --runtime=600 --verify_backlog=8 --trigger-file=/tmp/sr-stop --trigger=true'; (setsid sh -c \"fio --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k \$o --verify=crc32c --verify_fatal=1 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
+	# Three verify jobs, each 8 rounds of 16 MiB (6 MiB on xvda, 2 MiB on
+	# the capped twd) written and read back: 10-13 s of the guest's time,
+	# the save or migration starting 4 s in. On twd a reader beside them
+	# (8 reads at a time, past the 2 MiB) runs until /tmp/sr-stop appears,
+	# after the reconnect: requests are in flight at the suspend however
+	# long a migration's live phase lasts (the fixed-size job alone had
+	# ended before it on a slow machine), and each must complete for the
+	# reader to end.
+	agent "rm -f /tmp/sr-stop; for d in twa xvda twd; do s=16M; [ \$d = xvda ] && s=6M; [ \$d = twd ] && s=2M; (setsid sh -c \"fio --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done; (setsid sh -c 'fio --name=sr-twdr --filename=/dev/twd --direct=1 --ioengine=libaio --iodepth=8 --rw=randread --bs=64k --offset=8M --size=8M --time_based --runtime=600 --trigger-file=/tmp/sr-stop --trigger=true --output=/tmp/sr-fio-twdr.txt; echo \$? >/tmp/sr-fio-twdr.rc' </dev/null >/dev/null 2>&1 &)" >/dev/null
 	sr_at() { [ "$(stat -c %s /run/twr/sr-tw /run/twr/sr-nf 2>/dev/null | sort -n | head -n1)" -ge $((8 * MiB)) ] 2>/dev/null; }
 	wait_for 120 sr_at
 	check "sr_${mode}_first_8m" $? "8 MiB domU->dom0 over twinnet and netfront before the $mode"
@@ -676,13 +708,20 @@ sr_round() {
 			xl restore /dev/shm/sr.save >"$TWR_RESULTS/xl-restore.log" 2>&1
 		rc=$?
 		rm -f /dev/shm/sr.save
+	elif [ "$mode" = pause ]; then
+		sr_pause
+		rc=$?
 	else
 		xl migrate -s '' "$IODOMU" 'xl migrate-receive' >"$TWR_RESULTS/xl-migrate.log" 2>&1
 		rc=$?
 	fi
 	secs=$((SECONDS - t0))
 	new=$(xl domid "$IODOMU" 2>/dev/null)
-	[ "$rc" = 0 ] && [ -n "$new" ] && [ "$new" != "$old" ]
+	if [ "$mode" = pause ]; then
+		[ "$rc" = 0 ] && [ "$new" = "$old" ]
+	else
+		[ "$rc" = 0 ] && [ -n "$new" ] && [ "$new" != "$old" ]
+	fi
 	check "sr_${mode}_done" $? "xl $mode exit $rc in $secs s: domain $old is now ${new:-?}"
 	[ -n "$new" ] || return 1
 	iodomid=$new
@@ -703,25 +742,38 @@ sr_round() {
 	check "sr_${mode}_net_sha256" $? "16 MiB domU->dom0 over twinnet across the $mode: sender exit ${2:-?}, sha256 $tw, sent $want"
 	[ "$nf" = "$want" ] && [ "${3:-}" = 0 ]
 	check "sr_${mode}_netfront_sha256" $? "the same over netfront (baseline): sender exit ${3:-?}, sha256 $nf"
-	wait_for 240 agent "test -e /tmp/sr-fio-twa.rc && test -e /tmp/sr-fio-xvda.rc && test -e /tmp/sr-fio-twd.rc" >/dev/null
+	if ! wait_for 120 agent "test -e /tmp/sr-fio-twa.rc && test -e /tmp/sr-fio-xvda.rc && test -e /tmp/sr-fio-twd.rc && test -e /tmp/sr-fio-twdr.rc" >/dev/null; then
+		# A job that never ends: where its requests are, for the report.
+		{
+			agent "cat /sys/block/twd/inflight; grep -H . /sys/block/twd/twinblk/*; ps -eo pid,stat,wchan:32,args | grep '[f]io'"
+			grep -H . /sys/bus/xen-backend/devices/twinblk-"$new"-*/twinblk/* 2>&1
+			for p in $(pgrep '^twr'); do echo "== $p $(cat "/proc/$p/comm")"; cat "/proc/$p/stack"; done
+		} >"$TWR_RESULTS/sr-$mode-stuck.txt" 2>&1
+		twr_log "$mode: a fio job did not end: sr-$mode-stuck.txt"
+	fi
 	twr_log "$mode: the fio jobs ended $((SECONDS - t1)) s after the $mode"
-	fios=$(agent "cat /tmp/sr-fio-twa.rc /tmp/sr-fio-xvda.rc /tmp/sr-fio-twd.rc" | tr '\n' ' ')
-	agent "cat /tmp/sr-fio-twa.txt /tmp/sr-fio-xvda.txt /tmp/sr-fio-twd.txt" >"$TWR_RESULTS/sr-$mode-fio.txt" 2>&1
+	fios=$(agent "for f in twa xvda twd twdr; do cat /tmp/sr-fio-\$f.rc 2>/dev/null || echo none; done" | tr '\n' ' ')
+	agent "cat /tmp/sr-fio-twa.txt /tmp/sr-fio-xvda.txt /tmp/sr-fio-twd.txt /tmp/sr-fio-twdr.txt; pkill -9 -f 'name=sr-twd[r]'" >"$TWR_RESULTS/sr-$mode-fio.txt" 2>&1
 	set -- $fios
 	[ "${1:-}" = 0 ]
 	check "sr_${mode}_fio_verify" $? "fio verify on /dev/twa across the $mode: exit ${1:-none} (sr-$mode-fio.txt)"
 	[ "${2:-}" = 0 ]
 	check "sr_${mode}_blkfront_fio_verify" $? "the same on /dev/xvda (blkfront, baseline): exit ${2:-none}"
-	# twd's 16 requests wait in the backend's token bucket: some were in
-	# flight at the suspend, and were requeued and sent again to the new
-	# backend.
-	requeued=$(agent "dmesg | sed -n 's/.*twd: resumed: \\([0-9]*\\) request(s) requeued.*/\\1/p' | tail -n1")
-	k=$(agent "dmesg | grep -c 'twd: resumed: [1-9][0-9]* request(s) requeued'")
-	[ "${3:-}" = 0 ] && [ "${k:-0}" -gt "${requeue_rounds:-0}" ]
-	check "sr_${mode}_requeued_verify" $? "fio verify on /dev/twd (iops=40) across the $mode: exit ${3:-none}; at this resume the guest requeued ${requeued:-no} request(s) in flight at its suspend"
-	requeue_rounds=${k:-0}
-	wait_for 60 eval '[ "$(count_devs "$old")" = 0 ] && ! xenstore-exists "/local/domain/0/twinringd/$old" && [ ! -e "/sys/class/net/twr$old.0" ] && [ -z "$(twr-iotask list "$old" 2>/dev/null | grep task)" ]'
-	check "sr_${mode}_old_gone" $? "domain $old: $(count_devs "$old") backend dirs, records '$(xenstore-list "/local/domain/0/twinringd/$old" 2>/dev/null | tr '\n' ' ')', tasks $(twr-iotask list "$old" 2>/dev/null | grep -c task)"
+	if [ "$mode" = pause ]; then
+		[ "${3:-}" = 0 ] && [ "${4:-}" = 0 ]
+		check sr_pause_twd_verify $? "fio verify on /dev/twd (iops=40) across the pause: exit ${3:-none}; its reader exit ${4:-none}"
+	else
+		# twd's requests wait in the backend's token bucket: some were in
+		# flight at the suspend, and were requeued and sent again to the new
+		# backend; the reader ended, so each of its reads completed.
+		requeued=$(agent "dmesg | sed -n 's/.*twd: resumed: \\([0-9]*\\) request(s) requeued.*/\\1/p' | tail -n1")
+		k=$(agent "dmesg | grep -c 'twd: resumed: [1-9][0-9]* request(s) requeued'")
+		[ "${3:-}" = 0 ] && [ "${4:-}" = 0 ] && [ "${k:-0}" -gt "${requeue_rounds:-0}" ]
+		check "sr_${mode}_requeued_verify" $? "fio verify on /dev/twd (iops=40) across the $mode: exit ${3:-none}, its reader exit ${4:-none}; at this resume the guest requeued ${requeued:-no} request(s) in flight at its suspend"
+		requeue_rounds=${k:-0}
+		wait_for 60 eval '[ "$(count_devs "$old")" = 0 ] && ! xenstore-exists "/local/domain/0/twinringd/$old" && [ ! -e "/sys/class/net/twr$old.0" ] && [ -z "$(twr-iotask list "$old" 2>/dev/null | grep task)" ]'
+		check "sr_${mode}_old_gone" $? "domain $old: $(count_devs "$old") backend dirs, records '$(xenstore-list "/local/domain/0/twinringd/$old" 2>/dev/null | tr '\n' ' ')', tasks $(twr-iotask list "$old" 2>/dev/null | grep -c task)"
+	fi
 	evt1=$(grep -c ' twr-' /proc/interrupts) vm1=$(grep -c twr_chan_back /proc/vmallocinfo)
 	nq=0
 	for k in twinnet twinblk; do
@@ -757,6 +809,11 @@ twr_phase ts_io_migrate
 sr_round migrate
 grep -qF "domain $IODOMU--incoming ($iodomid): an incoming migration" "$LOG"
 check sr_migrate_incoming_attached $? "the daemon attached the receiving domain's devices under its --incoming name"
+
+# A guest that stops answering for a minute (xl pause) with transfers open:
+# nothing in dom0 waits on it, and it carries on after xl unpause.
+twr_phase ts_io_pause
+sr_round pause
 
 # twinringd down during xl save + xl restore (restarting, or killed): the
 # restored guest runs before any backend of it exists, and the xenbus core
