@@ -482,9 +482,12 @@ static void twr_blk_front_close_work(struct work_struct *work)
  * xenstore (error/device/twinblk/<id>/error, which twinctl quotes); new
  * opens are refused, and the close happens once the last user has let go
  * (twr_blk_front_defer_work()): the toolstack removes the device then, or
- * at once when told to force it. @asked: the backend asked (again), which
- * is answered each time. Called with info->lock held; returns true if the
- * close is deferred.
+ * at once when told to force it. Only a detach waits (the toolstack wrote
+ * the backend's online 0 with its Closing): a backend that closes by itself
+ * (it caught us breaking the protocol, or failed) answers nothing more, and
+ * a disk kept for its users would hang them. @asked: the backend asked
+ * (again), which is answered each time. Called with info->lock held;
+ * returns true if the close is deferred.
  */
 static bool twr_blk_front_defer_close(struct twr_blk_front *info, bool asked)
 {
@@ -492,6 +495,9 @@ static bool twr_blk_front_defer_close(struct twr_blk_front *info, bool asked)
 	unsigned int users;
 
 	if (dev->state != XenbusStateConnected || !info->disk || info->resuming)
+		return false;
+	if (!info->close_deferred &&
+	    xenbus_read_unsigned(dev->otherend, TWR_XS_ONLINE, 1) != 0)
 		return false;
 	if (!info->close_deferred) {
 		WRITE_ONCE(info->close_deferred, true);
