@@ -14,12 +14,12 @@
 #   raw/, perf/   benchmark output and xenperf snapshots named after the result
 #
 # Tunables (kernel command line twr.<key>=<value>, or the environment):
-#   TWR_NET_SECS (4)  netperf run length      TWR_FIO_SECS (4)  time-based fio jobs
+#   TWR_NET_SECS (5)  netperf run length      TWR_FIO_SECS (5)  time-based fio jobs
 #   TWR_DISK_MB (128) domU test disk size     TWR_RANDW_MB (8)  4k randwrite volume
 
 TWR_RESULTS=${TWR_RESULTS:-/results}
-TWR_NET_SECS=${TWR_NET_SECS:-4}
-TWR_FIO_SECS=${TWR_FIO_SECS:-4}
+TWR_NET_SECS=${TWR_NET_SECS:-5}
+TWR_FIO_SECS=${TWR_FIO_SECS:-5}
 # The most one fio job may take (verified write jobs move a volume, not a window).
 TWR_FIO_TIMEOUT=${TWR_FIO_TIMEOUT:-300}
 TWR_DISK_MB=${TWR_DISK_MB:-128}
