@@ -8,6 +8,7 @@
 #ifndef TWR_BLK_FRONT_H
 #define TWR_BLK_FRONT_H
 
+#include <linux/bio.h>
 #include <linux/blk-mq.h>
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
@@ -63,6 +64,7 @@ struct twr_blk_front {
 	u32 binfo;			/* TWR_BLK_INFO_* */
 	char vdev[DISK_NAME_LEN];
 	bool resuming;			/* queue quiesced, requests requeued */
+	struct bio_list resubmit;	/* bios to send again after a resume */
 	struct work_struct close_work;
 	bool close_deferred;		/* detach asked while in use */
 	struct delayed_work defer_work;	/* closes once nobody uses it */

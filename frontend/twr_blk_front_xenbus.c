@@ -11,6 +11,7 @@
  *                           Closed
  *   backend caught breaking the protocol: the same, from a work item.
  */
+#include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/ctype.h>
 #include <linux/idr.h>
@@ -433,12 +434,15 @@ fail:
  */
 static void twr_blk_front_teardown(struct twr_blk_front *info, bool free_chans)
 {
+	struct bio *bio;
 	unsigned int i;
 
 	mutex_lock(&info->lock);
 	for (i = 0; i < info->nr_queues; i++)
 		twr_chan_front_set_closing(&info->queues[i].chan);
 	twr_blk_front_kill_queues(info);
+	while ((bio = bio_list_pop(&info->resubmit)))
+		bio_io_error(bio);	/* sent again only to a new backend */
 	if (info->resuming) {
 		/* Requests requeued at resume wait on the quiesced queue:
 		 * dispatched now, the dead queues fail them, and the disk
@@ -574,10 +578,12 @@ static void twr_blk_front_resize(struct twr_blk_front *info)
 
 /*
  * The new backend is Connected after a resume: the requests requeued at
- * resume go out on the new channels. A grown target is taken as at any
- * time (twr_blk_front_resize()).
+ * resume go out on the new channels, and the bios taken from the others
+ * move to @resubmit, which the caller submits once it dropped info->lock.
+ * A grown target is taken as at any time (twr_blk_front_resize()).
  */
-static void twr_blk_front_resumed(struct twr_blk_front *info)
+static void twr_blk_front_resumed(struct twr_blk_front *info,
+				  struct bio_list *resubmit)
 {
 	struct request_queue *rq = info->disk->queue;
 	unsigned long flags;
@@ -594,6 +600,8 @@ static void twr_blk_front_resumed(struct twr_blk_front *info)
 	twr_blk_front_resize(info);
 	blk_mq_unquiesce_queue(rq);
 	blk_mq_kick_requeue_list(rq);
+	bio_list_merge(resubmit, &info->resubmit);
+	bio_list_init(&info->resubmit);
 	dev_info(&info->xbdev->dev, "%s: reconnected after resume\n", info->vdev);
 }
 
@@ -601,6 +609,8 @@ static void twr_blk_front_backend_changed(struct xenbus_device *dev,
 					  enum xenbus_state bstate)
 {
 	struct twr_blk_front *info = dev_get_drvdata(&dev->dev);
+	struct bio_list resubmit = BIO_EMPTY_LIST;
+	struct bio *bio;
 
 	switch (bstate) {
 	case XenbusStateInitWait:
@@ -622,12 +632,16 @@ static void twr_blk_front_backend_changed(struct xenbus_device *dev,
 			break;
 		mutex_lock(&info->lock);
 		if (info->disk && info->resuming) {
-			twr_blk_front_resumed(info);
+			twr_blk_front_resumed(info, &resubmit);
 			xenbus_switch_state(dev, XenbusStateConnected);
 		} else if (!info->disk && twr_blk_front_add_disk(info) == 0) {
 			xenbus_switch_state(dev, XenbusStateConnected);
 		}
 		mutex_unlock(&info->lock);
+		/* Outside the lock: a bio may wait for a tag, which only
+		 * completions give back. */
+		while ((bio = bio_list_pop(&resubmit)))
+			submit_bio(bio);
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:
@@ -710,10 +724,12 @@ static void twr_blk_front_remove(struct xenbus_device *dev)
  * gone (a new one waits in InitWait for the new domain) and the grant
  * table is a new one. The disk stays (a filesystem may be mounted on it):
  * its queue is quiesced, the channels are ended and freed now, with no
- * deferral, and every request in flight is requeued, to go out again once
- * the new backend is Connected (twr_blk_front_resumed()). One the old
- * backend had already done is done again, as blkfront does: a read, a
- * write of the same bytes, a flush or a discard can be repeated.
+ * deferral, and every request in flight goes out again once the new
+ * backend is Connected (twr_blk_front_resumed()): as blkfront does, a
+ * read's or a write's bios are taken from it and submitted anew, the
+ * request ending empty, and a flush or a discard is requeued. One the old
+ * backend had already done is done again: a read, a write of the same
+ * bytes, a flush or a discard can be repeated.
  */
 static int twr_blk_front_resume(struct xenbus_device *dev)
 {
@@ -751,8 +767,24 @@ static int twr_blk_front_resume(struct xenbus_device *dev)
 			if (!rq)
 				continue;
 			q->inflight[id] = NULL;
-			blk_mq_requeue_request(rq, false);
 			n++;
+			/* As blkfront does: a read's or a write's bios go
+			 * again as new requests once the new backend is
+			 * Connected (twr_blk_front_resubmit()) and the request
+			 * ends empty; a flush or a discard is requeued. */
+			if (rq->bio && (req_op(rq) == REQ_OP_READ ||
+					req_op(rq) == REQ_OP_WRITE)) {
+				struct bio_list bl = {
+					.head = rq->bio, .tail = rq->biotail,
+				};
+
+				bio_list_merge(&info->resubmit, &bl);
+				rq->bio = NULL;
+				rq->biotail = NULL;
+				blk_mq_end_request(rq, BLK_STS_OK);
+				continue;
+			}
+			blk_mq_requeue_request(rq, false);
 		}
 	}
 	mutex_unlock(&info->lock);
