@@ -72,6 +72,9 @@ struct twr_blk_front {
 
 extern const struct blk_mq_ops twr_blk_front_mq_ops;
 
+/* The disk's sysfs groups (twr_blk_front_sysfs.c). */
+extern const struct attribute_group *twr_blk_front_groups[];
+
 /* Test hook (module parameter inject_fault): TWR_BLK_FAULT_* to corrupt
  * the next request sent, once; the lab's hostile-peer test. */
 extern unsigned int twr_blk_front_fault;
