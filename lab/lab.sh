@@ -162,7 +162,7 @@ cmd_run() {
 	twr_log "boot: scenarios $scenarios (timeout ${timeout}s, logs in ${run#"$TOP"/})"
 	local timed_out=""
 	twr_boot "$run" "$XEN" "$KDIR/vmlinux" "$run/dom0.initrd" "$timeout" "$scenarios" \
-		"twr.reps=$reps" || timed_out=--timed-out
+		"twr.reps=$reps${TWR_BOOT_ARGS:+ $TWR_BOOT_ARGS}" || timed_out=--timed-out
 	rm -f "$run/results.img" "$run/dom0.initrd" "$run"/overlay-*.cpio.lz4
 	rm -rf "$run/overlay-dom0" "$run/overlay-domU" "$run/stage"
 	local meta

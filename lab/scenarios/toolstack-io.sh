@@ -695,7 +695,14 @@ sr_round() {
 	# long a migration's live phase lasts (the fixed-size job alone had
 	# ended before it on a slow machine), and each must complete for the
 	# reader to end.
-	agent "rm -f /tmp/sr-stop; for d in twa xvda twd; do s=16M; [ \$d = xvda ] && s=6M; [ \$d = twd ] && s=2M; (setsid sh -c \"fio --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done; (setsid sh -c 'fio --name=sr-twdr --filename=/dev/twd --direct=1 --ioengine=libaio --iodepth=8 --rw=randread --bs=64k --offset=8M --size=8M --time_based --runtime=600 --trigger-file=/tmp/sr-stop --trigger=true --output=/tmp/sr-fio-twdr.txt; echo \$? >/tmp/sr-fio-twdr.rc' </dev/null >/dev/null 2>&1 &)" >/dev/null
+	# TWR_SR_DEBUG=1 (twr.sr_debug=1): fio logs each I/O of twd's verify
+	# job, twinblk-front each bio it sends again (dynamic debug).
+	local dbg=
+	if [ "${TWR_SR_DEBUG:-0}" = 1 ]; then
+		dbg=--debug=io
+		agent "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug; echo 'module twinblk_front +p' >/sys/kernel/debug/dynamic_debug/control" >/dev/null
+	fi
+	agent "rm -f /tmp/sr-stop; for d in twa xvda twd; do s=16M; o=; [ \$d = xvda ] && s=6M; [ \$d = twd ] && s=2M o=$dbg; (setsid sh -c \"fio \$o --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done; (setsid sh -c 'fio --name=sr-twdr --filename=/dev/twd --direct=1 --ioengine=libaio --iodepth=8 --rw=randread --bs=64k --offset=8M --size=8M --time_based --runtime=600 --trigger-file=/tmp/sr-stop --trigger=true --output=/tmp/sr-fio-twdr.txt; echo \$? >/tmp/sr-fio-twdr.rc' </dev/null >/dev/null 2>&1 &)" >/dev/null
 	sr_at() { [ "$(stat -c %s /run/twr/sr-tw /run/twr/sr-nf 2>/dev/null | sort -n | head -n1)" -ge $((8 * MiB)) ] 2>/dev/null; }
 	wait_for 120 sr_at
 	check "sr_${mode}_first_8m" $? "8 MiB domU->dom0 over twinnet and netfront before the $mode"
@@ -745,7 +752,7 @@ sr_round() {
 	if ! wait_for 120 agent "test -e /tmp/sr-fio-twa.rc && test -e /tmp/sr-fio-xvda.rc && test -e /tmp/sr-fio-twd.rc && test -e /tmp/sr-fio-twdr.rc" >/dev/null; then
 		# A job that never ends: where its requests are, for the report.
 		{
-			agent "cat /sys/block/twd/inflight; grep -H . /sys/block/twd/twinblk/*; ps -eo pid,stat,wchan:32,args | grep '[f]io'"
+			agent "cat /sys/block/twd/inflight; grep -H . /sys/block/twd/twinblk/*; ps -eo pid,stat,wchan:32,args | grep '[f]io'; tail -n 80 /tmp/sr-fio-twd.txt; for p in \$(pgrep -x fio); do echo \"== fio \$p\"; cat /proc/\$p/stack; done; mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug; cd /sys/kernel/debug/block/twd && for f in \$(find . -type f); do echo \"== blk-mq \$f\"; cat \$f 2>&1 | head -n 40; done; dmesg | tail -n 80"
 			grep -H . /sys/bus/xen-backend/devices/twinblk-"$new"-*/twinblk/* 2>&1
 			for p in $(pgrep '^twr'); do echo "== $p $(cat "/proc/$p/comm")"; cat "/proc/$p/stack"; done
 		} >"$TWR_RESULTS/sr-$mode-stuck.txt" 2>&1
@@ -783,7 +790,7 @@ sr_round() {
 	done
 	[ "$evt1" = "$evt0" ] && [ "$vm1" = "$vm0" ] && [ "$nq" -gt 0 ] && [ "$(io_tasks | grep -c task)" = "$nq" ]
 	check "sr_${mode}_no_leak" $? "dom0's twinring event channels $evt0 before, $evt1 after; ring mappings (vmap areas) $vm0 before, $vm1 after; $(io_tasks | grep -c task) I/O tasks for $nq queues of domain $new"
-	agent "dmesg | grep -E 'twin(net|blk).*(resum|reconnect)'" >"$TWR_RESULTS/sr-$mode-dmesg.txt" 2>&1
+	agent "dmesg | grep -E 'twin(net|blk).*(resum|reconnect|send again)'" >"$TWR_RESULTS/sr-$mode-dmesg.txt" 2>&1
 	twr_log "$mode: $(tr '\n' ';' <"$TWR_RESULTS/sr-$mode-dmesg.txt")"
 	agent "rm -f /tmp/sr-blob /tmp/sg-*" >/dev/null
 	rm -f /run/twr/sr-tw /run/twr/sr-nf
@@ -803,7 +810,10 @@ twinctl sync "$IODOMU" >"$TWR_RESULTS/ts-sr-sync.txt" 2>&1
 rc=$?
 wait_for 60 agent test -b /dev/twd
 check sr_slow_disk $((rc | $?)) "twinctl sync exit $rc: /dev/twd (iops=40) in the guest ($(tr '\n' ' ' <"$TWR_RESULTS/ts-sr-sync.txt"))"
-sr_round save
+# TWR_SR_SAVE_ROUNDS (1) repeats the round, to chase an intermittent fault.
+for _ in $(seq "${TWR_SR_SAVE_ROUNDS:-1}"); do
+	sr_round save
+done
 
 twr_phase ts_io_migrate
 sr_round migrate
