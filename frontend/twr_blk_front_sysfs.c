@@ -4,6 +4,7 @@
  * (/sys/block/<vdev>/twinblk/): the queues' counters summed, the ring size
  * and each ring's indices.
  */
+#include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/device.h>
 #include <linux/sysfs.h>
@@ -79,8 +80,26 @@ static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(rings);
 
+/* What the resumes did: bios sent again, requests requeued, and the bios
+ * still kept for the next backend (0 once it is Connected). */
+static ssize_t resume_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct twr_blk_front *info = dev_to_disk(dev)->private_data;
+	ssize_t n;
+
+	mutex_lock(&info->lock);
+	n = sysfs_emit(buf, "resumes %u bios_again %u requeued %u kept %u\n",
+		       info->resumes, info->bios_again, info->rqs_requeued,
+		       bio_list_size(&info->resubmit));
+	mutex_unlock(&info->lock);
+	return n;
+}
+static DEVICE_ATTR_RO(resume);
+
 static struct attribute *twr_blk_front_stat_attrs[] = {
 	&dev_attr_rings.attr,
+	&dev_attr_resume.attr,
 	&dev_attr_reqs.attr,
 	&dev_attr_rd_bytes.attr,
 	&dev_attr_wr_bytes.attr,

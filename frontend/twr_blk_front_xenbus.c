@@ -492,7 +492,7 @@ static void twr_blk_front_resumed(struct twr_blk_front *info,
 {
 	struct request_queue *rq = info->disk->queue;
 	unsigned long flags;
-	unsigned int i;
+	unsigned int i, n;
 
 	for (i = 0; i < info->nr_queues; i++) {
 		struct twr_blk_front_queue *q = &info->queues[i];
@@ -505,9 +505,12 @@ static void twr_blk_front_resumed(struct twr_blk_front *info,
 	twr_blk_front_resize(info);
 	blk_mq_unquiesce_queue(rq);
 	blk_mq_kick_requeue_list(rq);
+	n = bio_list_size(&info->resubmit);
+	info->bios_again += n;
 	bio_list_merge(resubmit, &info->resubmit);
 	bio_list_init(&info->resubmit);
-	dev_info(&info->xbdev->dev, "%s: reconnected after resume\n", info->vdev);
+	dev_info(&info->xbdev->dev, "%s: reconnected after resume: %u bio(s) sent again\n",
+		 info->vdev, n);
 }
 
 static void twr_blk_front_backend_changed(struct xenbus_device *dev,
@@ -675,14 +678,21 @@ static int twr_blk_front_resume(struct xenbus_device *dev)
 			n++;
 			/* As blkfront does: a read's or a write's bios go
 			 * again as new requests once the new backend is
-			 * Connected (twr_blk_front_resubmit()) and the request
+			 * Connected (twr_blk_front_resumed()) and the request
 			 * ends empty; a flush or a discard is requeued. */
 			if (rq->bio && (req_op(rq) == REQ_OP_READ ||
 					req_op(rq) == REQ_OP_WRITE)) {
 				struct bio_list bl = {
 					.head = rq->bio, .tail = rq->biotail,
 				};
+				struct bio *bio;
 
+				for (bio = rq->bio; bio; bio = bio->bi_next)
+					dev_dbg(&dev->dev, "%s: tag %d: %s bio %p at %llu, %u bytes, flags %#x, to send again\n",
+						info->vdev, rq->tag,
+						op_is_write(bio_op(bio)) ? "write" : "read",
+						bio, (u64)bio->bi_iter.bi_sector,
+						bio->bi_iter.bi_size, bio->bi_flags);
 				bio_list_merge(&info->resubmit, &bl);
 				rq->bio = NULL;
 				rq->biotail = NULL;
@@ -690,8 +700,10 @@ static int twr_blk_front_resume(struct xenbus_device *dev)
 				continue;
 			}
 			blk_mq_requeue_request(rq, false);
+			info->rqs_requeued++;
 		}
 	}
+	info->resumes++;
 	mutex_unlock(&info->lock);
 	dev_info(&dev->dev, "%s: resumed: %u request(s) requeued until the new backend connects\n",
 		 info->vdev, n);
