@@ -65,7 +65,9 @@ struct twr_blk_front {
 	char vdev[DISK_NAME_LEN];
 	bool resuming;			/* queue quiesced, requests requeued */
 	struct bio_list resubmit;	/* bios to send again after a resume */
-	unsigned int resumes;		/* the statistics of the resumes */
+	unsigned int suspends;		/* the statistics of the suspends */
+	unsigned int drained;		/* requests answered while suspending */
+	unsigned int resumes;		/* ... and of the resumes */
 	unsigned int bios_again;	/* bios submitted anew */
 	unsigned int rqs_requeued;	/* flushes and discards requeued */
 	struct work_struct close_work;

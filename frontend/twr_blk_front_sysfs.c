@@ -80,8 +80,9 @@ static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(rings);
 
-/* What the resumes did: bios sent again, requests requeued, and the bios
- * still kept for the next backend (0 once it is Connected). */
+/* What the suspends and resumes did: requests answered while suspending,
+ * bios sent again, requests requeued, and the bios still kept for the next
+ * backend (0 once it is Connected). */
 static ssize_t resume_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
@@ -89,8 +90,9 @@ static ssize_t resume_show(struct device *dev, struct device_attribute *attr,
 	ssize_t n;
 
 	mutex_lock(&info->lock);
-	n = sysfs_emit(buf, "resumes %u bios_again %u requeued %u kept %u\n",
-		       info->resumes, info->bios_again, info->rqs_requeued,
+	n = sysfs_emit(buf, "suspends %u drained %u resumes %u bios_again %u requeued %u kept %u\n",
+		       info->suspends, info->drained, info->resumes,
+		       info->bios_again, info->rqs_requeued,
 		       bio_list_size(&info->resubmit));
 	mutex_unlock(&info->lock);
 	return n;

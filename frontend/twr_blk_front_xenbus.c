@@ -39,6 +39,10 @@ static unsigned int queue_depth = 64;
 module_param(queue_depth, uint, 0444);
 MODULE_PARM_DESC(queue_depth, "requests in flight per queue");
 
+static unsigned int suspend_drain_ms = 10000;
+module_param(suspend_drain_ms, uint, 0644);
+MODULE_PARM_DESC(suspend_drain_ms, "at xl save or migrate, wait this long for the requests in flight (0: not at all; those left go again after the resume)");
+
 unsigned int twr_blk_front_fault;
 module_param_named(inject_fault, twr_blk_front_fault, uint, 0600);
 MODULE_PARM_DESC(inject_fault, "test only: corrupt the next request (1 range, 2 op)");
@@ -627,6 +631,59 @@ static void twr_blk_front_remove(struct xenbus_device *dev)
 	kfree(info);
 }
 
+/* Requests the backend holds now. */
+static unsigned int twr_blk_front_inflight(struct twr_blk_front *info)
+{
+	unsigned int i, id, n = 0;
+	unsigned long flags;
+
+	for (i = 0; i < info->nr_queues; i++) {
+		struct twr_blk_front_queue *q = &info->queues[i];
+
+		spin_lock_irqsave(&q->lock, flags);
+		for (id = 0; id < TWR_BLK_MAX_IDS; id++)
+			n += !!q->inflight[id];
+		spin_unlock_irqrestore(&q->lock, flags);
+	}
+	return n;
+}
+
+/*
+ * Before xl save or a migration suspends the domain (its processes are
+ * frozen by now): wait, suspend_drain_ms at most, until the backend has
+ * answered every request in flight, as virtio-blk's freeze does. The old
+ * backend then holds no request it could still write to the disk once the
+ * restored domain runs (its I/O limits hold requests back for a while),
+ * and the resume has nothing to send again. What a slow or hostile
+ * backend leaves is sent again after the resume (twr_blk_front_resume()).
+ * The queue is frozen only while waiting: a suspend that is cancelled
+ * finds it working.
+ */
+static int twr_blk_front_suspend(struct xenbus_device *dev)
+{
+	struct twr_blk_front *info = dev_get_drvdata(&dev->dev);
+	unsigned int ms = READ_ONCE(suspend_drain_ms), before, left;
+	struct request_queue *rq;
+
+	mutex_lock(&info->lock);
+	if (!info->disk || info->resuming || !ms) {
+		mutex_unlock(&info->lock);
+		return 0;
+	}
+	rq = info->disk->queue;
+	before = twr_blk_front_inflight(info);
+	blk_freeze_queue_start(rq);
+	blk_mq_freeze_queue_wait_timeout(rq, msecs_to_jiffies(ms));
+	left = twr_blk_front_inflight(info);
+	blk_mq_unfreeze_queue(rq);
+	info->suspends++;
+	info->drained += before > left ? before - left : 0;
+	mutex_unlock(&info->lock);
+	dev_info(&dev->dev, "%s: suspending: %u request(s) in flight, %u after waiting up to %u ms\n",
+		 info->vdev, before, left, ms);
+	return 0;
+}
+
 /*
  * After xl restore or a migration: the backend that mapped our rings is
  * gone (a new one waits in InitWait for the new domain) and the grant
@@ -719,6 +776,7 @@ static struct xenbus_driver twr_blk_front_driver = {
 	.ids = twr_blk_front_ids,
 	.probe = twr_blk_front_probe,
 	.remove = twr_blk_front_remove,
+	.suspend = twr_blk_front_suspend,
 	.resume = twr_blk_front_resume,
 	.otherend_changed = twr_blk_front_backend_changed,
 };

@@ -675,7 +675,7 @@ sr_pause() {
 
 # sr_round save|migrate|pause
 sr_round() {
-	local mode=$1 old=$iodomid t0 t1 rc secs new tw nf fios evt0 evt1 vm0 vm1 sums requeued k d
+	local mode=$1 old=$iodomid t0 t1 rc secs new tw nf fios evt0 evt1 vm0 vm1 sums requeued drained k d
 	rm -f /run/twr/sr-tw /run/twr/sr-nf
 	for dst in "tw 7111" "nf 7112"; do
 		set -- $dst
@@ -770,14 +770,18 @@ sr_round() {
 		[ "${3:-}" = 0 ] && [ "${4:-}" = 0 ]
 		check sr_pause_twd_verify $? "fio verify on /dev/twd (iops=40) across the pause: exit ${3:-none}; its reader exit ${4:-none}"
 	else
-		# twd's requests wait in the backend's token bucket: some were in
-		# flight at the suspend, and were requeued and sent again to the new
-		# backend; the reader ended, so each of its reads completed.
+		# twd's requests wait in the backend's token bucket: some are in
+		# flight when the guest suspends. twinblk-front waits for them
+		# (suspend_drain_ms) before the suspend, so the old backend keeps
+		# none it could still write after the resume; any left then are
+		# sent again to the new backend. The reader ended, so each of its
+		# reads completed.
+		drained=$(agent "dmesg | sed -n 's/.*twd: suspending: \\([0-9]*\\) request(s) in flight, \\([0-9]*\\) after.*/\\1 in flight, \\2 left/p' | tail -n1")
 		requeued=$(agent "dmesg | sed -n 's/.*twd: resumed: \\([0-9]*\\) request(s) requeued.*/\\1/p' | tail -n1")
-		k=$(agent "dmesg | grep -c 'twd: resumed: [1-9][0-9]* request(s) requeued'")
-		[ "${3:-}" = 0 ] && [ "${4:-}" = 0 ] && [ "${k:-0}" -gt "${requeue_rounds:-0}" ]
-		check "sr_${mode}_requeued_verify" $? "fio verify on /dev/twd (iops=40) across the $mode: exit ${3:-none}, its reader exit ${4:-none}; at this resume the guest requeued ${requeued:-no} request(s) in flight at its suspend"
-		requeue_rounds=${k:-0}
+		k=$(agent "dmesg | grep -c 'twd: suspending: [1-9][0-9]* request(s) in flight'")
+		[ "${3:-}" = 0 ] && [ "${4:-}" = 0 ] && [ "${k:-0}" -gt "${inflight_rounds:-0}" ]
+		check "sr_${mode}_inflight_verify" $? "fio verify on /dev/twd (iops=40) across the $mode: exit ${3:-none}, its reader exit ${4:-none}; at the suspend ${drained:-no request(s) in flight}, and the resume sent ${requeued:-no} request(s) again"
+		inflight_rounds=${k:-0}
 		wait_for 60 eval '[ "$(count_devs "$old")" = 0 ] && ! xenstore-exists "/local/domain/0/twinringd/$old" && [ ! -e "/sys/class/net/twr$old.0" ] && [ -z "$(twr-iotask list "$old" 2>/dev/null | grep task)" ]'
 		check "sr_${mode}_old_gone" $? "domain $old: $(count_devs "$old") backend dirs, records '$(xenstore-list "/local/domain/0/twinringd/$old" 2>/dev/null | tr '\n' ' ')', tasks $(twr-iotask list "$old" 2>/dev/null | grep -c task)"
 	fi
@@ -790,7 +794,7 @@ sr_round() {
 	done
 	[ "$evt1" = "$evt0" ] && [ "$vm1" = "$vm0" ] && [ "$nq" -gt 0 ] && [ "$(io_tasks | grep -c task)" = "$nq" ]
 	check "sr_${mode}_no_leak" $? "dom0's twinring event channels $evt0 before, $evt1 after; ring mappings (vmap areas) $vm0 before, $vm1 after; $(io_tasks | grep -c task) I/O tasks for $nq queues of domain $new"
-	agent "dmesg | grep -E 'twin(net|blk).*(resum|reconnect|send again)'" >"$TWR_RESULTS/sr-$mode-dmesg.txt" 2>&1
+	agent "dmesg | grep -E 'twin(net|blk).*(suspending|resum|reconnect|send again)'" >"$TWR_RESULTS/sr-$mode-dmesg.txt" 2>&1
 	twr_log "$mode: $(tr '\n' ';' <"$TWR_RESULTS/sr-$mode-dmesg.txt")"
 	agent "rm -f /tmp/sr-blob /tmp/sg-*" >/dev/null
 	rm -f /run/twr/sr-tw /run/twr/sr-nf
