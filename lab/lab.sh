@@ -220,7 +220,7 @@ stage_hook() {
 # The system test: one boot per group ("a+b" shares a boot), so one stack's
 # leftovers cannot colour the next stack's numbers or checks. A group whose
 # scenario file is not in this tree is reported and left out.
-TWR_TEST_GROUPS=${TWR_TEST_GROUPS:-selfcheck+baseline+exitcost+guests net blk iotask toolstack+toolstack-scale hostile}
+TWR_TEST_GROUPS=${TWR_TEST_GROUPS:-selfcheck+baseline+exitcost+guests net+iotask blk toolstack+toolstack-scale hostile}
 # toolstack-scale's 20 domUs of 80 MiB need a larger lab machine (its boot only).
 TWR_SCALE_QEMU_MEM=${TWR_SCALE_QEMU_MEM:-5G}
 # The baseline boot (the standard drivers alone) is judged by no ratio: net and

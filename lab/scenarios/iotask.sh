@@ -125,6 +125,8 @@ for m in twinnet-back twinblk-back; do
 	modprobe $m || { check modprobe_$m false "modprobe $m failed in dom0"; exit 1; }
 done
 ip link add $BR type bridge && ip addr add $DOM0_TIP/24 dev $BR && ip link set $BR up
+# In a shared boot (net+iotask) an earlier domain had $BASE_IP: forget its MAC.
+ip neigh flush dev xenbr0 2>/dev/null
 twr_disk_create "$DATA" 32
 twr_disk_create /run/twr/iotb.img 16
 # The domain without enforcement, on the standard drivers.
