@@ -90,6 +90,17 @@ extern unsigned int twr_blk_front_fault;
 /* Event handler of a queue's channel (hard irq): collect responses. */
 irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id);
 
+/* Requests of @q the backend holds now (a snapshot: no lock taken). */
+static inline unsigned int
+twr_blk_front_queue_inflight(struct twr_blk_front_queue *q)
+{
+	unsigned int id, n = 0;
+
+	for (id = 0; id < TWR_BLK_MAX_IDS; id++)
+		n += READ_ONCE(q->inflight[id]) != NULL;
+	return n;
+}
+
 /* Stop all I/O on every queue and fail what is in flight with an error;
  * the backend's answers, if any still come, are ignored. Process context. */
 void twr_blk_front_kill_queues(struct twr_blk_front *info);

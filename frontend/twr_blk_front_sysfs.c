@@ -59,21 +59,20 @@ static ssize_t rings_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
 	struct twr_blk_front *info = dev_to_disk(dev)->private_data;
-	unsigned int i, id, inflight;
+	unsigned int i;
 	ssize_t n = 0;
 
 	for (i = 0; i < info->nr_queues; i++) {
 		struct twr_blk_front_queue *q = &info->queues[i];
 		struct twr_ring *a = &q->chan.ring_a, *b = &q->chan.ring_b;
 
-		for (inflight = 0, id = 0; id < TWR_BLK_MAX_IDS; id++)
-			inflight += READ_ONCE(q->inflight[id]) != NULL;
 		n += sysfs_emit_at(buf, n, "q%u A ", i);
 		n += twr_ring_format(a, buf + n, PAGE_SIZE - n);
 		n += sysfs_emit_at(buf, n, "\nq%u B ", i);
 		n += twr_ring_format(b, buf + n, PAGE_SIZE - n);
 		n += sysfs_emit_at(buf, n, " inflight %u stopped %d dead %d\n",
-				   inflight, READ_ONCE(q->stopped),
+				   twr_blk_front_queue_inflight(q),
+				   READ_ONCE(q->stopped),
 				   READ_ONCE(q->dead));
 	}
 	return n;

@@ -631,20 +631,13 @@ static void twr_blk_front_remove(struct xenbus_device *dev)
 	kfree(info);
 }
 
-/* Requests the backend holds now. */
+/* Requests the backend holds now, over the queues. */
 static unsigned int twr_blk_front_inflight(struct twr_blk_front *info)
 {
-	unsigned int i, id, n = 0;
-	unsigned long flags;
+	unsigned int i, n = 0;
 
-	for (i = 0; i < info->nr_queues; i++) {
-		struct twr_blk_front_queue *q = &info->queues[i];
-
-		spin_lock_irqsave(&q->lock, flags);
-		for (id = 0; id < TWR_BLK_MAX_IDS; id++)
-			n += !!q->inflight[id];
-		spin_unlock_irqrestore(&q->lock, flags);
-	}
+	for (i = 0; i < info->nr_queues; i++)
+		n += twr_blk_front_queue_inflight(&info->queues[i]);
 	return n;
 }
 
