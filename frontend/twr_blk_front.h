@@ -101,6 +101,14 @@ twr_blk_front_queue_inflight(struct twr_blk_front_queue *q)
 	return n;
 }
 
+/* Free the channels and the queue array (twr_blk_front_xenbus.c). */
+void twr_blk_front_free_queues(struct twr_blk_front *info);
+
+/* xl save, restore, migration (twr_blk_front_resume.c): the xenbus
+ * driver's suspend and resume. */
+int twr_blk_front_suspend(struct xenbus_device *dev);
+int twr_blk_front_resume(struct xenbus_device *dev);
+
 /* Stop all I/O on every queue and fail what is in flight with an error;
  * the backend's answers, if any still come, are ignored. Process context. */
 void twr_blk_front_kill_queues(struct twr_blk_front *info);
