@@ -652,13 +652,13 @@ twr_kthread_ticks() {
 	echo "$sum"
 }
 
-# xl pause for TWR_PAUSE_SECS (60) with the transfers of sr_round open: the
+# xl pause for TWR_PAUSE_SECS (30) with the transfers of sr_round open: the
 # guest's frontends stop answering. Dom0 must not wait on it meanwhile:
 # twinctl list and stats answer in their 10 s bound, no twinring kthread
 # sleeps uninterruptibly (D), and they use under a tenth of a CPU (they
 # sleep, not spin). Then xl unpause and the transfers carry on.
 sr_pause() {
-	local secs=${TWR_PAUSE_SECS:-60} c0 c1 lrc dstate hz
+	local secs=${TWR_PAUSE_SECS:-30} c0 c1 lrc dstate hz
 	hz=$(getconf CLK_TCK)
 	xl pause "$IODOMU" || return 1
 	c0=$(twr_kthread_ticks)
@@ -824,7 +824,7 @@ sr_round migrate
 grep -qF "domain $IODOMU--incoming ($iodomid): an incoming migration" "$LOG"
 check sr_migrate_incoming_attached $? "the daemon attached the receiving domain's devices under its --incoming name"
 
-# A guest that stops answering for a minute (xl pause) with transfers open:
+# A guest that stops answering for half a minute (xl pause) with transfers open:
 # nothing in dom0 waits on it, and it carries on after xl unpause.
 twr_phase ts_io_pause
 sr_round pause
