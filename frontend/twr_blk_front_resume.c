@@ -45,16 +45,19 @@ int twr_blk_front_suspend(struct xenbus_device *dev)
 	struct request_queue *rq;
 
 	mutex_lock(&info->lock);
-	if (!info->disk || info->resuming || !ms) {
+	if (!info->disk || info->resuming) {
 		mutex_unlock(&info->lock);
 		return 0;
 	}
 	rq = info->disk->queue;
 	before = twr_blk_front_inflight(info);
-	blk_freeze_queue_start(rq);
-	blk_mq_freeze_queue_wait_timeout(rq, msecs_to_jiffies(ms));
-	left = twr_blk_front_inflight(info);
-	blk_mq_unfreeze_queue(rq);
+	left = before;
+	if (ms) {
+		blk_freeze_queue_start(rq);
+		blk_mq_freeze_queue_wait_timeout(rq, msecs_to_jiffies(ms));
+		left = twr_blk_front_inflight(info);
+		blk_mq_unfreeze_queue(rq);
+	}
 	info->suspends++;
 	info->drained += before > left ? before - left : 0;
 	mutex_unlock(&info->lock);
