@@ -54,6 +54,11 @@ static struct twr_chan_front *twinnet_front_chan(struct twinnet_queue *q)
 	return &container_of(q, struct twinnet_front_queue, q)->ch;
 }
 
+static bool twinnet_front_bound(struct twinnet_queue *q)
+{
+	return twr_chan_front_bound(twinnet_front_chan(q));
+}
+
 static void twinnet_front_notify(struct twinnet_queue *q)
 {
 	twr_chan_front_notify(twinnet_front_chan(q));
@@ -75,6 +80,7 @@ static const struct twinnet_ops twinnet_front_ops = {
 	.notify = twinnet_front_notify,
 	.set_broken = twinnet_front_set_broken,
 	.broken_work = twinnet_front_broken_work,
+	.bound = twinnet_front_bound,
 	.inject_fault = &inject_fault,
 };
 

@@ -323,7 +323,8 @@ irqreturn_t twr_blk_front_interrupt(int irq, void *dev_id)
 	int ret;
 
 	q->stats.notify_rcvd++;
-	if (READ_ONCE(q->dead))
+	/* Not bound: a restored domain's replayed event, before .resume. */
+	if (READ_ONCE(q->dead) || !twr_chan_front_bound(&q->chan))
 		goto out_eoi;
 	for (;;) {
 		ret = twr_ring_peek(rb, &rec);

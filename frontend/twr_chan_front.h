@@ -25,6 +25,7 @@
 
 #include <linux/interrupt.h>
 #include <linux/workqueue.h>
+#include <xen/events.h>
 #include <xen/grant_table.h>
 #include <xen/xenbus.h>
 
@@ -95,6 +96,21 @@ void twr_chan_front_set_broken(struct twr_chan_front *ch, struct twr_ring *r);
 
 /* Set TWR_F_CLOSING in front_flags: the orderly shutdown has begun. */
 void twr_chan_front_set_closing(struct twr_chan_front *ch);
+
+/*
+ * Whether @ch's irq is still bound to its event channel. xl restore and a
+ * migration drop every binding (xen_irq_resume()), and the irq core then
+ * replays an event that was pending at the suspend: the handler runs before
+ * the driver's .resume, on rings that are the saved image, which the old
+ * backend went on writing while the image was copied (a record's header and
+ * its data or the producer index can come from different moments). Any
+ * path that reads ring B from an event returns at once when this is false;
+ * .resume ends the channel.
+ */
+static inline bool twr_chan_front_bound(const struct twr_chan_front *ch)
+{
+	return ch->irq >= 0 && irq_from_evtchn(ch->evtchn) == ch->irq;
+}
 
 /* Kick the backend (one EVTCHNOP_send). */
 void twr_chan_front_notify(struct twr_chan_front *ch);

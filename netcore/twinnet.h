@@ -77,6 +77,9 @@ struct twinnet_ops {
 	void (*set_broken)(struct twinnet_queue *q, struct twr_ring *r);
 	/* From process context: take the device down (XenbusStateClosing). */
 	void (*broken_work)(struct twinnet_port *port);
+	/* Optional: false when @q's rings must not be read (a frontend's
+	 * domain restored, its .resume not run yet: twr_chan_front_bound()). */
+	bool (*bound)(struct twinnet_queue *q);
 	/* The driver's inject_fault module parameter (test mode): while set,
 	 * the next packet sent goes out corrupt and it is cleared. */
 	bool *inject_fault;

@@ -216,6 +216,11 @@ static int twinnet_poll(struct napi_struct *napi, int budget)
 	const char *why;
 	int done = 0, ret;
 
+	if (q->port->ops->bound && !q->port->ops->bound(q)) {
+		/* The rings are a restored image: left to .resume. */
+		napi_complete(napi);
+		return 0;
+	}
 	twinnet_tx_wake(q);
 	while (done < budget) {
 		ret = twr_ring_peek(q->rx, &rec);
