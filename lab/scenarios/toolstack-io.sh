@@ -695,6 +695,13 @@ sr_round() {
 	# backed off for the whole save. Each sends 8 MiB, waits at its gate (a
 	# fifo), then sends the other 8.
 	agent "rm -f /tmp/sr-fio-* /tmp/sg-* /tmp/ss-*; head -c 16M /dev/urandom >/tmp/sr-blob && sha256sum </tmp/sr-blob | cut -d' ' -f1 >/tmp/sr-blob.sum && for d in 'tw 10.99.1.1 7111' 'nf 10.99.0.1 7112'; do set -- \$d; mkfifo /tmp/sg-\$1; (setsid sh -c \"{ dd if=/tmp/sr-blob bs=1M count=8 status=none; cat /tmp/sg-\$1 >/dev/null; dd if=/tmp/sr-blob bs=1M skip=8 status=none; } | socat -u - TCP:\$2:\$3,connect-timeout=5; echo \\\$? >/tmp/ss-\$1.rc\" </dev/null >/dev/null 2>&1 &); done" >/dev/null
+	# The jobs use io_uring, not libaio: fio 3.33's libaio engine (Debian
+	# 12's) asks io_getevents() for its whole minimum again after a call
+	# that returned fewer events (fixed upstream in April 2023, fio PR
+	# #1556), and the suspend's freezer interrupts that call: a job
+	# waiting for its last 7 writes that got 3 before the freeze then
+	# waits for 7 more forever. That was the "stuck job" that blk.md
+	# long blamed on the resend path.
 	# Three verify jobs, each 8 rounds of 16 MiB (6 MiB on xvda, 2 MiB on
 	# the capped twd) written and read back: 10-13 s of the guest's time,
 	# the save or migration starting 4 s in. On twd a reader beside them
@@ -705,12 +712,20 @@ sr_round() {
 	# reader to end.
 	# TWR_SR_DEBUG=1 (twr.sr_debug=1): fio logs each I/O of twd's verify
 	# job, twinblk-front each bio it sends again (dynamic debug).
-	local dbg=
+	# Its output then goes to stdout line by line (stdbuf; fio's own
+	# --output file is written in blocks and a stuck job's tail was lost),
+	# and the guest traces the block layer's events of twd (bio queued,
+	# merged, request issued, requeued, completed) for the stuck report. TWR_SR_DRAIN_MS (twr.sr_drain_ms) sets
+	# twinblk-front's suspend_drain_ms: 0 sends whatever is in flight
+	# again after the resume.
+	local dbg= tr=/sys/kernel/debug/tracing
 	if [ "${TWR_SR_DEBUG:-0}" = 1 ]; then
-		dbg=--debug=io
-		agent "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug; echo 'module twinblk_front +p' >/sys/kernel/debug/dynamic_debug/control" >/dev/null
+		dbg="--debug=io"
+		agent "mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug; echo 'module twinblk_front +p' >/sys/kernel/debug/dynamic_debug/control; echo 0 >$tr/tracing_on; echo 16384 >$tr/buffer_size_kb; t=\$(stat -L -c '%t %T' /dev/twd); for e in block_bio_queue block_bio_backmerge block_getrq block_rq_insert block_rq_issue block_rq_requeue block_rq_complete; do echo \"dev == \$(( (0x\${t% *} << 20) | 0x\${t#* } ))\" >$tr/events/block/\$e/filter; echo 1 >$tr/events/block/\$e/enable; done; echo >$tr/trace; echo 1 >$tr/tracing_on" >/dev/null
 	fi
-	agent "rm -f /tmp/sr-stop; for d in twa xvda twd; do s=16M; o=; [ \$d = xvda ] && s=6M; [ \$d = twd ] && s=2M o=$dbg; (setsid sh -c \"fio \$o --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=libaio --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 --output=/tmp/sr-fio-\$d.txt; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done; (setsid sh -c 'fio --name=sr-twdr --filename=/dev/twd --direct=1 --ioengine=libaio --iodepth=8 --rw=randread --bs=64k --offset=8M --size=8M --time_based --runtime=600 --trigger-file=/tmp/sr-stop --trigger=true --output=/tmp/sr-fio-twdr.txt; echo \$? >/tmp/sr-fio-twdr.rc' </dev/null >/dev/null 2>&1 &)" >/dev/null
+	[ -z "${TWR_SR_DRAIN_MS:-}" ] ||
+		agent "echo $TWR_SR_DRAIN_MS >/sys/module/twinblk_front/parameters/suspend_drain_ms" >/dev/null
+	agent "rm -f /tmp/sr-stop; for d in twa xvda twd; do s=16M; p=; o=--output=/tmp/sr-fio-\$d.txt; x=/dev/null; [ \$d = xvda ] && s=6M; [ \$d = twd ] && s=2M && [ -n '$dbg' ] && p='stdbuf -oL' o='$dbg' x=/tmp/sr-fio-\$d.txt; (setsid sh -c \"\$p fio \$o --name=sr-\$d --filename=/dev/\$d --direct=1 --ioengine=io_uring --iodepth=8 --rw=randwrite --bs=64k --size=\$s --verify=crc32c --verify_fatal=1 --loops=8 >\$x; echo \\\$? >/tmp/sr-fio-\$d.rc\" </dev/null >/dev/null 2>&1 &); done; (setsid sh -c 'fio --name=sr-twdr --filename=/dev/twd --direct=1 --ioengine=io_uring --iodepth=8 --rw=randread --bs=64k --offset=8M --size=8M --time_based --runtime=600 --trigger-file=/tmp/sr-stop --trigger=true --output=/tmp/sr-fio-twdr.txt; echo \$? >/tmp/sr-fio-twdr.rc' </dev/null >/dev/null 2>&1 &)" >/dev/null
 	sr_at() { [ "$(stat -c %s /run/twr/sr-tw /run/twr/sr-nf 2>/dev/null | sort -n | head -n1)" -ge $((8 * MiB)) ] 2>/dev/null; }
 	wait_for 120 sr_at
 	check "sr_${mode}_first_8m" $? "8 MiB domU->dom0 over twinnet and netfront before the $mode"
@@ -760,11 +775,11 @@ sr_round() {
 	if ! wait_for 120 agent "test -e /tmp/sr-fio-twa.rc && test -e /tmp/sr-fio-xvda.rc && test -e /tmp/sr-fio-twd.rc && test -e /tmp/sr-fio-twdr.rc" >/dev/null; then
 		# A job that never ends: where its requests are, for the report.
 		{
-			agent "cat /sys/block/twd/inflight; grep -H . /sys/block/twd/twinblk/*; ps -eo pid,stat,wchan:32,args | grep '[f]io'; tail -n 80 /tmp/sr-fio-twd.txt; for p in \$(pgrep -x fio); do echo \"== fio \$p\"; cat /proc/\$p/stack; done; mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug; cd /sys/kernel/debug/block/twd && for f in \$(find . -type f); do echo \"== blk-mq \$f\"; cat \$f 2>&1 | head -n 40; done; dmesg | tail -n 80"
+			agent "cat /sys/block/twd/inflight; grep -H . /sys/block/twd/twinblk/*; ps -eo pid,stat,wchan:32,args | grep '[f]io'; tail -n 400 /tmp/sr-fio-twd.txt; for p in \$(pgrep -x fio); do echo \"== fio \$p\"; cat /proc/\$p/stack; done; mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug; cd /sys/kernel/debug/block/twd && for f in \$(find . -type f); do echo \"== blk-mq \$f\"; cat \$f 2>&1 | head -n 40; done; dmesg | tail -n 80; if [ -e $tr/trace ]; then echo 0 >$tr/tracing_on; echo '== trace of twd'; cat $tr/trace; fi"
 			grep -H . /sys/bus/xen-backend/devices/twinblk-"$new"-*/twinblk/* 2>&1
 			for p in $(pgrep '^twr'); do echo "== $p $(cat "/proc/$p/comm")"; cat "/proc/$p/stack"; done
-		} >"$TWR_RESULTS/sr-$mode-stuck.txt" 2>&1
-		twr_log "$mode: a fio job did not end: sr-$mode-stuck.txt"
+		} >"$TWR_RESULTS/sr-$mode-stuck${sr_n:+-$sr_n}.txt" 2>&1
+		twr_log "$mode: a fio job did not end: sr-$mode-stuck${sr_n:+-$sr_n}.txt"
 	fi
 	twr_log "$mode: the fio jobs ended $((SECONDS - t1)) s after the $mode"
 	fios=$(agent "for f in twa xvda twd twdr; do cat /tmp/sr-fio-\$f.rc 2>/dev/null || echo none; done" | tr '\n' ' ')
@@ -823,9 +838,10 @@ rc=$?
 wait_for 60 agent test -b /dev/twd
 check sr_slow_disk $((rc | $?)) "twinctl sync exit $rc: /dev/twd (iops=40) in the guest ($(tr '\n' ' ' <"$TWR_RESULTS/ts-sr-sync.txt"))"
 # TWR_SR_SAVE_ROUNDS (1) repeats the round, to chase an intermittent fault.
-for _ in $(seq "${TWR_SR_SAVE_ROUNDS:-1}"); do
+for sr_n in $(seq "${TWR_SR_SAVE_ROUNDS:-1}"); do
 	sr_round save
 done
+sr_n=
 
 twr_phase ts_io_migrate
 sr_round migrate
