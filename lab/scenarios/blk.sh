@@ -658,6 +658,24 @@ fsum=$(dd if=/run/twr/disk1.img bs=1M count=1 2>/dev/null | md5sum | cut -d' ' -
 twr_check blk_data_in_file "$([ -n "$dsum" ] && [ "$dsum" = "$fsum" ] && echo true || echo false)" \
 	"first MiB: domU $dsum, file $fsum"
 
+# A backend module with a connected disk: rmmod is refused (each bound
+# xenbus device holds its driver's module) with rmmod's "in use", and the
+# disk goes on serving. xen-blkback likewise (baseline: blkfront's xvda).
+for m in twinblk-back:$VDEV xen-blkback:xvda; do
+	mod=${m%%:*} dev=${m#*:}
+	if out=$(rmmod "$mod" 2>&1); then
+		twr_check "blk_unload_refused_${mod//-/_}" false "rmmod $mod succeeded with /dev/$dev connected"
+		fail=1
+		continue
+	fi
+	rd=$(twr_domu_run "$TWR_AGENT" "dd if=/dev/$dev of=/dev/null bs=4k count=16 iflag=direct 2>&1 | tail -n1")
+	ok=false
+	echo "$out" | grep -q 'in use' && echo "$rd" | grep -q '^65536 bytes' && ok=true
+	twr_check "blk_unload_refused_${mod//-/_}" $ok \
+		"rmmod $mod with /dev/$dev connected: '$out'; then the guest read: $rd"
+	[ $ok = true ] || fail=1
+done
+
 if blk_detach; then
 	twr_check blk_detach_idle true "/dev/$VDEV gone after detach ($how)"
 else
