@@ -699,8 +699,8 @@ sr_round() {
 	# 12's) asks io_getevents() for its whole minimum again after a call
 	# that returned fewer events (fixed upstream in April 2023, fio PR
 	# #1556), and the suspend's freezer interrupts that call: a job
-	# waiting for its last 7 writes that got 3 before the freeze then
-	# waits for 7 more forever. That was the "stuck job" that blk.md
+	# waiting for its last 7 writes that got 1 before the freeze then
+	# waits for 7 more, with 6 left, forever. That was the "stuck job" that blk.md
 	# long blamed on the resend path.
 	# Three verify jobs, each 8 rounds of 16 MiB (6 MiB on xvda, 2 MiB on
 	# the capped twd) written and read back: 10-13 s of the guest's time,
@@ -715,9 +715,10 @@ sr_round() {
 	# Its output then goes to stdout line by line (stdbuf; fio's own
 	# --output file is written in blocks and a stuck job's tail was lost),
 	# and the guest traces the block layer's events of twd (bio queued,
-	# merged, request issued, requeued, completed) for the stuck report. TWR_SR_DRAIN_MS (twr.sr_drain_ms) sets
-	# twinblk-front's suspend_drain_ms: 0 sends whatever is in flight
-	# again after the resume.
+	# merged, request issued, requeued, completed) for the stuck report.
+	# TWR_SR_DRAIN_MS (twr.sr_drain_ms) sets twinblk-front's
+	# suspend_drain_ms: 0 sends whatever is in flight again after the
+	# resume.
 	local dbg= tr=/sys/kernel/debug/tracing
 	if [ "${TWR_SR_DEBUG:-0}" = 1 ]; then
 		dbg="--debug=io"
