@@ -203,7 +203,9 @@ else
 	twr_check hostile_blk_flip_logged false "dom0 said nothing of the violation"
 	fail=1
 fi
-detach_xs twinblk "$rid" 0
+# (the rogue frontend never closes: libxl would wait its timeout and
+# remove the directories, as detach_xs does after 3 s here)
+detach_xs twinblk "$rid" 0 3
 twr_domu_run "$NB_IP" touch /run/nb-stop >/dev/null
 wait $nbfio
 read -r nbrc nbn nbc <<<"$(twr_domu_run "$NB_IP" cat /run/nb-fio.rc)"
@@ -243,8 +245,8 @@ for kind in blk net; do
 	fi
 	no_lockups "pad_$kind"
 done
-detach_xs twinblk "$rid" 1
-detach_xs twinnet "$rid" 1
+detach_xs twinblk "$rid" 1 3
+detach_xs twinnet "$rid" 1 3
 
 twr_phase hostile_rx_stall
 BE_IF=twr$nid.0

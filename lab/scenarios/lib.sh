@@ -420,17 +420,21 @@ blk_attach_xs() {
 		xenstore-write "$be/state" 1 "$fe/state" 1
 }
 
-# detach_xs KIND DOMID DEVID: libxl's way (offline, then Closing; the
+# detach_xs KIND DOMID DEVID [WAIT]: libxl's way (offline, then Closing; the
 # drivers do the rest), and both directories removed once the backend is
-# Closed (or after 30 s). Returns the status of the first write.
+# Closed (or after WAIT s, default 30, as libxl's device timeout gives up on
+# a frontend that does not close; the log says so). Returns the status of
+# the first write.
 detach_xs() {
-	local be=/local/domain/0/backend/$1/$2/$3 i rc
+	local be=/local/domain/0/backend/$1/$2/$3 i rc st
 	xenstore-write "$be/online" 0 "$be/state" 5 2>/dev/null
 	rc=$?
-	for i in $(seq 30); do
+	for i in $(seq "${4:-30}"); do
 		[ "$(xenstore-read "$be/state" 2>/dev/null)" = 6 ] && break
 		sleep 1
 	done
+	st=$(xenstore-read "$be/state" 2>/dev/null)
+	[ "$st" = 6 ] || twr_log "detach_xs: $be in state ${st:-?} after ${4:-30} s (frontend state $(xenstore-read "/local/domain/$2/device/$1/$3/state" 2>/dev/null || echo -)): both directories removed"
 	xenstore-rm "$be" "/local/domain/$2/device/$1/$3" 2>/dev/null
 	return $rc
 }
