@@ -225,7 +225,9 @@ stage_hook() {
 # groups: it cost 86 s of the hour's budget for a number nothing reads
 # (docs/lab.md, "Cost"). Run it by hand (lab/lab.sh run baseline), or add it:
 # a group with baseline runs TWR_BASELINE_REPS repetitions.
-TWR_TEST_GROUPS=${TWR_TEST_GROUPS:-selfcheck+exitcost+guests net+iotask blk toolstack+toolstack-scale hostile}
+# selfcheck, exitcost and guests share hostile's boot (one boot less), before
+# it: exitcost then prices this run's net and blk counts (lab/lib/price.sh).
+TWR_TEST_GROUPS=${TWR_TEST_GROUPS:-net+iotask blk toolstack+toolstack-scale selfcheck+exitcost+guests+hostile}
 # toolstack-scale's 20 domUs of 80 MiB need a larger lab machine (its boot only).
 TWR_SCALE_QEMU_MEM=${TWR_SCALE_QEMU_MEM:-5G}
 TWR_BASELINE_REPS=${TWR_BASELINE_REPS:-1}
