@@ -421,12 +421,19 @@ blk_attach_xs() {
 }
 
 # detach_xs KIND DOMID DEVID [WAIT]: libxl's way (offline, then Closing; the
-# drivers do the rest), and both directories removed once the backend is
-# Closed (or after WAIT s, default 30, as libxl's device timeout gives up on
-# a frontend that does not close; the log says so). Returns the status of
-# the first write.
+# drivers do the rest; a backend already Closed is removed at once), and
+# both directories removed once the backend is Closed (or after WAIT s,
+# default 30, as libxl's device timeout gives up on a frontend that does not
+# close; the log says so). Returns the status of the first write.
 detach_xs() {
 	local be=/local/domain/0/backend/$1/$2/$3 i rc st
+	# A backend already Closed (its frontend gave up on the device) has
+	# nothing to close: libxl removes such a device at once. Writing
+	# Closing over it would leave it there, since no driver moves again.
+	if [ "$(xenstore-read "$be/state" 2>/dev/null)" = 6 ]; then
+		xenstore-rm "$be" "/local/domain/$2/device/$1/$3" 2>/dev/null
+		return 0
+	fi
 	xenstore-write "$be/online" 0 "$be/state" 5 2>/dev/null
 	rc=$?
 	for i in $(seq "${4:-30}"); do
