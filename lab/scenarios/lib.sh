@@ -288,7 +288,9 @@ run_netperf_streams() {
 	# One line of shell for the agent: start all, wait for each, print each.
 	cmd='c=$(nproc); p=; for i in $(seq 0 '$((n - 1))'); do netperf -H '$dest' -t TCP_STREAM'
 	cmd+=' -l '$TWR_NET_SECS' -f m -P 0 -T $((i % c)), -- -o '$TWR_NETPERF_SEL' >/tmp/stream-$i.csv 2>&1 & p="$p $!"; done;'
-	cmd+=' rc=0; for x in $p; do wait $x || rc=1; done; for i in $(seq 0 '$((n - 1))'); do'
+	# The highest status of the streams: one killed by a signal (128 + N)
+	# makes twr_bench_try take the sample again, as for a single netperf.
+	cmd+=' rc=0; for x in $p; do wait $x; s=$?; [ $s -gt $rc ] && rc=$s; done; for i in $(seq 0 '$((n - 1))'); do'
 	cmd+=' echo "== stream $i"; cat /tmp/stream-$i.csv; done; exit $rc'
 	twr_bench_try "netperf_$base" "$base" $((TWR_NET_SECS + 120)) "$out" twr_domu_run "$TWR_AGENT" "$cmd"
 	rc=$?
