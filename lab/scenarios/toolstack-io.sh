@@ -700,8 +700,8 @@ sr_round() {
 	# that returned fewer events (fixed upstream in April 2023, fio PR
 	# #1556), and the suspend's freezer interrupts that call: a job
 	# waiting for its last 7 writes that got 1 before the freeze then
-	# waits for 7 more, with 6 left, forever. That was the "stuck job" that blk.md
-	# long blamed on the resend path.
+	# asks for 7 again, with only 6 left, and waits forever. That was the
+	# "stuck job" that blk.md long blamed on the resend path.
 	# Three verify jobs, each 8 rounds of 16 MiB (6 MiB on xvda, 2 MiB on
 	# the capped twd) written and read back: 10-13 s of the guest's time,
 	# the save or migration starting 4 s in. On twd a reader beside them
